@@ -1,0 +1,190 @@
+"""The `driftscope` command: core subcommands plus those the installed processes register."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from driftscope.contract import get_contract
+from driftscope.errors import DriftscopeError
+from driftscope.settings import get_settings
+
+app = typer.Typer(help="Driftscope: live ML model serving and monitoring.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+
+METRIC_ROWS = (
+    "roc_auc",
+    "pr_auc",
+    "precision",
+    "recall",
+    "f1",
+    "brier",
+    "ece",
+    "fraud_rate",
+    "predicted_rate",
+)
+
+
+@app.command()
+def generate(
+    rows: Annotated[int, typer.Option(min=1, help="Number of transactions.")] = 50_000,
+    out: Annotated[Path, typer.Option(help="CSV file to write.")] = Path("transactions.csv"),
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same rows).")] = 42,
+    fraud_rate: Annotated[float, typer.Option(min=0.001, max=0.5)] = 0.04,
+) -> None:
+    """Write synthetic transactions (contract columns + is_fraud) to a CSV file."""
+    from driftscope.generator import generate_frame
+
+    frame = generate_frame(rows, seed=seed, fraud_rate=fraud_rate)
+    frame.to_csv(out, index=False)
+    console.print(f"wrote {rows:,} rows ({frame['is_fraud'].mean():.2%} fraud) to {out}")
+
+
+@app.command()
+def train(
+    rows: Annotated[
+        int, typer.Option(min=1_000, help="Rows to generate when --data is not given.")
+    ] = 50_000,
+    seed: Annotated[int, typer.Option(help="Seed for data generation and splits.")] = 42,
+    data: Annotated[
+        Path | None, typer.Option(help="CSV in the contract's columns plus is_fraud.")
+    ] = None,
+    threshold_policy: Annotated[
+        str, typer.Option(help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md).")
+    ] = "f1",
+    kind: Annotated[
+        str | None, typer.Option(help="Predictor kind (default DRIFTSCOPE_MODEL_KIND).")
+    ] = None,
+    if_missing: Annotated[
+        bool, typer.Option(help="Do nothing if a production model exists.")
+    ] = False,
+) -> None:
+    """Train, calibrate and register a new model version (the first becomes production)."""
+    from driftscope.training.threshold import ThresholdPolicy
+    from driftscope.training.trainer import TrainConfig, train_and_register
+
+    settings = get_settings()
+    if if_missing and asyncio.run(_production_exists(settings.model_name)):
+        console.print("a production model exists; nothing to train (--if-missing)")
+        return
+    model_kind = kind or settings.model_kind
+    if model_kind != "xgboost":
+        raise typer.BadParameter(
+            f"unknown kind '{model_kind}' (available: xgboost)", param_hint="--kind"
+        )
+    try:
+        policy = ThresholdPolicy.parse(threshold_policy)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--threshold-policy") from exc
+    config = TrainConfig(rows=rows, seed=seed, data=data, policy=policy, kind=model_kind)
+    with Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=1.0)
+            bar.update(tasks[stage], completed=fraction)
+
+        result = asyncio.run(train_and_register(config, settings, progress))
+    _print_training(
+        result.version, result.metrics, result.threshold, result.promoted, result.directory
+    )
+
+
+def _print_training(
+    version: int, metrics: dict, threshold: float, promoted: bool, directory: Path
+) -> None:
+    table = Table(title=f"fraud v{version} — test split ({metrics['test']['n']:,} rows)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key in METRIC_ROWS:
+        table.add_row(key, f"{metrics['test'][key]:.4f}")
+    table.add_row("threshold", f"{threshold:.3f} ({metrics['threshold_policy']})")
+    ece_raw, ece_cal = metrics["ece_uncalibrated"]["test"], metrics["ece_calibrated"]["test"]
+    table.add_row("ECE raw → calibrated", f"{ece_raw:.4f} → {ece_cal:.4f}")
+    table.add_row("evaluator", metrics["evaluator"])
+    Console().print(table)
+    console.print(f"artifacts: {directory}")
+    console.print(
+        "promoted to production" if promoted else "registered (production alias unchanged)"
+    )
+
+
+async def _production_exists(model_name: str) -> bool:
+    from driftscope.db import create_engine, make_sessionmaker, upgrade
+    from driftscope.registry import resolve
+
+    engine = create_engine(get_settings().resolved_database_url)
+    try:
+        await upgrade(engine)
+        async with make_sessionmaker(engine)() as session:
+            return await resolve(session, model_name) is not None
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def schema(model_name: Annotated[str, typer.Option()] = "fraud") -> None:
+    """Print the feature contract as JSON."""
+    import orjson
+
+    typer.echo(
+        orjson.dumps(get_contract(model_name).to_dict(), option=orjson.OPT_INDENT_2).decode()
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations to DATABASE_URL (or the SQLite file in the data dir)."""
+    from driftscope.db import create_engine, upgrade
+
+    url = get_settings().resolved_database_url
+
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            await upgrade(engine, revision)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    console.print(f"database at revision {revision}: {_redact(url)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _load_plugins() -> None:
+    for ep in entry_points(group="driftscope.commands"):
+        try:
+            ep.load()(app)
+        except ImportError as exc:  # a process package that is not installed fully
+            logging.getLogger(__name__).debug("skipping %s: %s", ep.name, exc)
+
+
+def main() -> None:
+    _load_plugins()
+    try:
+        app()
+    except DriftscopeError as exc:
+        console.print(f"[red]error:[/red] {exc.message}")
+        raise SystemExit(2) from exc

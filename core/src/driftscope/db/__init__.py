@@ -1,0 +1,34 @@
+"""Database: table models, async session factory, migrations."""
+
+from driftscope.db.migrate import upgrade
+from driftscope.db.models import (
+    Alert,
+    Base,
+    DriftReport,
+    Event,
+    Label,
+    ModelAlias,
+    ModelVersion,
+    PerformanceSnapshot,
+    Prediction,
+    ReferenceProfile,
+    utcnow,
+)
+from driftscope.db.session import create_engine, make_sessionmaker
+
+__all__ = [
+    "Alert",
+    "Base",
+    "DriftReport",
+    "Event",
+    "Label",
+    "ModelAlias",
+    "ModelVersion",
+    "PerformanceSnapshot",
+    "Prediction",
+    "ReferenceProfile",
+    "create_engine",
+    "make_sessionmaker",
+    "upgrade",
+    "utcnow",
+]

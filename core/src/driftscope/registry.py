@@ -1,0 +1,103 @@
+"""Model registry: versions, their reference profiles, and aliases (production, candidate, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from driftscope.db.models import ModelAlias, ModelVersion, ReferenceProfile, utcnow
+
+PRODUCTION = "production"
+
+
+async def next_version(session: AsyncSession, model_name: str) -> int:
+    current = await session.scalar(
+        select(func.max(ModelVersion.version)).where(ModelVersion.model_name == model_name)
+    )
+    return int(current or 0) + 1
+
+
+async def register_version(
+    session: AsyncSession,
+    *,
+    model_name: str,
+    version: int,
+    kind: str,
+    artifact_path: str,
+    sha256: str,
+    metrics: dict[str, Any],
+    threshold: float,
+    profile: dict[str, Any],
+) -> tuple[ModelVersion, bool]:
+    """Store a version and its reference profile; the first version becomes production.
+
+    Returns the row and whether it was made production.
+    """
+    row = ModelVersion(
+        model_name=model_name,
+        version=version,
+        kind=kind,
+        artifact_path=artifact_path,
+        sha256=sha256,
+        metrics=metrics,
+        threshold=threshold,
+    )
+    session.add(row)
+    session.add(ReferenceProfile(model_name=model_name, model_version=version, profile=profile))
+    promoted = await get_alias(session, model_name, PRODUCTION) is None
+    if promoted:
+        session.add(ModelAlias(model_name=model_name, alias=PRODUCTION, version=version))
+    await session.flush()
+    return row, promoted
+
+
+async def get_alias(session: AsyncSession, model_name: str, alias: str) -> ModelAlias | None:
+    return await session.get(ModelAlias, (model_name, alias))
+
+
+async def set_alias(
+    session: AsyncSession,
+    model_name: str,
+    alias: str,
+    version: int,
+    traffic_percent: float | None = None,
+) -> ModelAlias:
+    row = await get_alias(session, model_name, alias)
+    if row is None:
+        row = ModelAlias(model_name=model_name, alias=alias, version=version)
+        session.add(row)
+    row.version, row.traffic_percent, row.updated_at = version, traffic_percent, utcnow()
+    await session.flush()
+    return row
+
+
+async def get_version(session: AsyncSession, model_name: str, version: int) -> ModelVersion | None:
+    return await session.scalar(
+        select(ModelVersion).where(
+            ModelVersion.model_name == model_name, ModelVersion.version == version
+        )
+    )
+
+
+async def resolve(
+    session: AsyncSession, model_name: str, alias: str = PRODUCTION
+) -> ModelVersion | None:
+    """The model version an alias points to, if any."""
+    target = await get_alias(session, model_name, alias)
+    return None if target is None else await get_version(session, model_name, target.version)
+
+
+async def list_versions(session: AsyncSession, model_name: str) -> list[ModelVersion]:
+    result = await session.scalars(
+        select(ModelVersion)
+        .where(ModelVersion.model_name == model_name)
+        .order_by(ModelVersion.version)
+    )
+    return list(result)
+
+
+async def list_aliases(session: AsyncSession, model_name: str) -> list[ModelAlias]:
+    result = await session.scalars(select(ModelAlias).where(ModelAlias.model_name == model_name))
+    return list(result)

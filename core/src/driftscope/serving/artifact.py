@@ -1,0 +1,120 @@
+"""Model artifacts on disk (manifest + files with sha256) and loading them for serving."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import orjson
+
+from driftscope.contract import FeatureContract, get_contract
+from driftscope.errors import ArtifactError
+from driftscope.serving.forest import CompiledForest, FlatForest
+from driftscope.training.calibration import PlattCalibrator
+
+log = logging.getLogger(__name__)
+MANIFEST = "manifest.json"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> str:
+    """Record each artifact file's sha256 in the manifest; returns the manifest's own sha256."""
+    files = sorted(p.name for p in directory.iterdir() if p.is_file() and p.name != MANIFEST)
+    manifest = {**manifest, "files": {name: sha256_file(directory / name) for name in files}}
+    path = directory / MANIFEST
+    path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    return sha256_file(path)
+
+
+def read_manifest(directory: Path, expected_sha256: str | None = None) -> dict[str, Any]:
+    path = directory / MANIFEST
+    if not path.exists():
+        raise ArtifactError(f"no model manifest at {path}")
+    if expected_sha256 and sha256_file(path) != expected_sha256:
+        raise ArtifactError(f"{path}: sha256 does not match the registry")
+    manifest: dict[str, Any] = orjson.loads(path.read_bytes())
+    for name, digest in manifest.get("files", {}).items():
+        if not (directory / name).exists() or sha256_file(directory / name) != digest:
+            raise ArtifactError(f"{directory / name}: missing or sha256 mismatch")
+    return manifest
+
+
+class MarginModel(Protocol):
+    def margin_row(self, row: list[float]) -> float: ...
+    def margin(self, matrix: np.ndarray) -> np.ndarray: ...
+
+
+class BoosterMargin:
+    """Fallback evaluator through XGBoost itself (used when the compiled library is absent)."""
+
+    def __init__(self, model_file: Path) -> None:
+        import xgboost as xgb
+
+        self.booster = xgb.Booster(model_file=str(model_file))
+        self.booster.set_param({"nthread": 1})
+
+    def margin_row(self, row: list[float]) -> float:
+        return float(self.margin(np.asarray([row], dtype=np.float32))[0])
+
+    def margin(self, matrix: np.ndarray) -> np.ndarray:
+        return np.asarray(
+            self.booster.inplace_predict(matrix, predict_type="margin"), dtype=np.float32
+        )
+
+
+@dataclass
+class LoadedModel:
+    """A servable model version: contract, evaluator, calibration and decision threshold."""
+
+    model_name: str
+    version: int
+    kind: str
+    threshold: float
+    calibrator: PlattCalibrator
+    evaluator: MarginModel
+    manifest: dict[str, Any]
+    directory: Path
+    contract: FeatureContract = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contract = get_contract(self.model_name)
+
+    def probability_row(self, encoded: list[float]) -> float:
+        return self.calibrator.one(self.evaluator.margin_row(encoded))
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        return self.calibrator(self.evaluator.margin(matrix))
+
+
+def load_model(directory: Path, expected_sha256: str | None = None) -> LoadedModel:
+    """Load and verify an artifact directory; prefer the compiled evaluator, else XGBoost."""
+    manifest = read_manifest(directory, expected_sha256)
+    evaluator: MarginModel
+    try:
+        forest = FlatForest.load(directory / manifest["forest_file"])
+        evaluator = CompiledForest(forest, directory / manifest["evaluator_file"])
+    except (KeyError, OSError, ArtifactError) as exc:
+        log.warning("compiled evaluator unavailable (%s); using XGBoost", exc)
+        evaluator = BoosterMargin(directory / manifest["model_file"])
+    calibration = manifest["calibration"]
+    return LoadedModel(
+        model_name=manifest["model_name"],
+        version=int(manifest["version"]),
+        kind=manifest["kind"],
+        threshold=float(manifest["threshold"]),
+        calibrator=PlattCalibrator(calibration["a"], calibration["b"]),
+        evaluator=evaluator,
+        manifest=manifest,
+        directory=directory,
+    )

@@ -1,0 +1,146 @@
+"""Tree ensembles as flat arrays, evaluated by a small C library compiled at train time (ctypes)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from driftscope.errors import ArtifactError
+
+C_SOURCE = Path(__file__).with_name("forest.c")
+_i32p = ctypes.POINTER(ctypes.c_int32)
+_f32p = ctypes.POINTER(ctypes.c_float)
+_u8p = ctypes.POINTER(ctypes.c_uint8)
+
+
+class _CForest(ctypes.Structure):
+    _fields_ = [
+        ("left", _i32p),
+        ("right", _i32p),
+        ("feature", _i32p),
+        ("value", _f32p),
+        ("default_left", _u8p),
+        ("tree_root", _i32p),
+        ("n_trees", ctypes.c_int32),
+        ("n_features", ctypes.c_int32),
+        ("base_margin", ctypes.c_float),
+    ]
+
+
+@dataclass(frozen=True)
+class FlatForest:
+    """A binary-logistic tree ensemble in flat arrays (one entry per node, trees concatenated)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    feature: np.ndarray
+    value: np.ndarray
+    default_left: np.ndarray
+    tree_root: np.ndarray
+    n_features: int
+    base_margin: float
+
+    @classmethod
+    def from_xgboost_json(cls, model: dict[str, Any], n_features: int) -> FlatForest:
+        learner = model["learner"]
+        trees = learner["gradient_booster"]["model"]["trees"]
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("l", "r", "f", "v", "d")}
+        roots, offset = [], 0
+        for tree in trees:
+            left = np.asarray(tree["left_children"], dtype=np.int32)
+            right = np.asarray(tree["right_children"], dtype=np.int32)
+            leaf = left < 0
+            parts["l"].append(np.where(leaf, -1, left + offset).astype(np.int32))
+            parts["r"].append(np.where(leaf, -1, right + offset).astype(np.int32))
+            parts["f"].append(np.asarray(tree["split_indices"], dtype=np.int32))
+            parts["v"].append(np.asarray(tree["split_conditions"], dtype=np.float32))
+            parts["d"].append(np.asarray(tree["default_left"], dtype=np.uint8))
+            roots.append(offset)
+            offset += len(left)
+        base_score = learner["learner_model_param"]["base_score"]
+        p = float(json.loads(base_score)[0] if base_score.startswith("[") else base_score)
+        base_margin = float(np.float32(-np.log(1.0 / np.float32(p) - 1.0)))
+        return cls(
+            left=np.concatenate(parts["l"]),
+            right=np.concatenate(parts["r"]),
+            feature=np.concatenate(parts["f"]),
+            value=np.concatenate(parts["v"]),
+            default_left=np.concatenate(parts["d"]),
+            tree_root=np.asarray(roots, dtype=np.int32),
+            n_features=n_features,
+            base_margin=base_margin,
+        )
+
+    def save(self, path: Path) -> None:
+        np.savez(
+            path,
+            **{k: getattr(self, k) for k in _ARRAYS},
+            meta=np.array([self.n_features, self.base_margin], dtype=np.float64),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> FlatForest:
+        with np.load(path) as data:
+            arrays = {k: data[k] for k in _ARRAYS}
+            n_features, base_margin = data["meta"].tolist()
+        return cls(**arrays, n_features=int(n_features), base_margin=float(base_margin))
+
+
+_ARRAYS = ("left", "right", "feature", "value", "default_left", "tree_root")
+
+
+def compile_evaluator(out_path: Path) -> Path:
+    """Compile the C evaluator to a shared library; raises ArtifactError without a C compiler."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise ArtifactError("no C compiler found (cc/gcc): cannot build the fast evaluator")
+    cmd = [compiler, "-O2", "-shared", "-fPIC", "-o", str(out_path), str(C_SOURCE)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise ArtifactError(f"compiling the evaluator failed: {result.stderr.strip()}")
+    return out_path
+
+
+class CompiledForest:
+    """Evaluates a FlatForest through the compiled C library; holds the arrays alive."""
+
+    def __init__(self, forest: FlatForest, library_path: Path) -> None:
+        self._forest = forest
+        self._lib = ctypes.CDLL(str(library_path))
+        self._lib.ds_margin_row.restype = ctypes.c_float
+        self._lib.ds_margin_row.argtypes = [ctypes.POINTER(_CForest), _f32p]
+        self._lib.ds_margin.restype = None
+        self._lib.ds_margin.argtypes = [ctypes.POINTER(_CForest), _f32p, ctypes.c_int64, _f32p]
+        self._arrays = [np.ascontiguousarray(getattr(forest, k)) for k in _ARRAYS]
+        ptrs = [
+            a.ctypes.data_as(t)
+            for a, t in zip(self._arrays, (_i32p, _i32p, _i32p, _f32p, _u8p, _i32p), strict=True)
+        ]
+        self._c = _CForest(*ptrs, len(forest.tree_root), forest.n_features, forest.base_margin)
+        self._c_ref = ctypes.byref(self._c)
+        self._row = (ctypes.c_float * forest.n_features)()
+        self._margin_row = self._lib.ds_margin_row
+
+    def margin_row(self, row: list[float]) -> float:
+        """Raw margin of one row (floats, NaN for missing); no numpy on this path."""
+        buf = self._row
+        for i, v in enumerate(row):
+            buf[i] = v
+        return float(self._margin_row(self._c_ref, buf))
+
+    def margin(self, matrix: np.ndarray) -> np.ndarray:
+        x = np.ascontiguousarray(matrix, dtype=np.float32)
+        if x.ndim != 2 or x.shape[1] != self._forest.n_features:
+            raise ValueError(f"expected shape (n, {self._forest.n_features}), got {x.shape}")
+        out = np.empty(x.shape[0], dtype=np.float32)
+        self._lib.ds_margin(
+            self._c_ref, x.ctypes.data_as(_f32p), x.shape[0], out.ctypes.data_as(_f32p)
+        )
+        return out

@@ -1,0 +1,67 @@
+"""One settings object for every Driftscope process (env prefix DRIFTSCOPE_, plus DATABASE_URL)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _default_data_dir() -> Path:
+    # Inside the repo checkout: ./var; installed elsewhere: ./var under the working directory.
+    root = REPO_ROOT if (REPO_ROOT / "pyproject.toml").exists() else Path.cwd()
+    return root / "var"
+
+
+class Settings(BaseSettings):
+    """Process configuration; see the configuration table in README.md."""
+
+    model_config = SettingsConfigDict(env_prefix="DRIFTSCOPE_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "DRIFTSCOPE_DATABASE_URL")
+    )
+    admin_api_keys: str = ""
+    model_name: str = "fraud"
+    model_kind: str = "xgboost"
+    monitor_interval_s: float = Field(default=30.0, gt=0)
+    window_s: float = Field(default=300.0, gt=0)
+    retention_days: float = Field(default=7.0, gt=0)
+    api_url: str = "http://127.0.0.1:8000"
+
+    # Prediction log writer: bounded queue, flush at most every flush_interval_ms.
+    writer_queue_size: int = Field(default=50_000, ge=1)
+    writer_batch_rows: int = Field(default=2_000, ge=1)
+    writer_flush_interval_ms: float = Field(default=200.0, gt=0, le=1_000)
+    max_body_bytes: int = Field(default=1_048_576, ge=1_024)
+    max_batch_items: int = Field(default=1_000, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'driftscope.db'}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def admin_keys(self) -> frozenset[str]:
+        return frozenset(k.strip() for k in self.admin_api_keys.split(",") if k.strip())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Training: data, calibration, threshold selection, metrics."""

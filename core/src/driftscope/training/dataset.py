@@ -1,0 +1,82 @@
+"""Training data: generated, or a user CSV checked against the feature contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from driftscope.contract import Feature, FeatureContract
+from driftscope.errors import ContractError
+
+_TRUE = {"true", "1", "yes", "t", "y"}
+_FALSE = {"false", "0", "no", "f", "n"}
+
+
+def _bad_rows(mask: np.ndarray) -> str:
+    rows = (np.flatnonzero(mask)[:3] + 2).tolist()  # +2: header line, 1-based file lines
+    return f"{int(mask.sum())} row(s), e.g. line(s) {', '.join(map(str, rows))}"
+
+
+def _coerce(feature: Feature, raw: pd.Series) -> tuple[pd.Series, str | None]:
+    """Column converted to the feature's type, and a reason if any value is invalid."""
+    empty = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+    problems: list[str] = []
+    if empty.any() and not feature.allow_missing:
+        problems.append(f"missing values not allowed ({_bad_rows(empty)})")
+    if feature.kind == "boolean":
+        text = raw.astype(str).str.strip().str.lower()
+        bad = ~empty & ~text.isin(_TRUE | _FALSE).to_numpy()
+        if bad.any():
+            problems.append(f"not a boolean ({_bad_rows(bad)})")
+        values = pd.Series(np.where(empty, None, text.isin(_TRUE)), index=raw.index, dtype=object)
+    elif feature.kind == "categorical":
+        text = raw.astype(str).str.strip()
+        bad = ~empty & ~text.isin(feature.categories).to_numpy()
+        if bad.any() and not feature.open_categories:
+            problems.append(
+                f"unknown category ({_bad_rows(bad)}); allowed: {', '.join(feature.categories)}"
+            )
+        values = pd.Series(np.where(empty, None, text), index=raw.index, dtype=object)
+    else:
+        values = pd.to_numeric(raw, errors="coerce")
+        not_number = ~empty & values.isna().to_numpy()
+        if not_number.any():
+            problems.append(f"not a number ({_bad_rows(not_number)})")
+        lo = -np.inf if feature.minimum is None else feature.minimum
+        hi = np.inf if feature.maximum is None else feature.maximum
+        out = (values.notna() & ((values < lo) | (values > hi))).to_numpy()
+        if out.any():
+            problems.append(f"outside [{lo:g}, {hi:g}] ({_bad_rows(out)})")
+    return values, "; ".join(problems) or None
+
+
+def load_training_csv(path: Path, contract: FeatureContract) -> pd.DataFrame:
+    """Read and validate a CSV; one ContractError names every bad column and why."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=True)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ContractError(f"cannot read {path}: {exc}") from exc
+    contract.check_columns(list(raw.columns), require_label=True)
+    errors: dict[str, str] = {}
+    data: dict[str, pd.Series] = {}
+    for feature in contract.features:
+        data[feature.name], problem = _coerce(feature, raw[feature.name])
+        if problem:
+            errors[feature.name] = problem
+    label = pd.to_numeric(raw[contract.label], errors="coerce")
+    if not label.isin([0, 1]).all():
+        errors[contract.label] = (
+            f"label must be 0 or 1 ({_bad_rows(~label.isin([0, 1]).to_numpy())})"
+        )
+    if errors:
+        listing = "; ".join(f"{col}: {why}" for col, why in errors.items())
+        raise ContractError(
+            f"{path} does not match the '{contract.model_name}' contract: {listing}", errors
+        )
+    frame = pd.DataFrame(data)
+    frame[contract.label] = label.astype(np.int64)
+    if frame[contract.label].nunique() < 2:
+        raise ContractError(f"{path}: the label column needs both classes (0 and 1)")
+    return frame

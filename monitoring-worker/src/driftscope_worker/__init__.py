@@ -1,0 +1,1 @@
+"""Driftscope process package."""
