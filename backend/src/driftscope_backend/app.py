@@ -1,0 +1,104 @@
+"""The FastAPI application: lifespan (migrate, load model, writer), routers, error handlers."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from driftscope import registry
+from driftscope.db import create_engine, make_sessionmaker, upgrade
+from driftscope.errors import DriftscopeError
+from driftscope.serving.artifact import load_model
+from driftscope.settings import Settings, get_settings
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from driftscope_backend.errors import install_error_handlers
+from driftscope_backend.health.router import router as health_router
+from driftscope_backend.prediction.router import router as prediction_router
+from driftscope_backend.prediction.schemas import Transaction
+from driftscope_backend.prediction.writer import PredictionWriter
+from driftscope_backend.registry.router import router as registry_router
+from driftscope_backend.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+async def _load_production(runtime: Runtime) -> None:
+    name = runtime.settings.model_name
+    async with runtime.sessionmaker() as session:
+        version = await registry.resolve(session, name)
+    if version is None:
+        runtime.model_error = (
+            f"no '{name}' model registered with alias production (run: driftscope train)"
+        )
+        log.warning(runtime.model_error)
+        return
+    try:
+        runtime.model = load_model(Path(version.artifact_path), version.sha256)
+    except DriftscopeError as exc:
+        runtime.model_error = exc.message
+        log.error("cannot load %s v%d: %s", name, version.version, exc.message)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings.resolved_database_url)
+    await upgrade(engine)
+    writer = PredictionWriter(
+        engine,
+        capacity=settings.writer_queue_size,
+        batch_rows=settings.writer_batch_rows,
+        flush_interval_s=settings.writer_flush_interval_ms / 1000,
+        spill_dir=settings.data_dir / "spill",
+    )
+    await writer.replay_spilled()
+    runtime = Runtime(settings, engine, make_sessionmaker(engine), writer)
+    app.state.runtime = runtime
+    await _load_production(runtime)
+    writer.start()
+    gc.freeze()  # long-lived model and app objects leave the GC's young generations
+    try:
+        yield
+    finally:
+        await writer.stop()
+        await engine.dispose()
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Transaction"] = Transaction.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Driftscope",
+        version="0.1.0",
+        description="Fraud predictions from a calibrated, versioned model; every prediction logged for "
+        'drift and performance monitoring. Errors: `{"error": {"code", "message", "details"}}`.',
+        lifespan=lifespan,
+    )
+    app.state.settings = settings or get_settings()
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(prediction_router)
+    app.include_router(registry_router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app

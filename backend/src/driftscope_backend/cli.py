@@ -1,0 +1,42 @@
+"""`driftscope serve` (also `driftscope-backend`): run the API with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from driftscope.settings import get_settings
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve predictions, the API and the dashboard (migrates the database on start)."""
+    import uvicorn
+
+    from driftscope_backend.app import create_app
+
+    logging.basicConfig(
+        level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # No access log and uvloop/httptools: the request path is measured in microseconds.
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level=log_level,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def main() -> None:
+    typer.run(serve)

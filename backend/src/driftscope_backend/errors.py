@@ -1,0 +1,46 @@
+"""One mapping from domain exceptions and validation errors to `{"error": {code, message, details}}`."""
+
+from __future__ import annotations
+
+from driftscope.errors import DriftscopeError, OverloadedError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from driftscope_backend.http import error_body, json_response, summarize, validation_details
+
+
+async def _domain_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DriftscopeError)
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, OverloadedError) else None
+    return json_response(error_body(exc.code, exc.message, exc.details), exc.status, headers)
+
+
+async def _request_validation(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            return json_response(
+                error_body(
+                    "malformed_json",
+                    f"malformed JSON: {err.get('msg')}",
+                    [{"field": "body", "reason": err.get("msg")}],
+                ),
+                400,
+            )
+    details = validation_details(errors)
+    return json_response(error_body("invalid_input", summarize(details), details), 422)
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return json_response(error_body(code, str(exc.detail)), exc.status_code, exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DriftscopeError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,64 @@
+"""GET /health (process alive) and GET /ready (model loaded, database reachable, queue below bound)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import text
+
+from driftscope_backend.http import json_response
+from driftscope_backend.runtime import Runtime
+
+router = APIRouter(tags=["health"])
+READY_QUEUE_FRACTION = 0.9
+
+
+@router.get(
+    "/health",
+    summary="Liveness",
+    responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+)
+async def health() -> Response:
+    return json_response({"status": "ok"})
+
+
+async def _database_ok(runtime: Runtime) -> str | None:
+    try:
+        async with asyncio.timeout(2.0), runtime.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return f"database unreachable: {type(exc).__name__}: {exc}"[:300]
+    return None
+
+
+@router.get(
+    "/ready",
+    summary="Readiness: 200 when able to serve, else 503 with reasons",
+    responses={503: {"description": "Not ready; `reasons` lists why"}},
+)
+async def ready(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    reasons: list[str] = []
+    if runtime.model is None:
+        reasons.append(f"no model loaded: {runtime.model_error or 'unknown'}")
+    if (problem := await _database_ok(runtime)) is not None:
+        reasons.append(problem)
+    writer = runtime.writer
+    if writer.depth >= READY_QUEUE_FRACTION * writer.capacity:
+        reasons.append(f"prediction log queue at {writer.depth}/{writer.capacity}")
+    body: dict[str, Any] = {
+        "status": "ready" if not reasons else "not_ready",
+        "reasons": reasons,
+        "model": None
+        if runtime.model is None
+        else {"name": runtime.model.model_name, "version": runtime.model.version},
+        "writer": {
+            "queue_depth": writer.depth,
+            "capacity": writer.capacity,
+            "rows_written": writer.rows_written,
+        },
+    }
+    return json_response(body, 200 if not reasons else 503)

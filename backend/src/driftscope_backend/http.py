@@ -1,0 +1,96 @@
+"""Lean request/response helpers: bounded body reads, orjson responses, the stable error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from driftscope.errors import ContractError, DriftscopeError
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+
+class BodyTooLargeError(DriftscopeError):
+    code = "body_too_large"
+    status = 413
+
+
+class MalformedJSONError(DriftscopeError):
+    code = "malformed_json"
+    status = 400
+
+
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(content),
+        status_code=status_code,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing more than `limit` bytes whether or not Content-Length is sent."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(f"request body exceeds {limit} bytes", {"limit_bytes": limit})
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(f"request body exceeds {limit} bytes", {"limit_bytes": limit})
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """('body', 3, 'amount') → '[3].amount'; a top-level field stays its bare name."""
+    path = ""
+    for part in loc:
+        if part in ("body", "query", "path"):
+            continue
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
+    details = []
+    for err in errors:
+        detail = {
+            "field": field_path(tuple(err.get("loc", ()))),
+            "reason": err.get("msg", "invalid"),
+            "type": err.get("type"),
+        }
+        ctx = err.get("ctx") or {}
+        if "expected" in ctx:
+            detail["expected"] = str(ctx["expected"])
+        details.append(detail)
+    return details
+
+
+def contract_error(
+    exc: ValidationError | ValueError, prefix: tuple[Any, ...] = ()
+) -> ContractError:
+    """A pydantic ValidationError as a ContractError whose message names each bad field."""
+    if not isinstance(exc, ValidationError):
+        return ContractError(str(exc), [{"field": "body", "reason": str(exc)}])
+    errors = [{**e, "loc": (*prefix, *e["loc"])} for e in exc.errors(include_url=False)]
+    details = validation_details(errors)
+    return ContractError(summarize(details), details)
+
+
+def summarize(details: list[dict[str, Any]]) -> str:
+    """One message naming the first bad fields and why."""
+    summary = "; ".join(f"{d['field']}: {d['reason']}" for d in details[:5])
+    more = f" (+{len(details) - 5} more)" if len(details) > 5 else ""
+    return f"invalid input: {summary}{more}"

@@ -1,0 +1,139 @@
+"""POST /api/v1/predict and /api/v1/feedback: thin routes over the scoring and label services."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from driftscope.errors import OverloadedError
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from driftscope_backend.http import contract_error, json_response, read_body
+from driftscope_backend.prediction import feedback, service
+from driftscope_backend.prediction.schemas import (
+    MAX_ITEMS,
+    FeedbackRequest,
+    FeedbackResponse,
+    ListBody,
+    PredictionResult,
+    SingleBody,
+    Transaction,
+)
+from driftscope_backend.runtime import Runtime, SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["prediction"])
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed JSON"},
+    413: {"description": "Body larger than the limit (DRIFTSCOPE_MAX_BODY_BYTES)"},
+    422: {
+        "description": 'Invalid input: `{"error": {"code", "message", "details": [{"field", "reason"}]}}`'
+    },
+    503: {"description": "No model loaded, or the prediction log is full (see Retry-After)"},
+}
+PREDICT_BODY_DOC = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Transaction"},
+                    {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Transaction"},
+                        "minItems": 1,
+                        "maxItems": MAX_ITEMS,
+                    },
+                ]
+            },
+            "examples": {
+                "single": {
+                    "summary": "One transaction",
+                    "value": Transaction.model_json_schema()["examples"][0],
+                },
+                "batch": {
+                    "summary": "A list (up to 1000)",
+                    "value": [
+                        {
+                            **Transaction.model_json_schema()["examples"][0],
+                            "transaction_id": "txn-1",
+                        },
+                        {
+                            **Transaction.model_json_schema()["examples"][0],
+                            "amount": 4800.0,
+                            "amount_to_avg_ratio": 74.8,
+                            "hour_of_day": 3,
+                            "transaction_id": "txn-2",
+                        },
+                    ],
+                },
+            },
+        }
+    },
+}
+
+
+def _parse(body: bytes) -> tuple[list[Any], bool]:
+    """Validated transactions and whether the body was a list."""
+    is_list = body.lstrip()[:1] == b"["
+    try:
+        if is_list:
+            return ListBody.validate_json(body), True
+        return [SingleBody.validate_json(body)], False
+    except ValidationError as exc:
+        raise contract_error(exc) from exc
+
+
+@router.post(
+    "/predict",
+    summary="Score one transaction or a list",
+    response_model=None,
+    responses={
+        200: {"model": PredictionResult, "description": "One result, or a list for a list"},
+        **ERROR_RESPONSES,
+    },
+    openapi_extra={"requestBody": PREDICT_BODY_DOC},
+)
+async def predict(request: Request) -> Response:
+    """Calibrated fraud probability and decision per transaction; every prediction is logged.
+
+    A retry carrying the same `transaction_id` returns the stored prediction (`replayed: true`).
+    """
+    started = time.perf_counter_ns()
+    runtime: Runtime = request.app.state.runtime
+    model = runtime.require_model()
+    transactions, is_list = _parse(await read_body(request, runtime.settings.max_body_bytes))
+    writer = runtime.writer
+    if writer.depth + len(transactions) > writer.capacity:
+        writer.rejected += 1
+        raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
+    request_id = request.headers.get("x-request-id")
+    results = []
+    for txn in transactions:
+        if txn.transaction_id:
+            stored = await service.find_replay(
+                writer, runtime.sessionmaker, model.model_name, txn.transaction_id
+            )
+            if stored is not None:
+                results.append(service.result_from_row(stored, replayed=True))
+                continue
+        result, row = service.score(model, txn, started_ns=started, request_id=request_id)
+        writer.submit(row)
+        results.append(result)
+    headers = {"x-request-id": request_id} if request_id else None
+    return json_response(results if is_list else results[0], headers=headers)
+
+
+@router.post(
+    "/feedback",
+    response_model=FeedbackResponse,
+    responses=ERROR_RESPONSES,
+    summary="Send late ground-truth labels",
+)
+async def post_feedback(
+    body: FeedbackRequest, request: Request, session: SessionDep
+) -> FeedbackResponse:
+    """Attach labels to prediction ids. Idempotent; unknown ids are reported per item."""
+    return await feedback.store_labels(session, request.app.state.runtime.writer, body)

@@ -1,0 +1,117 @@
+"""Request and response models of /api/v1/predict and /api/v1/feedback, built from the contract."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from driftscope.contract import FRAUD_CONTRACT, Feature, FeatureContract
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+
+CATEGORY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,31}$"
+MAX_ITEMS = 1_000
+
+
+def _field_type(feature: Feature) -> Any:
+    common: dict[str, Any] = {"description": _describe(feature), "examples": [feature.example]}
+    if feature.kind == "boolean":
+        base: Any = Annotated[bool, Field(strict=True, **common)]
+    elif feature.kind == "categorical" and not feature.open_categories:
+        base = Annotated[Literal[feature.categories], Field(**common)]  # type: ignore[valid-type]
+    elif feature.kind == "categorical":
+        base = Annotated[str, Field(pattern=CATEGORY_PATTERN, **common)]
+    else:
+        number = int if feature.kind == "integer" else float
+        base = Annotated[
+            number,  # type: ignore[valid-type]
+            Field(
+                strict=True, ge=feature.minimum, le=feature.maximum, allow_inf_nan=False, **common
+            ),
+        ]
+    return base | None if feature.allow_missing else base
+
+
+def _describe(feature: Feature) -> str:
+    parts = [feature.description]
+    if feature.unit:
+        parts.append(f"unit: {feature.unit}")
+    if feature.allow_missing:
+        parts.append("null when missing")
+    if feature.categories:
+        parts.append(f"categories: {', '.join(feature.categories)}")
+    if feature.open_categories:
+        parts.append("other lower-case categories are accepted as unseen")
+    return "; ".join(parts)
+
+
+def transaction_model(contract: FeatureContract) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        f.name: (_field_type(f), None if f.allow_missing else ...) for f in contract.features
+    }
+    fields["transaction_id"] = (
+        Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=128,
+                description="Optional client id; a retry with the same id returns the stored prediction.",
+                examples=["txn-000123"],
+            ),
+        ],
+        None,
+    )
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "Transaction",
+        __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [contract.example()]}),
+        **fields,
+    )
+
+
+Transaction = transaction_model(FRAUD_CONTRACT)
+SingleBody = TypeAdapter(Transaction)
+ListBody = TypeAdapter(
+    Annotated[list[Transaction], Field(min_length=1, max_length=MAX_ITEMS)]  # type: ignore[valid-type]
+)
+
+
+class PredictionResult(BaseModel):
+    prediction_id: uuid.UUID
+    transaction_id: str | None = None
+    fraud_probability: float = Field(description="Calibrated probability of fraud", ge=0, le=1)
+    decision: Literal["fraud", "legit"]
+    threshold: float
+    model_name: str
+    model_version: int
+    variant: str = Field(description="production, canary or shadow")
+    path: Literal["model", "rules"]
+    latency_us: int
+    replayed: bool = Field(
+        False, description="True when a transaction_id retry returned a stored result"
+    )
+    warnings: list[str] = []
+
+
+class LabelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prediction_id: uuid.UUID = Field(examples=["0b5c3a4e-7f55-4f2b-9a7c-0a8d3e1f2b44"])
+    label: Literal[0, 1] = Field(description="1 = fraud confirmed, 0 = legitimate", examples=[1])
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    labels: list[LabelIn] = Field(min_length=1, max_length=10_000)
+
+
+class LabelOutcome(BaseModel):
+    prediction_id: uuid.UUID
+    status: Literal["stored", "unchanged", "updated", "unknown_prediction"]
+
+
+class FeedbackResponse(BaseModel):
+    stored: int
+    updated: int
+    unchanged: int
+    unknown: int
+    results: list[LabelOutcome]

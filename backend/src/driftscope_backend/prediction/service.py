@@ -1,0 +1,116 @@
+"""Scoring: validated transactions → calibrated probability, decision, and a logged row."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from driftscope.db import Prediction
+from driftscope.serving.artifact import LoadedModel
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from driftscope_backend.prediction.writer import PredictionWriter, Row
+
+# Namespace for ids derived from a client transaction_id: a retry maps to the same id.
+TRANSACTION_NAMESPACE = uuid.UUID("5e7f9a02-3c41-4d2e-8b1a-6f0c2d9e4b73")
+
+
+def _unseen_warnings(model: LoadedModel, record: dict[str, Any]) -> list[str]:
+    warnings = []
+    for feature in model.contract.features:
+        if feature.open_categories:
+            value = record.get(feature.name)
+            if value is not None and value not in feature.categories:
+                warnings.append(f"{feature.name}: unseen category '{value}' scored as unknown")
+    return warnings
+
+
+def score(
+    model: LoadedModel,
+    transaction: BaseModel,
+    *,
+    started_ns: int,
+    request_id: str | None,
+    variant: str = "production",
+) -> tuple[dict[str, Any], Row]:
+    """Score one transaction; returns (response item, prediction row to log)."""
+    record = transaction.model_dump(exclude={"transaction_id"})
+    transaction_id: str | None = getattr(transaction, "transaction_id", None)
+    probability = model.probability_row(model.contract.encode_record(record))
+    fraud = probability >= model.threshold
+    prediction_id = (
+        uuid.uuid5(TRANSACTION_NAMESPACE, f"{model.model_name}:{transaction_id}")
+        if transaction_id
+        else uuid.uuid4()
+    )
+    latency_us = (time.perf_counter_ns() - started_ns) // 1_000
+    row: Row = {
+        "id": prediction_id,
+        "model_name": model.model_name,
+        "model_version": model.version,
+        "ts": datetime.now(UTC),
+        "transaction_id": transaction_id,
+        "features": record,
+        "score": probability,
+        "decision": fraud,
+        "threshold": model.threshold,
+        "path": "model",
+        "variant": variant,
+        "latency_us": latency_us,
+        "request_id": request_id,
+    }
+    return result_from_row(row, warnings=_unseen_warnings(model, record)), row
+
+
+def result_from_row(
+    row: Row, *, replayed: bool = False, warnings: list[str] | None = None
+) -> dict[str, Any]:
+    return {
+        "prediction_id": str(row["id"]),
+        "transaction_id": row["transaction_id"],
+        "fraud_probability": round(float(row["score"]), 6),
+        "decision": "fraud" if row["decision"] else "legit",
+        "threshold": row["threshold"],
+        "model_name": row["model_name"],
+        "model_version": row["model_version"],
+        "variant": row["variant"],
+        "path": row["path"],
+        "latency_us": row["latency_us"],
+        "replayed": replayed,
+        "warnings": warnings or [],
+    }
+
+
+async def find_replay(
+    runtime_writer: PredictionWriter, sessionmaker: Any, model_name: str, transaction_id: str
+) -> Row | None:
+    """The stored (or still buffered) prediction for a retried transaction_id, if any."""
+    pending = runtime_writer.pending_by_transaction.get((model_name, transaction_id))
+    if pending is not None:
+        return pending
+    async with sessionmaker() as session:
+        stored = await session.scalar(
+            select(Prediction).where(
+                Prediction.model_name == model_name, Prediction.transaction_id == transaction_id
+            )
+        )
+    if stored is None:
+        return None
+    return {
+        c: getattr(stored, c)
+        for c in (
+            "id",
+            "transaction_id",
+            "score",
+            "decision",
+            "threshold",
+            "model_name",
+            "model_version",
+            "variant",
+            "path",
+            "latency_us",
+        )
+    }

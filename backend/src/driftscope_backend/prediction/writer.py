@@ -1,0 +1,177 @@
+"""Async batched writer of prediction rows: bounded buffer, multi-row INSERT, nothing lost silently."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import orjson
+from driftscope.db import Prediction
+from driftscope.errors import OverloadedError
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+log = logging.getLogger(__name__)
+# Rows per INSERT statement: 14 columns x 1000 rows stays under the bind-parameter limits
+# of SQLite (32766) and asyncpg (32767).
+ROWS_PER_STATEMENT = 1_000
+Row = dict[str, Any]
+
+
+def _insert_ignoring_duplicates(dialect: str, rows: list[Row]) -> Any:
+    """One multi-row VALUES statement; a row whose id/transaction_id exists is skipped."""
+    if dialect == "postgresql":
+        return pg_insert(Prediction).values(rows).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(Prediction).values(rows).on_conflict_do_nothing()
+    return insert(Prediction).values(rows)
+
+
+class PredictionWriter:
+    """Buffers rows in memory and writes them in batches every `flush_interval_s` or `batch_rows`.
+
+    `submit` never blocks: a full buffer raises OverloadedError (the API answers 503 with
+    Retry-After). Failed writes are retried; rows still unwritten at shutdown are spilled to
+    JSON lines in `spill_dir` and replayed on the next start.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        capacity: int,
+        batch_rows: int,
+        flush_interval_s: float,
+        spill_dir: Path,
+    ) -> None:
+        self.engine = engine
+        self.capacity = capacity
+        self.batch_rows = batch_rows
+        self.flush_interval_s = flush_interval_s
+        self.spill_dir = spill_dir
+        self._rows: deque[Row] = deque()
+        self._inflight: list[Row] = []
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self.pending_by_id: dict[uuid.UUID, Row] = {}
+        self.pending_by_transaction: dict[tuple[str, str], Row] = {}
+        self.rows_written = 0
+        self.flushes = 0
+        self.failed_flushes = 0
+        self.rejected = 0
+        self.last_error: str | None = None
+
+    @property
+    def depth(self) -> int:
+        return len(self._rows) + len(self._inflight)
+
+    def submit(self, row: Row) -> None:
+        if self.depth >= self.capacity or self._stopping:
+            self.rejected += 1
+            raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
+        self._rows.append(row)
+        self.pending_by_id[row["id"]] = row
+        if row.get("transaction_id"):
+            self.pending_by_transaction[(row["model_name"], row["transaction_id"])] = row
+        if len(self._rows) >= self.batch_rows:
+            self._wakeup.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="prediction-writer")
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self.flush_interval_s)
+            self._wakeup.clear()
+            await self.flush()
+
+    async def flush(self) -> bool:
+        """Write everything buffered now; on failure keep it for the next attempt."""
+        while self._rows or self._inflight:
+            if not self._inflight:
+                count = min(len(self._rows), self.batch_rows)
+                self._inflight = [self._rows.popleft() for _ in range(count)]
+            try:
+                await self._write(self._inflight)
+            except Exception as exc:  # DB down or locked: keep rows, report, retry later
+                self.failed_flushes += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                log.warning("prediction write failed (%d rows kept): %s", len(self._inflight), exc)
+                return False
+            self._forget(self._inflight)
+            self.rows_written += len(self._inflight)
+            self.flushes += 1
+            self._inflight = []
+        self.last_error = None
+        return True
+
+    async def _write(self, rows: list[Row]) -> None:
+        dialect = self.engine.dialect.name
+        async with self.engine.begin() as conn:
+            for start in range(0, len(rows), ROWS_PER_STATEMENT):
+                await conn.execute(
+                    _insert_ignoring_duplicates(dialect, rows[start : start + ROWS_PER_STATEMENT])
+                )
+
+    def _forget(self, rows: list[Row]) -> None:
+        for row in rows:
+            self.pending_by_id.pop(row["id"], None)
+            if row.get("transaction_id"):
+                self.pending_by_transaction.pop((row["model_name"], row["transaction_id"]), None)
+
+    async def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop accepting rows, flush with retries until `timeout_s`, spill what is left."""
+        self._stopping = True
+        self._wakeup.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        deadline = time.monotonic() + timeout_s
+        while not await self.flush() and time.monotonic() < deadline:  # noqa: ASYNC110 - retry backoff
+            await asyncio.sleep(0.2)
+        left = [*self._inflight, *self._rows]
+        if left:
+            path = self._spill(left)
+            log.error(
+                "database unreachable at shutdown: %d prediction rows saved to %s", len(left), path
+            )
+
+    def _spill(self, rows: list[Row]) -> Path:
+        self.spill_dir.mkdir(parents=True, exist_ok=True)
+        path = self.spill_dir / f"predictions-{time.time_ns()}.jsonl"
+        with path.open("wb") as fh:
+            for row in rows:
+                fh.write(orjson.dumps(row) + b"\n")
+        self._rows.clear()
+        self._inflight = []
+        return path
+
+    async def replay_spilled(self) -> int:
+        """Insert rows spilled by an earlier shutdown (duplicates are skipped), then delete files."""
+        replayed = 0
+        for path in sorted(self.spill_dir.glob("predictions-*.jsonl")):
+            rows = [_row_from_json(line) for line in path.read_bytes().splitlines() if line.strip()]
+            await self._write(rows)
+            path.unlink()
+            replayed += len(rows)
+        if replayed:
+            log.warning("replayed %d spilled prediction rows", replayed)
+        return replayed
+
+
+def _row_from_json(line: bytes) -> Row:
+    from datetime import datetime
+
+    row: Row = orjson.loads(line)
+    row["id"] = uuid.UUID(row["id"])
+    row["ts"] = datetime.fromisoformat(row["ts"])
+    return row

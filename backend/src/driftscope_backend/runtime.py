@@ -1,0 +1,47 @@
+"""Process state shared by the routes (engine, model, writer) and the Annotated dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from driftscope.errors import ModelNotFoundError
+from driftscope.serving.artifact import LoadedModel
+from driftscope.settings import Settings
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from driftscope_backend.prediction.writer import PredictionWriter
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    writer: PredictionWriter
+    model: LoadedModel | None = None
+    model_error: str | None = None
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def require_model(self) -> LoadedModel:
+        if self.model is None:
+            raise ModelNotFoundError(
+                f"no production model loaded ({self.model_error or 'run: driftscope train'})"
+            )
+        return self.model
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_runtime(request).sessionmaker() as session:
+        yield session
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,138 @@
+"""Pytest fixtures shared by every test suite (loaded from the root conftest.py).
+
+- `database_url`: a fresh database per test, on SQLite and — when DATABASE_URL points at
+  PostgreSQL — on a uniquely named PostgreSQL database that is dropped afterwards. With
+  DRIFTSCOPE_REQUIRE_POSTGRES=1 (CI) an unreachable server fails the tests instead of skipping.
+- `trained_model`: one small model trained per test session (artifacts in a temp dir).
+- `registered_settings`: Settings for a temp data dir + database with that model as production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from driftscope.contract import get_contract
+from driftscope.db import create_engine, make_sessionmaker, upgrade
+from driftscope.registry import register_version
+from driftscope.serving.artifact import read_manifest
+from driftscope.settings import Settings
+from driftscope.training.trainer import TrainConfig, TrainedModel, fit, write_artifacts
+
+
+def _postgres_server_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+def _backends() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if _postgres_server_url() or os.environ.get("DRIFTSCOPE_REQUIRE_POSTGRES") == "1":
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    return params
+
+
+async def _admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    parsed = make_url(url)
+    conn = await asyncpg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database="postgres",
+        timeout=10,
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL (no migrations applied)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    server = _postgres_server_url()
+    if server is None:
+        pytest.fail("DRIFTSCOPE_REQUIRE_POSTGRES=1 but DATABASE_URL is not a PostgreSQL URL")
+    name = f"driftscope_test_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    except (OSError, TimeoutError) as exc:
+        message = f"PostgreSQL at {make_url(server).render_as_string(hide_password=True)} unreachable: {exc}"
+        if os.environ.get("DRIFTSCOPE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@dataclass(frozen=True)
+class TrainedArtifact:
+    trained: TrainedModel
+    directory: Path
+    sha256: str
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> TrainedArtifact:
+    """A model trained once per session on 20k generated rows (version 1 artifacts)."""
+    from driftscope.generator import generate_frame
+
+    contract = get_contract("fraud")
+    config = TrainConfig(rows=20_000, seed=7)
+    trained = fit(generate_frame(config.rows, seed=config.seed), contract, config)
+    directory = tmp_path_factory.mktemp("artifacts") / "fraud" / "v1"
+    sha, _ = write_artifacts(trained, directory, "fraud", 1, "xgboost")
+    return TrainedArtifact(trained, directory, sha)
+
+
+async def register_artifact(
+    settings: Settings, artifact: TrainedArtifact, version: int = 1
+) -> Path:
+    """Copy the session model into `settings.models_dir` and register it (first → production)."""
+    target = settings.models_dir / "fraud" / f"v{version}"
+    shutil.copytree(artifact.directory, target, dirs_exist_ok=True)
+    read_manifest(target, artifact.sha256)
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        await upgrade(engine)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await register_version(
+                session,
+                model_name="fraud",
+                version=version,
+                kind="xgboost",
+                artifact_path=str(target),
+                sha256=artifact.sha256,
+                metrics=artifact.trained.metrics,
+                threshold=artifact.trained.threshold,
+                profile=artifact.trained.profile,
+            )
+    finally:
+        await engine.dispose()
+    return target
+
+
+@pytest.fixture
+async def registered_settings(
+    database_url: str, trained_model: TrainedArtifact, tmp_path: Path
+) -> AsyncIterator[Settings]:
+    """Settings (temp data dir, fresh database) with the session model registered as production."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
+    await register_artifact(settings, trained_model)
+    yield settings
