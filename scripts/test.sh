@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Run every test suite (frontend when present, then Python); arguments go to pytest.
+#
+# Usage: scripts/test.sh [pytest args...]      e.g. scripts/test.sh -k drift -x
+#   TEST_SKIP_FRONTEND=1   run only the Python tests
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+FRONTEND_DIR="$REPO_ROOT/frontend"
+declare -a RESULTS=()
+EXIT_STATUS=0 # the first failing suite's exit status
+
+record() {
+    local suite="$1" status="$2" note="${3:-}"
+    if ((status == 0)); then
+        RESULTS+=("$suite: passed")
+    else
+        RESULTS+=("$suite: FAILED (exit $status${note:+, $note})")
+        ((EXIT_STATUS)) || EXIT_STATUS=$status
+    fi
+}
+
+run_frontend_tests() {
+    local status=0
+    info "frontend tests (vitest)"
+    # Prefer the project's own "test" script; --run keeps vitest out of watch mode.
+    if (cd "$FRONTEND_DIR" && node -e 'process.exit(require("./package.json").scripts?.test ? 0 : 1)'); then
+        (cd "$FRONTEND_DIR" && npm test -- --run) || status=$?
+    else
+        (cd "$FRONTEND_DIR" && npx vitest run) || status=$?
+    fi
+    record frontend "$status"
+}
+
+run_python_tests() {
+    local status=0 note=""
+    info "Python tests (pytest)"
+    (cd "$REPO_ROOT" && uv run --frozen pytest "$@") || status=$?
+    # pytest exit 5 = no tests collected: a wrong path or filter, never a pass.
+    ((status == 5)) && note="no tests collected"
+    record python "$status" "$note"
+}
+
+main() {
+    "$REPO_ROOT/scripts/setup.sh"
+
+    if [[ -f $FRONTEND_DIR/package.json && ${TEST_SKIP_FRONTEND:-0} != 1 ]]; then
+        run_frontend_tests
+    fi
+    run_python_tests "$@"
+
+    local summary
+    summary="$(printf '%s, ' "${RESULTS[@]}")"
+    summary="${summary%, }"
+    if ((EXIT_STATUS)); then
+        info "FAILED: $summary"
+        exit "$EXIT_STATUS"
+    fi
+    info "all tests passed: $summary"
+}
+
+main "$@"
