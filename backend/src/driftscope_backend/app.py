@@ -9,14 +9,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
 from driftscope import registry
 from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.errors import DriftscopeError
 from driftscope.serving.artifact import load_model
 from driftscope.settings import Settings, get_settings
-from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
-
 from driftscope_backend.errors import install_error_handlers
 from driftscope_backend.health.router import router as health_router
 from driftscope_backend.prediction.router import router as prediction_router

@@ -6,6 +6,7 @@ import logging
 from typing import Annotated
 
 import typer
+
 from driftscope.settings import get_settings
 
 

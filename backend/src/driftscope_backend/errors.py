@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from driftscope.errors import DriftscopeError, OverloadedError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from driftscope.errors import DriftscopeError, OverloadedError
 from driftscope_backend.http import error_body, json_response, summarize, validation_details
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from driftscope.errors import ContractError, DriftscopeError
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+
+from driftscope.errors import ContractError, DriftscopeError
 
 
 class BodyTooLargeError(DriftscopeError):
@@ -40,14 +41,20 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing more than `limit` bytes whether or not Content-Length is sent."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLargeError(f"request body exceeds {limit} bytes", {"limit_bytes": limit})
+        raise _too_large(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise BodyTooLargeError(f"request body exceeds {limit} bytes", {"limit_bytes": limit})
+            raise _too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _too_large(limit: int) -> BodyTooLargeError:
+    # details keep the stable shape: a list of {field, reason, ...}
+    reason = f"request body exceeds {limit} bytes"
+    return BodyTooLargeError(reason, [{"field": "body", "reason": reason, "limit_bytes": limit}])
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
@@ -80,10 +87,19 @@ def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
 
 def contract_error(
     exc: ValidationError | ValueError, prefix: tuple[Any, ...] = ()
-) -> ContractError:
-    """A pydantic ValidationError as a ContractError whose message names each bad field."""
+) -> DriftscopeError:
+    """A pydantic ValidationError as a ContractError whose message names each bad field.
+
+    A body that is not JSON at all is a MalformedJSONError (400), as on the other routes.
+    """
     if not isinstance(exc, ValidationError):
         return ContractError(str(exc), [{"field": "body", "reason": str(exc)}])
+    for err in exc.errors(include_url=False):
+        if err["type"] == "json_invalid":
+            reason = err.get("msg", "invalid JSON")
+            return MalformedJSONError(
+                f"malformed JSON: {reason}", [{"field": "body", "reason": reason}]
+            )
     errors = [{**e, "loc": (*prefix, *e["loc"])} for e in exc.errors(include_url=False)]
     details = validation_details(errors)
     return ContractError(summarize(details), details)

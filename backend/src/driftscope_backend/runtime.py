@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from driftscope.errors import ModelNotFoundError
-from driftscope.serving.artifact import LoadedModel
-from driftscope.settings import Settings
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from driftscope.errors import ModelNotFoundError
+from driftscope.serving.artifact import LoadedModel
+from driftscope.settings import Settings
 from driftscope_backend.prediction.writer import PredictionWriter
 
 

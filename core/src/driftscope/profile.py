@@ -1,94 +1,44 @@
-"""Reference profiles: bins fixed on the reference data, and counting any data into them.
+"""Reference profiles written at training time: bins fixed on the training data, for drift.
 
-Numeric feature: inner bin edges at the reference deciles (duplicates dropped, open tails, so
-bin i holds edges[i-1] <= x < edges[i]) plus a missing bin. Categorical feature: the contract's
-categories plus an `unseen` bucket and a missing bin. The same counting code serves a
-30-second window and a stored histogram.
+Numeric feature: decile edges (open tails) with counts and a missing count, a 1,000-quantile
+grid with counts, mean/std and a 2,000-value sample (for exact KS on windows). Categorical
+feature: the contract's categories (booleans as false/true) with counts, unseen and missing.
+The score entry profiles the model's held-out calibrated probabilities (prediction drift).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from driftscope.contract import Feature, FeatureContract
+from driftscope.drift.binning import count_categorical, count_numeric, numeric_grids
+from driftscope.drift.reference import CategoricalReference, NumericReference
 
-QUANTILES = np.linspace(0.1, 0.9, 9)
-SAMPLE_SIZE = 2_000
-
-
-def numeric_edges(values: np.ndarray, quantiles: np.ndarray = QUANTILES) -> list[float]:
-    finite = values[np.isfinite(values)]
-    if len(finite) == 0:
-        return []
-    return [float(e) for e in np.unique(np.quantile(finite, quantiles))]
-
-
-def count_numeric(values: np.ndarray, edges: Sequence[float]) -> tuple[list[int], int]:
-    """Counts per bin (len(edges)+1 bins, open tails) and the count of missing values."""
-    x = np.asarray(values, dtype=np.float64)
-    missing = ~np.isfinite(x)
-    idx = np.searchsorted(np.asarray(edges, dtype=np.float64), x[~missing], side="right")
-    counts = np.bincount(idx, minlength=len(edges) + 1)
-    return counts.tolist(), int(missing.sum())
+__all__ = [
+    "build_profile",
+    "count_categorical",
+    "count_numeric",
+    "feature_profile",
+    "numeric_edges",
+]
 
 
-def count_categorical(
-    values: Sequence[Any], categories: Sequence[str]
-) -> tuple[list[int], int, int]:
-    """Counts per known category, the count of unseen categories, and of missing values."""
-    arr = np.asarray(values, dtype=object)
-    missing = np.array([v is None or (isinstance(v, float) and v != v) for v in arr], dtype=bool)
-    present = arr[~missing].astype(str)
-    known, counts = np.unique(present, return_counts=True)
-    by_name = dict(zip(known.tolist(), counts.tolist(), strict=True))
-    known_counts = [int(by_name.get(c, 0)) for c in categories]
-    return known_counts, int(len(present) - sum(known_counts)), int(missing.sum())
-
-
-def _boolean_as_category(values: np.ndarray) -> list[Any]:
-    return [
-        None if v is None or (isinstance(v, float) and v != v) else str(bool(v)).lower()
-        for v in np.asarray(values, dtype=object)
-    ]
+def numeric_edges(values: np.ndarray) -> list[float]:
+    """Decile edges of the finite values, duplicates dropped."""
+    return numeric_grids(values)[0]
 
 
 def feature_profile(
     feature: Feature, values: np.ndarray, rng: np.random.Generator
 ) -> dict[str, Any]:
-    if feature.is_categorical:
-        categories = (
-            list(feature.categories) if feature.kind == "categorical" else ["false", "true"]
-        )
-        data = _boolean_as_category(values) if feature.kind == "boolean" else values
-        counts, unseen, missing = count_categorical(data, categories)
-        return {
-            "type": "categorical",
-            "categories": categories,
-            "counts": counts,
-            "unseen": unseen,
-            "missing": missing,
-        }
-    x = np.asarray(values, dtype=np.float64)
-    edges = numeric_edges(x)
-    counts, missing = count_numeric(x, edges)
-    finite = x[np.isfinite(x)]
-    sample = (
-        rng.choice(finite, size=min(SAMPLE_SIZE, len(finite)), replace=False)
-        if len(finite)
-        else finite
-    )
-    return {
-        "type": "numeric",
-        "edges": edges,
-        "counts": counts,
-        "missing": missing,
-        "mean": float(finite.mean()) if len(finite) else None,
-        "std": float(finite.std()) if len(finite) else None,
-        "sample": np.sort(sample).tolist(),
-    }
+    if feature.kind == "boolean":
+        return CategoricalReference.from_values(values, ["false", "true"]).to_profile()
+    if feature.kind == "categorical":
+        return CategoricalReference.from_values(values, list(feature.categories)).to_profile()
+    return NumericReference.from_values(values).to_profile(rng)
 
 
 def build_profile(

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from driftscope.drift.engine import DriftConfig
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -42,6 +44,20 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(default=1_000, ge=1)
     log_level: str = "INFO"
 
+    # Drift decisions (see driftscope.drift.engine) and alerting.
+    drift_psi_warn: float = Field(default=0.1, gt=0)
+    drift_psi_alert: float = Field(default=0.25, gt=0)
+    drift_alpha: float = Field(default=0.05, gt=0, lt=1)
+    drift_min_rows: int = Field(default=100, ge=1)
+    alert_consecutive_windows: int = Field(default=3, ge=1)  # K drifted windows open an alert
+    alert_resolve_windows: int = Field(default=3, ge=1)  # M clean windows resolve it
+    performance_min_labels: int = Field(default=50, ge=1)
+    performance_f1_floor: float | None = Field(default=None, ge=0, le=1)
+    performance_max_relative_drop: float = Field(default=0.25, gt=0, le=1)  # vs training test F1
+    alert_webhook_url: str | None = None
+    alert_webhook_timeout_s: float = Field(default=5.0, gt=0)
+    catch_up_windows: int = Field(default=20, ge=1)  # missed windows recomputed after a restart
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -56,6 +72,14 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    def drift_config(self) -> DriftConfig:
+        return DriftConfig(
+            psi_warn=self.drift_psi_warn,
+            psi_alert=self.drift_psi_alert,
+            alpha=self.drift_alpha,
+            min_rows=self.drift_min_rows,
+        )
 
     @property
     def admin_keys(self) -> frozenset[str]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from driftscope.db import Label, Prediction, utcnow
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from driftscope.db import Label, Prediction, utcnow
+from driftscope.db.upsert import insert_ignore
 from driftscope_backend.prediction.schemas import FeedbackRequest, FeedbackResponse, LabelOutcome
 from driftscope_backend.prediction.writer import PredictionWriter
 
@@ -73,8 +72,7 @@ async def store_labels(
         else:
             status[pid] = "unchanged"
     if new_rows:
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(Label).values(new_rows).on_conflict_do_nothing())
+        await session.execute(insert_ignore(session.get_bind().dialect.name, Label, new_rows))
     await session.commit()
     results = [
         LabelOutcome(prediction_id=item.prediction_id, status=status[item.prediction_id])  # type: ignore[arg-type]

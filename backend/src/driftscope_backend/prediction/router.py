@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from driftscope.errors import OverloadedError
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from driftscope.errors import OverloadedError
 from driftscope_backend.http import contract_error, json_response, read_body
 from driftscope_backend.prediction import feedback, service
 from driftscope_backend.prediction.schemas import (

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from driftscope.contract import FRAUD_CONTRACT, Feature, FeatureContract
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+
+from driftscope.contract import FRAUD_CONTRACT, Feature, FeatureContract
 
 CATEGORY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,31}$"
 MAX_ITEMS = 1_000

@@ -7,15 +7,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from driftscope.db import Prediction
-from driftscope.serving.artifact import LoadedModel
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from driftscope.db import Prediction
+from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.writer import PredictionWriter, Row
 
 # Namespace for ids derived from a client transaction_id: a retry maps to the same id.
 TRANSACTION_NAMESPACE = uuid.UUID("5e7f9a02-3c41-4d2e-8b1a-6f0c2d9e4b73")
+# predictions.request_id is VARCHAR(64): a longer client header would fail the whole batch.
+REQUEST_ID_MAX = 64
 
 
 def _unseen_warnings(model: LoadedModel, record: dict[str, Any]) -> list[str]:
@@ -60,7 +62,7 @@ def score(
         "path": "model",
         "variant": variant,
         "latency_us": latency_us,
-        "request_id": request_id,
+        "request_id": request_id[:REQUEST_ID_MAX] if request_id else None,
     }
     return result_from_row(row, warnings=_unseen_warnings(model, record)), row
 

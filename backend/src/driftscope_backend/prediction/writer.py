@@ -12,27 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from driftscope.db import Prediction
-from driftscope.errors import OverloadedError
-from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from driftscope.db import Prediction
+from driftscope.db.upsert import insert_ignore
+from driftscope.errors import OverloadedError
 
 log = logging.getLogger(__name__)
 # Rows per INSERT statement: 14 columns x 1000 rows stays under the bind-parameter limits
 # of SQLite (32766) and asyncpg (32767).
 ROWS_PER_STATEMENT = 1_000
 Row = dict[str, Any]
-
-
-def _insert_ignoring_duplicates(dialect: str, rows: list[Row]) -> Any:
-    """One multi-row VALUES statement; a row whose id/transaction_id exists is skipped."""
-    if dialect == "postgresql":
-        return pg_insert(Prediction).values(rows).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite_insert(Prediction).values(rows).on_conflict_do_nothing()
-    return insert(Prediction).values(rows)
 
 
 class PredictionWriter:
@@ -60,6 +50,7 @@ class PredictionWriter:
         self._rows: deque[Row] = deque()
         self._inflight: list[Row] = []
         self._wakeup = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self.pending_by_id: dict[uuid.UUID, Row] = {}
@@ -97,6 +88,12 @@ class PredictionWriter:
 
     async def flush(self) -> bool:
         """Write everything buffered now; on failure keep it for the next attempt."""
+        # One flush at a time: a concurrent one would rewrite `_inflight` and clear it while the
+        # other is still writing it (returning before those rows are stored, or losing them).
+        async with self._flush_lock:
+            return await self._flush_buffered()
+
+    async def _flush_buffered(self) -> bool:
         while self._rows or self._inflight:
             if not self._inflight:
                 count = min(len(self._rows), self.batch_rows)
@@ -120,7 +117,7 @@ class PredictionWriter:
         async with self.engine.begin() as conn:
             for start in range(0, len(rows), ROWS_PER_STATEMENT):
                 await conn.execute(
-                    _insert_ignoring_duplicates(dialect, rows[start : start + ROWS_PER_STATEMENT])
+                    insert_ignore(dialect, Prediction, rows[start : start + ROWS_PER_STATEMENT])
                 )
 
     def _forget(self, rows: list[Row]) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from driftscope import registry
-from driftscope.contract import get_contract
 from fastapi import APIRouter
 
+from driftscope import registry
+from driftscope.contract import get_contract
 from driftscope_backend.runtime import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])

@@ -150,6 +150,7 @@ class DriftReport(Base):
     prediction_drift: Mapped[dict[str, Any]] = mapped_column(JSONType)
     dataset_drift_share: Mapped[float] = mapped_column(Float)
     dataset_drifted: Mapped[bool] = mapped_column(Boolean)
+    sufficient: Mapped[bool] = mapped_column(Boolean)  # False: too few rows to decide anything
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -24,20 +24,36 @@ class PlattCalibrator:
 
     @classmethod
     def fit(cls, margin: np.ndarray, y: np.ndarray, iterations: int = 100) -> PlattCalibrator:
-        """Maximum-likelihood fit with Newton's method and Platt's smoothed targets."""
+        """Maximum-likelihood fit with Newton's method and Platt's smoothed targets.
+
+        Plain Newton steps can overshoot and diverge when the positive class is rare, so each
+        step is halved until the log-loss decreases (backtracking, as in Lin, Lin & Weng 2007).
+        """
         m = np.asarray(margin, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         n_pos, n_neg = y.sum(), len(y) - y.sum()
         target = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+        def log_loss(a: float, b: float) -> float:
+            z = a * m + b
+            return float(np.sum(np.logaddexp(0.0, z) - target * z))
+
         a, b = 1.0, 0.0
+        loss = log_loss(a, b)
         for _ in range(iterations):
             p = 1.0 / (1.0 + np.exp(-(a * m + b)))
             w = np.maximum(p * (1 - p), 1e-12)
             grad = np.array([np.sum((p - target) * m), np.sum(p - target)])
             hess = np.array([[np.sum(w * m * m), np.sum(w * m)], [np.sum(w * m), np.sum(w)]])
             step = np.linalg.solve(hess + 1e-9 * np.eye(2), grad)
-            a, b = a - step[0], b - step[1]
-            if np.max(np.abs(step)) < 1e-10:
+            scale = 1.0
+            while scale > 1e-10:
+                new_loss = log_loss(a - scale * step[0], b - scale * step[1])
+                if new_loss <= loss - 1e-4 * scale * float(grad @ step):
+                    break
+                scale /= 2
+            a, b, loss = a - scale * step[0], b - scale * step[1], new_loss
+            if np.max(np.abs(scale * step)) < 1e-10:
                 break
         return cls(float(a), float(b))
 

@@ -33,7 +33,7 @@ def confusion_at(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, in
     }
 
 
-def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+def precision_recall_f1(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

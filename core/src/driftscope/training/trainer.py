@@ -129,7 +129,9 @@ def fit(
         verbose_eval=False,
         callbacks=[_RoundProgress(progress)],
     )
-    booster = booster[: booster.best_iteration + 1]
+    # The sliced booster no longer carries best_iteration: keep it for the metrics.
+    best_iteration = int(booster.best_iteration)
+    booster = booster[: best_iteration + 1]
     progress("boosting", 1.0)
 
     def margin(name: str) -> np.ndarray:
@@ -154,9 +156,7 @@ def fit(
         },
         "threshold_policy": config.policy.describe(),
         "calibration": calibrator.to_dict(),
-        "best_iteration": int(booster.best_iteration)
-        if hasattr(booster, "best_iteration")
-        else None,
+        "best_iteration": best_iteration,
         "n_trees": booster.num_boosted_rounds(),
         "rows": {n: len(labels[n]) for n in labels},
         "scale_pos_weight": pos_weight,

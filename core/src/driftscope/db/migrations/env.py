@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy.engine import Connection
+
 from driftscope.db.models import Base
 from driftscope.db.session import create_engine
-from sqlalchemy.engine import Connection
 
 target_metadata = Base.metadata
 

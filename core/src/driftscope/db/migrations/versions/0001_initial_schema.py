@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from driftscope.db.models import UTCDateTime
 from sqlalchemy.dialects import postgresql
+
+from driftscope.db.models import UTCDateTime
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -72,6 +73,7 @@ def upgrade() -> None:
         ),
         sa.Column("dataset_drift_share", sa.Float(), nullable=False),
         sa.Column("dataset_drifted", sa.Boolean(), nullable=False),
+        sa.Column("sufficient", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint(

@@ -1,0 +1,81 @@
+"""Bins fixed on the reference, and counting any data into them in one vectorised pass.
+
+Numeric: inner edges (open tails), bin i holds edges[i-1] <= x < edges[i], plus a missing
+count. Two grids share one reference: `coarse` deciles for PSI and a `fine` grid of 1,000
+quantiles whose counts give KS and Wasserstein without raw rows (coarse ⊂ fine, so coarse
+counts are sums of fine counts). Categorical: known categories + unseen + missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FINE_STEPS = 1_000
+COARSE_STEPS = 10
+
+
+def numeric_grids(values: np.ndarray) -> tuple[list[float], list[float]]:
+    """(coarse decile edges, fine 1/1000-quantile edges) of the finite reference values."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if len(finite) == 0:
+        return [], []
+    fine_q = np.quantile(finite, np.arange(1, FINE_STEPS) / FINE_STEPS)
+    coarse_q = fine_q[
+        np.arange(FINE_STEPS // COARSE_STEPS, FINE_STEPS, FINE_STEPS // COARSE_STEPS) - 1
+    ]
+    return np.unique(coarse_q).tolist(), np.unique(fine_q).tolist()
+
+
+def count_numeric(values: np.ndarray, edges: Sequence[float]) -> tuple[list[int], int]:
+    """Counts per bin (len(edges)+1 bins, open tails) and the count of missing values."""
+    x = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(x)
+    idx = np.searchsorted(np.asarray(edges, dtype=np.float64), x[finite], side="right")
+    counts = np.bincount(idx, minlength=len(edges) + 1)
+    return counts.tolist(), int(len(x) - finite.sum())
+
+
+def coarsen(
+    fine_edges: Sequence[float], fine_counts: Sequence[int], edges: Sequence[float]
+) -> list[int]:
+    """Sum fine-bin counts into the coarse bins (exact when coarse edges ⊂ fine edges)."""
+    target = np.searchsorted(np.asarray(edges), np.asarray(fine_edges), side="right")
+    # fine bin j spans [fine_edges[j-1], fine_edges[j]); its coarse bin is that of its left edge
+    left = np.concatenate([[0], target])
+    return (
+        np.bincount(
+            left, weights=np.asarray(fine_counts, dtype=np.float64), minlength=len(edges) + 1
+        )
+        .astype(np.int64)
+        .tolist()
+    )
+
+
+def count_categorical(
+    values: Sequence[Any] | np.ndarray | pd.Series, categories: Sequence[str]
+) -> tuple[list[int], int, int]:
+    """Counts per known category, the count of unseen categories, and of missing values."""
+    series = category_labels(values)
+    missing = series.isna().to_numpy()
+    codes = pd.Index(list(categories)).get_indexer(series[~missing].astype(str))
+    counts = np.bincount(codes + 1, minlength=len(categories) + 1)  # code -1 = unseen
+    return counts[1:].tolist(), int(counts[0]), int(missing.sum())
+
+
+def category_labels(values: Sequence[Any] | np.ndarray | pd.Series) -> pd.Series:
+    """Values as category strings; booleans become 'true'/'false', missing stays missing."""
+    series = (
+        values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
+    )
+    if pd.api.types.is_bool_dtype(series):
+        return series.map({True: "true", False: "false"})
+    if series.dtype == object:
+        present = series.dropna()
+        if len(present) and present.map(type).isin([bool, np.bool_]).all():
+            return series.map({True: "true", False: "false"})
+    return series

@@ -1,0 +1,229 @@
+"""Drift decisions: statistics per feature, Benjamini–Hochberg across features, size-aware PSI.
+
+A feature is drifted when both hold:
+- evidence: its BH-adjusted p-value (KS for numeric, χ² for categorical) is below `alpha`;
+- effect: PSI exceeds `psi_warn` plus PSI's expected value under no drift at these sample
+  sizes, (bins−1)(1/n_ref + 1/n_cur).
+Severity is `alert` when PSI also exceeds `psi_alert` plus that bias. Small windows cannot
+raise alarms on noise (the bias and the p-value grow), large windows cannot raise alarms on
+negligible shifts (the PSI floor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from driftscope.drift.binning import category_labels, coarsen, count_categorical, count_numeric
+from driftscope.drift.chi2 import chi2_test
+from driftscope.drift.js import js_distance
+from driftscope.drift.ks import KSResult, ks_from_counts, ks_test
+from driftscope.drift.multiple import benjamini_hochberg
+from driftscope.drift.psi import psi_test
+from driftscope.drift.reference import (
+    CategoricalReference,
+    NumericReference,
+    Reference,
+    reference_from_profile,
+)
+from driftscope.drift.report import DriftReport, FeatureDrift, Severity
+from driftscope.drift.wasserstein import normalised, wasserstein, wasserstein_from_counts
+
+
+@dataclass(frozen=True)
+class DriftConfig:
+    psi_warn: float = 0.1
+    psi_alert: float = 0.25
+    alpha: float = 0.05  # false discovery rate across the features of one window
+    dataset_drift_share: float = 0.5  # dataset drifted when at least this share of features is
+    min_rows: int = 100  # below: report "insufficient data", decide nothing
+    exact_max_rows: int = 200_000  # above: KS and Wasserstein from the 1,000-quantile grid
+
+
+def _share(part: int, total: int) -> float:
+    return part / total if total else 0.0
+
+
+def _numeric(name: str, ref: NumericReference, values: Any, config: DriftConfig) -> FeatureDrift:
+    x = np.asarray(values, dtype=np.float64)
+    finite = x[np.isfinite(x)]
+    missing = len(x) - len(finite)
+    if len(finite) > config.exact_max_rows:
+        fine_counts, _ = count_numeric(finite, ref.fine_edges)
+        counts = coarsen(ref.fine_edges, fine_counts, ref.edges)
+        ks, test = ks_from_counts(ref.fine_counts, fine_counts), "ks_binned"
+        distance = wasserstein_from_counts(ref.fine_edges, ref.fine_counts, fine_counts)
+    else:
+        counts, _ = count_numeric(finite, ref.edges)
+        ks = ks_test(ref.values, finite) if len(finite) else KSResult(0.0, 1.0)
+        test, distance = "ks", wasserstein(ref.values, finite) if len(finite) else 0.0
+    psi = psi_test([*ref.counts, ref.missing], [*counts, missing])
+    return FeatureDrift(
+        name=name,
+        kind="numeric",
+        test=test,
+        psi=psi.statistic,
+        psi_bias=psi.bias,
+        warn_threshold=0.0,
+        alert_threshold=0.0,
+        p_value=ks.p_value,
+        q_value=ks.p_value,
+        drifted=False,
+        severity="none",
+        n_reference=ref.n,
+        n_current=len(x),
+        ks_statistic=ks.statistic,
+        ks_pvalue=ks.p_value,
+        wasserstein_norm=normalised(distance, ref.std),
+        missing_share_reference=_share(ref.missing, ref.n),
+        missing_share_current=_share(missing, len(x)),
+        bins=list(ref.edges),
+        reference_counts=[*ref.counts, ref.missing],
+        current_counts=[*counts, missing],
+    )
+
+
+def _categorical(
+    name: str, ref: CategoricalReference, values: Any, config: DriftConfig
+) -> FeatureDrift:
+    counts, unseen, missing = count_categorical(category_labels(values), ref.categories)
+    ref_all, cur_all = [*ref.counts, ref.unseen, ref.missing], [*counts, unseen, missing]
+    psi, chi2 = psi_test(ref_all, cur_all), chi2_test(ref_all, cur_all)
+    n_cur = sum(cur_all)
+    return FeatureDrift(
+        name=name,
+        kind="categorical",
+        test="chi2",
+        psi=psi.statistic,
+        psi_bias=psi.bias,
+        warn_threshold=0.0,
+        alert_threshold=0.0,
+        p_value=chi2.p_value,
+        q_value=chi2.p_value,
+        drifted=False,
+        severity="none",
+        n_reference=ref.n,
+        n_current=n_cur,
+        chi2_statistic=chi2.statistic,
+        js_distance=js_distance(ref_all, cur_all),
+        missing_share_reference=_share(ref.missing, ref.n),
+        missing_share_current=_share(missing, n_cur),
+        bins=[*ref.categories, "(unseen)", "(missing)"],
+        reference_counts=ref_all,
+        current_counts=cur_all,
+    )
+
+
+def evaluate(name: str, reference: Reference, values: Any, config: DriftConfig) -> FeatureDrift:
+    """Statistics of one feature (decision fields are filled in by `decide`)."""
+    if isinstance(reference, NumericReference):
+        return _numeric(name, reference, values, config)
+    return _categorical(name, reference, values, config)
+
+
+def _decide_one(
+    f: FeatureDrift, q_value: float, config: DriftConfig, sufficient: bool
+) -> FeatureDrift:
+    warn, alert = config.psi_warn + f.psi_bias, config.psi_alert + f.psi_bias
+    drifted = sufficient and q_value < config.alpha and f.psi > warn
+    severity: Severity = "none" if not drifted else "alert" if f.psi > alert else "warn"
+    return replace(
+        f,
+        q_value=q_value,
+        warn_threshold=warn,
+        alert_threshold=alert,
+        drifted=drifted,
+        severity=severity,
+    )
+
+
+def decide(
+    features: list[FeatureDrift],
+    prediction: FeatureDrift | None,
+    n_reference: int,
+    n_current: int,
+    config: DriftConfig,
+) -> DriftReport:
+    sufficient = n_current >= config.min_rows
+    q_values = benjamini_hochberg([f.p_value for f in features])
+    decided = {
+        f.name: _decide_one(f, q, config, sufficient)
+        for f, q in zip(features, q_values, strict=True)
+    }
+    share = _share(sum(f.drifted for f in decided.values()), len(decided))
+    if prediction is not None:  # its own family: one test, no correction
+        prediction = _decide_one(prediction, prediction.p_value, config, sufficient)
+    return DriftReport(
+        features=decided,
+        dataset_drift_share=share,
+        dataset_drifted=sufficient and share >= config.dataset_drift_share,
+        n_reference=n_reference,
+        n_current=n_current,
+        sufficient=sufficient,
+        prediction=prediction,
+    )
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def compare(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    categorical: list[str] | None = None,
+    config: DriftConfig | None = None,
+) -> DriftReport:
+    """Drift of `current` against `reference`, column by column (columns of `reference`).
+
+    Without `categorical`, string/object/category/bool columns are categorical and the rest
+    numeric. Usable from a notebook on any data; no server or profile needed.
+    """
+    config = config or DriftConfig()
+    missing = [c for c in reference.columns if c not in current.columns]
+    if missing:
+        raise ValueError(f"current data lacks reference column(s): {', '.join(map(str, missing))}")
+    chosen = (
+        set(categorical)
+        if categorical is not None
+        else {c for c in reference.columns if _is_categorical(reference[c])}
+    )
+    features = []
+    for column in reference.columns:
+        ref: Reference
+        if column in chosen:
+            ref = CategoricalReference.from_values(reference[column])
+        else:
+            ref = NumericReference.from_values(pd.to_numeric(reference[column], errors="coerce"))
+            current_values: Any = pd.to_numeric(current[column], errors="coerce")
+        values = current[column] if column in chosen else current_values
+        features.append(evaluate(str(column), ref, values, config))
+    return decide(features, None, len(reference), len(current), config)
+
+
+def compare_to_profile(
+    profile: Mapping[str, Any],
+    current: Mapping[str, Any],
+    scores: Any | None = None,
+    *,
+    config: DriftConfig | None = None,
+) -> DriftReport:
+    """Drift of a window (columns by feature name, plus model scores) against a stored profile."""
+    config = config or DriftConfig()
+    names = list(profile["features"])
+    features = [
+        evaluate(name, reference_from_profile(profile["features"][name]), current[name], config)
+        for name in names
+    ]
+    prediction = None
+    if scores is not None and profile.get("score"):
+        prediction = evaluate(
+            "prediction", reference_from_profile(profile["score"]), scores, config
+        )
+    n_current = len(np.asarray(current[names[0]])) if names else 0
+    return decide(features, prediction, int(profile.get("n", 0)), n_current, config)

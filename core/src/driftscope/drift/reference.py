@@ -1,0 +1,124 @@
+"""Per-feature references: built from raw reference data or from a stored profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from driftscope.drift.binning import (
+    category_labels,
+    count_categorical,
+    count_numeric,
+    numeric_grids,
+)
+
+SAMPLE_SIZE = 2_000
+
+
+@dataclass(frozen=True)
+class NumericReference:
+    edges: list[float]  # coarse (decile) inner edges, for PSI
+    counts: list[int]
+    missing: int
+    fine_edges: list[float]  # 1/1000-quantile edges, for KS/Wasserstein from counts
+    fine_counts: list[int]
+    values: np.ndarray = field(repr=False)  # sorted finite raw values, or a stored sample
+    mean: float | None
+    std: float | None
+    kind: str = "numeric"
+
+    @classmethod
+    def from_values(cls, values: Any) -> NumericReference:
+        x = np.asarray(values, dtype=np.float64)
+        finite = np.sort(x[np.isfinite(x)])
+        edges, fine_edges = numeric_grids(finite)
+        counts, _ = count_numeric(finite, edges)
+        fine_counts, _ = count_numeric(finite, fine_edges)
+        return cls(
+            edges,
+            counts,
+            int(len(x) - len(finite)),
+            fine_edges,
+            fine_counts,
+            finite,
+            float(finite.mean()) if len(finite) else None,
+            float(finite.std()) if len(finite) else None,
+        )
+
+    @classmethod
+    def from_profile(cls, entry: dict[str, Any]) -> NumericReference:
+        return cls(
+            entry["edges"],
+            entry["counts"],
+            entry["missing"],
+            entry["fine_edges"],
+            entry["fine_counts"],
+            np.asarray(entry["sample"], dtype=np.float64),
+            entry["mean"],
+            entry["std"],
+        )
+
+    def to_profile(self, rng: np.random.Generator) -> dict[str, Any]:
+        size = min(SAMPLE_SIZE, len(self.values))
+        sample = np.sort(rng.choice(self.values, size=size, replace=False)) if size else self.values
+        return {
+            "type": "numeric",
+            "edges": self.edges,
+            "counts": self.counts,
+            "missing": self.missing,
+            "fine_edges": self.fine_edges,
+            "fine_counts": self.fine_counts,
+            "mean": self.mean,
+            "std": self.std,
+            "sample": sample.tolist(),
+        }
+
+    @property
+    def n(self) -> int:
+        return int(sum(self.counts)) + self.missing
+
+
+@dataclass(frozen=True)
+class CategoricalReference:
+    categories: list[str]
+    counts: list[int]
+    unseen: int
+    missing: int
+    kind: str = "categorical"
+
+    @classmethod
+    def from_values(cls, values: Any, categories: list[str] | None = None) -> CategoricalReference:
+        labels = category_labels(values if isinstance(values, pd.Series) else pd.Series(values))
+        if categories is None:
+            categories = sorted(labels.dropna().astype(str).unique().tolist())
+        counts, unseen, missing = count_categorical(labels, categories)
+        return cls(list(categories), counts, unseen, missing)
+
+    @classmethod
+    def from_profile(cls, entry: dict[str, Any]) -> CategoricalReference:
+        return cls(entry["categories"], entry["counts"], entry["unseen"], entry["missing"])
+
+    def to_profile(self, _rng: np.random.Generator | None = None) -> dict[str, Any]:
+        return {
+            "type": "categorical",
+            "categories": self.categories,
+            "counts": self.counts,
+            "unseen": self.unseen,
+            "missing": self.missing,
+        }
+
+    @property
+    def n(self) -> int:
+        return int(sum(self.counts)) + self.unseen + self.missing
+
+
+Reference = NumericReference | CategoricalReference
+
+
+def reference_from_profile(entry: dict[str, Any]) -> Reference:
+    if entry["type"] == "numeric":
+        return NumericReference.from_profile(entry)
+    return CategoricalReference.from_profile(entry)

@@ -1,0 +1,100 @@
+"""Alert conditions read from stored reports: drifted features, prediction drift, performance drop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from driftscope.db import DriftReport, PerformanceSnapshot
+from driftscope.settings import Settings
+from driftscope_worker.alerts import Condition
+
+
+async def drift_history(
+    session: AsyncSession, model_name: str, version: int, depth: int
+) -> list[DriftReport]:
+    """The newest `depth` reports with enough data, oldest first."""
+    rows = await session.scalars(
+        select(DriftReport)
+        .where(
+            DriftReport.model_name == model_name,
+            DriftReport.model_version == version,
+            DriftReport.sufficient.is_(True),
+        )
+        .order_by(DriftReport.window_end.desc())
+        .limit(depth)
+    )
+    return list(reversed(list(rows)))
+
+
+def feature_conditions(report: DriftReport) -> list[Condition]:
+    conditions = []
+    for name, f in report.features.items():
+        conditions.append(
+            Condition(
+                kind="feature_drift",
+                feature=name,
+                bad=bool(f["drifted"]),
+                severity="critical" if f["severity"] == "alert" else "warning",
+                message=f"{name} drifted: PSI {f['psi']:.3f} (threshold {f['warn_threshold']:.3f}), q={f['q_value']:.2g}",
+                details={
+                    "psi": f["psi"],
+                    "q_value": f["q_value"],
+                    "test": f["test"],
+                    "window_end": report.window_end.isoformat(),
+                },
+            )
+        )
+    prediction = report.prediction_drift
+    if prediction:
+        conditions.append(
+            Condition(
+                kind="prediction_drift",
+                feature=None,
+                bad=bool(prediction["drifted"]),
+                severity="critical" if prediction["severity"] == "alert" else "warning",
+                message=f"score distribution drifted: PSI {prediction['psi']:.3f}",
+                details={"psi": prediction["psi"], "p_value": prediction["p_value"]},
+            )
+        )
+    return conditions
+
+
+def flags(history: list[DriftReport], kind: str, feature: str | None) -> list[bool]:
+    if kind == "prediction_drift":
+        return [bool(r.prediction_drift.get("drifted")) for r in history if r.prediction_drift]
+    return [bool(r.features.get(feature or "", {}).get("drifted")) for r in history]
+
+
+def performance_bad(
+    metrics: dict[str, Any], training_f1: float | None, settings: Settings
+) -> tuple[bool, str]:
+    realised = metrics.get("realised")
+    if not realised or realised.get("f1") is None:
+        return False, ""
+    f1 = float(realised["f1"])
+    if settings.performance_f1_floor is not None and f1 < settings.performance_f1_floor:
+        return True, f"F1 {f1:.3f} below floor {settings.performance_f1_floor:.3f}"
+    if training_f1:
+        drop = (training_f1 - f1) / training_f1
+        if drop > settings.performance_max_relative_drop:
+            return True, f"F1 {f1:.3f} is {drop:.0%} below training ({training_f1:.3f})"
+    return False, f"F1 {f1:.3f}"
+
+
+async def performance_history(
+    session: AsyncSession, model_name: str, version: int, depth: int
+) -> list[PerformanceSnapshot]:
+    rows = await session.scalars(
+        select(PerformanceSnapshot)
+        .where(
+            PerformanceSnapshot.model_name == model_name,
+            PerformanceSnapshot.model_version == version,
+        )
+        .order_by(PerformanceSnapshot.window_end.desc())
+        .limit(depth * 3)
+    )
+    informative = [r for r in rows if r.metrics.get("realised")]
+    return list(reversed(informative[:depth]))
