@@ -19,6 +19,7 @@ from driftscope.serving.artifact import load_model
 from driftscope.settings import Settings, get_settings
 from driftscope_backend.errors import install_error_handlers
 from driftscope_backend.health.router import router as health_router
+from driftscope_backend.monitoring.router import router as monitoring_router
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import Transaction
 from driftscope_backend.prediction.writer import PredictionWriter
@@ -100,5 +101,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(prediction_router)
     app.include_router(registry_router)
+    app.include_router(monitoring_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,0 +1,121 @@
+"""Read API for drift reports, performance snapshots and alerts; acknowledging alerts (admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from driftscope_backend.monitoring import service
+from driftscope_backend.runtime import RuntimeDep, SessionDep
+from driftscope_backend.security import AdminDep
+
+router = APIRouter(prefix="/api/v1", tags=["monitoring"])
+ModelQuery = Annotated[
+    str | None, Query(description="Model name (default: the served model)", examples=["fraud"])
+]
+SinceQuery = Annotated[
+    datetime | None, Query(description="Only windows ending at or after (ISO 8601)")
+]
+LimitQuery = Annotated[int, Query(ge=1, le=5_000, description="Most recent N points")]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown model/feature, or no data yet"}
+}
+
+
+def _model(runtime: Any, model: str | None) -> str:
+    name = model or runtime.settings.model_name
+    service.check_model(name)
+    return name
+
+
+@router.get("/drift/latest", responses=NOT_FOUND, summary="Latest drift report")
+async def drift_latest(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    model: ModelQuery = None,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """Per-feature PSI, KS/χ², q-values and decisions of the newest window."""
+    return service.report_body(
+        await service.latest_report(session, _model(runtime, model), version)
+    )
+
+
+@router.get("/drift/history", responses=NOT_FOUND, summary="Drift over time")
+async def drift_history(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    model: ModelQuery = None,
+    feature: Annotated[str | None, Query(examples=["amount"])] = None,
+    since: SinceQuery = None,
+    limit: LimitQuery = 240,
+) -> dict[str, Any]:
+    """Dataset drift share and prediction PSI per window; with `feature`, that feature's statistics."""
+    name = _model(runtime, model)
+    if feature is not None:
+        service.check_feature(name, feature)
+    return {
+        "model_name": name,
+        "feature": feature,
+        "points": await service.drift_history(session, name, feature, since, limit),
+    }
+
+
+@router.get(
+    "/drift/features/{name}", responses=NOT_FOUND, summary="Reference vs current distribution"
+)
+async def drift_feature(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    name: Annotated[str, Path(examples=["amount"])],
+    model: ModelQuery = None,
+) -> dict[str, Any]:
+    """Bins with reference and current counts/shares from the latest report, for an overlay chart."""
+    model_name = _model(runtime, model)
+    service.check_feature(model_name, name)
+    return service.distribution(await service.latest_report(session, model_name), name)
+
+
+@router.get("/performance/history", responses=NOT_FOUND, summary="Performance over time")
+async def performance_history(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    model: ModelQuery = None,
+    since: SinceQuery = None,
+    limit: LimitQuery = 240,
+) -> dict[str, Any]:
+    """Realised metrics on late labels, label coverage, and the label-free estimate per window."""
+    name = _model(runtime, model)
+    return {
+        "model_name": name,
+        "points": await service.performance_history(session, name, since, limit),
+    }
+
+
+@router.get("/alerts", responses=NOT_FOUND, summary="Alerts")
+async def alerts(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    model: ModelQuery = None,
+    status: Annotated[Literal["open", "acknowledged", "resolved"] | None, Query()] = None,
+    limit: LimitQuery = 200,
+) -> dict[str, Any]:
+    name = _model(runtime, model)
+    return {"model_name": name, "alerts": await service.list_alerts(session, name, status, limit)}
+
+
+@router.post(
+    "/alerts/{alert_id}/ack",
+    responses={
+        **NOT_FOUND,
+        401: {"description": "No X-API-Key"},
+        403: {"description": "Wrong key"},
+    },
+    summary="Acknowledge an alert (admin)",
+)
+async def acknowledge(
+    alert_id: Annotated[int, Path(ge=1)], session: SessionDep, _admin: AdminDep
+) -> dict[str, Any]:
+    return await service.acknowledge(session, alert_id)

@@ -1,0 +1,223 @@
+"""Queries behind the drift, performance and alert read API."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from driftscope.contract import get_contract
+from driftscope.db import Alert, DriftReport, PerformanceSnapshot, utcnow
+from driftscope.errors import ContractError, NotFoundError
+from driftscope.events import add_event, notify
+
+
+def check_model(model_name: str) -> None:
+    try:
+        get_contract(model_name)
+    except ContractError:
+        raise NotFoundError(f"unknown model '{model_name}'") from None
+
+
+def check_feature(model_name: str, feature: str) -> None:
+    names = get_contract(model_name).names
+    if feature not in names and feature != "prediction":
+        raise NotFoundError(
+            f"unknown feature '{feature}' of model '{model_name}'",
+            {"features": [*names, "prediction"]},
+        )
+
+
+async def latest_report(
+    session: AsyncSession, model_name: str, version: int | None = None
+) -> DriftReport:
+    query = select(DriftReport).where(DriftReport.model_name == model_name)
+    if version is not None:
+        query = query.where(DriftReport.model_version == version)
+    report = await session.scalar(
+        query.order_by(DriftReport.window_end.desc(), DriftReport.model_version.desc()).limit(1)
+    )
+    if report is None:
+        raise NotFoundError(
+            f"no drift report yet for model '{model_name}' (is the worker running?)"
+        )
+    return report
+
+
+def report_body(report: DriftReport) -> dict[str, Any]:
+    return {
+        "model_name": report.model_name,
+        "model_version": report.model_version,
+        "window_start": report.window_start,
+        "window_end": report.window_end,
+        "n": report.n,
+        "sufficient": report.sufficient,
+        "dataset_drift_share": report.dataset_drift_share,
+        "dataset_drifted": report.dataset_drifted,
+        "features": report.features,
+        "prediction": report.prediction_drift or None,
+    }
+
+
+async def drift_history(
+    session: AsyncSession, model_name: str, feature: str | None, since: datetime | None, limit: int
+) -> list[dict[str, Any]]:
+    query = select(DriftReport).where(DriftReport.model_name == model_name)
+    if since is not None:
+        query = query.where(DriftReport.window_end >= since)
+    rows = list(await session.scalars(query.order_by(DriftReport.window_end.desc()).limit(limit)))
+    points = []
+    for r in reversed(rows):
+        point: dict[str, Any] = {
+            "window_end": r.window_end,
+            "model_version": r.model_version,
+            "n": r.n,
+            "sufficient": r.sufficient,
+            "dataset_drift_share": r.dataset_drift_share,
+            "prediction_psi": (r.prediction_drift or {}).get("psi"),
+        }
+        if feature is not None:
+            f = r.prediction_drift if feature == "prediction" else r.features.get(feature, {})
+            point.update(
+                {
+                    k: f.get(k)
+                    for k in (
+                        "psi",
+                        "drifted",
+                        "severity",
+                        "ks_statistic",
+                        "p_value",
+                        "q_value",
+                        "warn_threshold",
+                        "alert_threshold",
+                    )
+                }
+            )
+        points.append(point)
+    return points
+
+
+def distribution(report: DriftReport, feature: str) -> dict[str, Any]:
+    f = report.prediction_drift if feature == "prediction" else report.features.get(feature)
+    if not f:
+        raise NotFoundError(
+            f"feature '{feature}' is not in the report of {report.window_end.isoformat()}"
+        )
+    ref, cur = f["reference_counts"], f["current_counts"]
+    ref_total, cur_total = max(1, sum(ref)), max(1, sum(cur))
+    return {
+        "feature": feature,
+        "kind": f["kind"],
+        "window_end": report.window_end,
+        "model_version": report.model_version,
+        "labels": _bin_labels(f),
+        "reference_counts": ref,
+        "current_counts": cur,
+        "reference_share": [c / ref_total for c in ref],
+        "current_share": [c / cur_total for c in cur],
+        **{
+            k: f.get(k)
+            for k in (
+                "psi",
+                "drifted",
+                "severity",
+                "test",
+                "p_value",
+                "q_value",
+                "ks_statistic",
+                "wasserstein_norm",
+                "js_distance",
+                "warn_threshold",
+                "alert_threshold",
+            )
+        },
+    }
+
+
+def _bin_labels(f: dict[str, Any]) -> list[str]:
+    if f["kind"] == "categorical":
+        return list(f["bins"])
+    edges = f["bins"]
+    if not edges:
+        return ["all", "(missing)"]
+    labels = [f"< {edges[0]:.4g}"]
+    labels += [f"{lo:.4g} – {hi:.4g}" for lo, hi in itertools.pairwise(edges)]
+    return [*labels, f"≥ {edges[-1]:.4g}", "(missing)"]
+
+
+async def performance_history(
+    session: AsyncSession, model_name: str, since: datetime | None, limit: int
+) -> list[dict[str, Any]]:
+    query = select(PerformanceSnapshot).where(PerformanceSnapshot.model_name == model_name)
+    if since is not None:
+        query = query.where(PerformanceSnapshot.window_end >= since)
+    rows = list(
+        await session.scalars(query.order_by(PerformanceSnapshot.window_end.desc()).limit(limit))
+    )
+    return [
+        {
+            "window_start": r.window_start,
+            "window_end": r.window_end,
+            "model_version": r.model_version,
+            "n_predictions": r.n_predictions,
+            "n_labelled": r.n_labelled,
+            "label_coverage": r.label_coverage,
+            "realised": r.metrics.get("realised"),
+            "estimated": r.metrics.get("estimated"),
+            "predicted_rate": r.metrics.get("predicted_rate"),
+        }
+        for r in reversed(rows)
+    ]
+
+
+def alert_body(a: Alert) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "model_name": a.model_name,
+        "kind": a.kind,
+        "feature": a.feature,
+        "severity": a.severity,
+        "status": a.status,
+        "first_seen": a.first_seen,
+        "last_seen": a.last_seen,
+        "message": a.message,
+        "details": a.details,
+        "acknowledged_at": a.acknowledged_at,
+        "resolved_at": a.resolved_at,
+    }
+
+
+async def list_alerts(
+    session: AsyncSession, model_name: str, status: str | None, limit: int
+) -> list[dict[str, Any]]:
+    query = select(Alert).where(Alert.model_name == model_name)
+    if status is not None:
+        query = query.where(Alert.status == status)
+    rows = await session.scalars(query.order_by(Alert.last_seen.desc()).limit(limit))
+    return [alert_body(a) for a in rows]
+
+
+async def acknowledge(session: AsyncSession, alert_id: int) -> dict[str, Any]:
+    alert = await session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFoundError(f"no alert with id {alert_id}")
+    if alert.status == "open":
+        alert.status, alert.acknowledged_at = "acknowledged", utcnow()
+        body = alert_body(alert)
+        event = await add_event(
+            session, alert.model_name, "alert", {**_event_fields(body), "change": "acknowledged"}
+        )
+        await session.commit()
+        await notify(session, event.id)
+    return alert_body(alert)
+
+
+def _event_fields(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v.isoformat() if isinstance(v, datetime) else v)
+        for k, v in body.items()
+        if k != "details"
+    }
