@@ -25,6 +25,7 @@ from driftscope_backend.prediction.schemas import Transaction
 from driftscope_backend.prediction.writer import PredictionWriter
 from driftscope_backend.registry.router import router as registry_router
 from driftscope_backend.runtime import Runtime
+from driftscope_backend.simulator.router import router as simulator_router
 
 log = logging.getLogger(__name__)
 
@@ -102,5 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prediction_router)
     app.include_router(registry_router)
     app.include_router(monitoring_router)
+    app.include_router(simulator_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

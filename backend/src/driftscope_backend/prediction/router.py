@@ -110,18 +110,24 @@ async def predict(request: Request) -> Response:
         writer.rejected += 1
         raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
     request_id = request.headers.get("x-request-id")
-    results = []
+    results, rows = [], []
+    fresh: dict[str, Any] = {}  # rows of this request by transaction_id: a repeat is a replay
     for txn in transactions:
         if txn.transaction_id:
-            stored = await service.find_replay(
+            stored = fresh.get(txn.transaction_id) or await service.find_replay(
                 writer, runtime.sessionmaker, model.model_name, txn.transaction_id
             )
             if stored is not None:
                 results.append(service.result_from_row(stored, replayed=True))
                 continue
         result, row = service.score(model, txn, started_ns=started, request_id=request_id)
-        writer.submit(row)
+        rows.append(row)
+        if txn.transaction_id:
+            fresh[txn.transaction_id] = row
         results.append(result)
+    # All or nothing, and no await between the capacity check and buffering: a concurrent
+    # request cannot fill the buffer half-way through this list.
+    writer.submit_many(rows)
     headers = {"x-request-id": request_id} if request_id else None
     return json_response(results if is_list else results[0], headers=headers)
 

@@ -55,6 +55,8 @@ def transaction_model(contract: FeatureContract) -> type[BaseModel]:
             Field(
                 min_length=1,
                 max_length=128,
+                # no control characters: PostgreSQL text cannot hold NUL (the lookup would fail)
+                pattern=r"^[^\x00-\x1f\x7f]+$",
                 description="Optional client id; a retry with the same id returns the stored prediction.",
                 examples=["txn-000123"],
             ),

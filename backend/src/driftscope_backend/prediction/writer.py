@@ -66,13 +66,18 @@ class PredictionWriter:
         return len(self._rows) + len(self._inflight)
 
     def submit(self, row: Row) -> None:
-        if self.depth >= self.capacity or self._stopping:
+        self.submit_many([row])
+
+    def submit_many(self, rows: list[Row]) -> None:
+        """Buffer all `rows` or none: a list that does not fit is refused whole."""
+        if self.depth + len(rows) > self.capacity or self._stopping:
             self.rejected += 1
             raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
-        self._rows.append(row)
-        self.pending_by_id[row["id"]] = row
-        if row.get("transaction_id"):
-            self.pending_by_transaction[(row["model_name"], row["transaction_id"])] = row
+        for row in rows:
+            self._rows.append(row)
+            self.pending_by_id[row["id"]] = row
+            if row.get("transaction_id"):
+                self.pending_by_transaction[(row["model_name"], row["transaction_id"])] = row
         if len(self._rows) >= self.batch_rows:
             self._wakeup.set()
 

@@ -12,6 +12,7 @@ from driftscope.db.models import (
     PerformanceSnapshot,
     Prediction,
     ReferenceProfile,
+    SimulatorControl,
     utcnow,
 )
 from driftscope.db.session import create_engine, make_sessionmaker
@@ -27,6 +28,7 @@ __all__ = [
     "PerformanceSnapshot",
     "Prediction",
     "ReferenceProfile",
+    "SimulatorControl",
     "create_engine",
     "make_sessionmaker",
     "upgrade",

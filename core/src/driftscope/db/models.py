@@ -203,3 +203,15 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     ts: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SimulatorControl(Base):
+    """Desired simulator state (set from the dashboard/API) and the simulator's reported status."""
+
+    __tablename__ = "simulator_control"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    desired: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    status: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    desired_updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(nullable=True)

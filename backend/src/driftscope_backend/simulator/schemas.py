@@ -1,0 +1,85 @@
+"""Simulator control: the desired state set by operators, and the status the simulator reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from driftscope.scenarios import SCENARIOS, make_scenario
+
+ScenarioName = Literal["none", "sudden", "gradual", "seasonal", "categorical", "concept", "auto"]
+
+
+class SimulatorDesired(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    running: bool = Field(True, description="false pauses traffic")
+    rate: float = Field(
+        20.0, ge=1, le=1000, description="Target requests per second", examples=[50]
+    )
+    scenario: ScenarioName = Field(
+        "auto", description="Drift scenario; auto cycles through them", examples=["sudden"]
+    )
+    intensity: float = Field(
+        1.0, ge=0, le=3, description="Scenario strength (1 = documented default)", examples=[1.0]
+    )
+    fraud_rate: float = Field(
+        0.04, gt=0, lt=0.5, description="Base fraud rate of generated traffic"
+    )
+    features: list[str] | None = Field(
+        None, description="Features the scenario drives (default: the scenario's own)"
+    )
+
+    @model_validator(mode="after")
+    def _features_fit_scenario(self) -> SimulatorDesired:
+        if self.scenario in SCENARIOS and self.features:
+            try:
+                make_scenario(self.scenario, self.intensity, self.features)
+            except ValueError as exc:
+                raise ValueError(f"features: {exc}") from None
+        return self
+
+
+class SimulatorUpdate(BaseModel):
+    """Fields to change; fields left out keep their current value."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"scenario": "sudden", "intensity": 1.5}]}
+    )
+
+    running: bool | None = None
+    rate: float | None = Field(None, ge=1, le=1000)
+    scenario: ScenarioName | None = None
+    intensity: float | None = Field(None, ge=0, le=3)
+    fraud_rate: float | None = Field(None, gt=0, lt=0.5)
+    features: list[str] | None = None
+
+
+class SimulatorStatus(BaseModel):
+    """Reported by the simulator about once a second."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actual_rate: float = Field(ge=0)
+    scenario: str
+    phase: str | None = Field(
+        None, description="Scenario in force now (the auto program's current step)"
+    )
+    sent: int = Field(ge=0)
+    failed: int = Field(ge=0)
+    throttled: int = Field(0, ge=0)
+    labels_sent: int = Field(0, ge=0)
+    labels_pending: int = Field(0, ge=0)
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    started_at: datetime | None = None
+
+
+class SimulatorState(BaseModel):
+    desired: SimulatorDesired
+    status: SimulatorStatus | None
+    online: bool = Field(description="A status arrived in the last few seconds")
+    heartbeat_at: datetime | None
+    desired_updated_at: datetime

@@ -1,0 +1,133 @@
+"""`driftscope simulate` (also `driftscope-simulator`): send realistic traffic to the backend."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from driftscope.scenarios import SCENARIOS
+from driftscope.settings import get_settings
+
+SCENARIO_CHOICES = [*SCENARIOS, "auto"]
+
+
+def _status_line(sim: Any) -> Text:
+    s = sim.status()
+    p50 = "-" if s["p50_ms"] is None else f"{s['p50_ms']:.1f}"
+    p99 = "-" if s["p99_ms"] is None else f"{s['p99_ms']:.1f}"
+    scenario = s["scenario"] if s["scenario"] == s["phase"] else f"{s['scenario']}→{s['phase']}"
+    control = "[green]control ok[/]" if sim.control_online else "[yellow]no control[/]"
+    return Text.from_markup(
+        f"[bold]{s['actual_rate']:6.1f}[/] req/s (target {sim.desired.rate:g})  p50 {p50} ms  p99 {p99} ms  "
+        f"sent {s['sent']:,}  errors [red]{s['failed']:,}[/]  throttled {s['throttled']:,}  "
+        f"scenario [cyan]{scenario}[/] ×{sim.desired.intensity:g}  labels pending {s['labels_pending']:,} "
+        f"sent {s['labels_sent']:,}  {control}"
+    )
+
+
+def simulate(
+    rate: Annotated[
+        float | None, typer.Option(min=1, max=1000, help="Target requests/s (default 20).")
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(SCENARIO_CHOICES)} (default auto).")
+    ] = None,
+    intensity: Annotated[
+        float | None, typer.Option(min=0, max=3, help="Scenario strength (default 1).")
+    ] = None,
+    fraud_rate: Annotated[
+        float | None, typer.Option(min=0.001, max=0.5, help="Base fraud rate (default 0.04).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Backend URL (DRIFTSCOPE_API_URL).")] = None,
+    api_key: Annotated[
+        str | None, typer.Option(help="Admin key (default: first of DRIFTSCOPE_ADMIN_API_KEYS).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
+    duration: Annotated[
+        float | None, typer.Option(min=1, help="Stop after N seconds (default: run until Ctrl-C).")
+    ] = None,
+    label_delay: Annotated[
+        tuple[float, float], typer.Option(help="Label delay range in seconds.")
+    ] = (10.0, 60.0),
+    label_coverage: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of predictions that get a label.")
+    ] = 0.8,
+    bursts: Annotated[bool, typer.Option(help="10× bursts of 10 s every 3 minutes.")] = False,
+    control: Annotated[
+        bool, typer.Option(help="Follow live control from the backend (/api/v1/simulator).")
+    ] = True,
+    quiet: Annotated[bool, typer.Option(help="No live status line.")] = False,
+) -> None:
+    """Send transactions at a target rate with a drift scenario; labels follow late."""
+    from driftscope_simulator.runner import Options, Simulator
+
+    if scenario is not None and scenario not in SCENARIO_CHOICES:
+        raise typer.BadParameter(
+            f"choose from {', '.join(SCENARIO_CHOICES)}", param_hint="--scenario"
+        )
+    if label_delay[0] < 0 or label_delay[1] < label_delay[0]:
+        raise typer.BadParameter("needs 0 <= MIN <= MAX", param_hint="--label-delay")
+    settings = get_settings()
+    initial = {
+        k: v
+        for k, v in (
+            ("rate", rate),
+            ("scenario", scenario),
+            ("intensity", intensity),
+            ("fraud_rate", fraud_rate),
+        )
+        if v is not None
+    }
+    options = Options(
+        url=url or settings.api_url,
+        api_key=api_key or next(iter(sorted(settings.admin_keys)), None),
+        seed=seed,
+        duration_s=duration,
+        label_delay_s=label_delay,
+        label_coverage=label_coverage,
+        bursts=bursts,
+        control=control,
+        initial=initial or None,
+    )
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(_run(Simulator(options), quiet))
+
+
+async def _run(sim: Any, quiet: bool) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, sim.stop)
+    console = Console(stderr=True)
+    task = asyncio.create_task(sim.run())
+    if quiet or not console.is_terminal:
+        while not task.done():
+            await asyncio.sleep(10 if not quiet else 1)
+            if not quiet and not task.done():
+                console.print(_status_line(sim))
+    else:
+        with Live(_status_line(sim), console=console, refresh_per_second=2) as live:
+            while not task.done():
+                await asyncio.sleep(0.5)
+                live.update(_status_line(sim))
+    counters = await task
+    console.print(
+        f"stopped: {counters.ok:,} predictions, {counters.failed:,} errors, "
+        f"{counters.throttled:,} throttled, {counters.labels_sent:,} labels sent"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+
+
+def main() -> None:
+    typer.run(simulate)
