@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the whole Driftscope demo locally: set up, train if needed, serve, print the URLs.
+# Start the whole Driftscope demo locally: set up, train if needed, serve + worker + simulator.
 #
 # Usage: scripts/demo.sh [--detach]
 #   --detach                    return once everything is ready, leaving the processes
@@ -8,6 +8,7 @@
 #   DRIFTSCOPE_PORT             backend port (8000)
 #   DRIFTSCOPE_ADMIN_API_KEYS   admin key(s); one is generated and printed when unset
 #   DEMO_READY_TIMEOUT_S        how long to wait for the backend to become ready (60)
+#   DRIFTSCOPE_MONITOR_INTERVAL_S, DRIFTSCOPE_WINDOW_S  worker schedule (demo: 10 s / 60 s)
 # Logs go to var/logs/<process>.log, pid files to var/run/<process>.pid.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ declare -a STARTED_NAMES=() STARTED_PIDS=()
 KEEP_RUNNING=0
 ADMIN_KEY_NOTE="from DRIFTSCOPE_ADMIN_API_KEYS"
 
-usage() { sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 port_in_use() {
     # Bind the way uvicorn does (SO_REUSEADDR), so a socket in TIME_WAIT does not count.
@@ -160,6 +161,9 @@ main() {
     cd "$REPO_ROOT"
     ensure_admin_key
     export DRIFTSCOPE_API_URL="${DRIFTSCOPE_API_URL:-$BASE_URL}"
+    # A demo wants feedback in seconds: shorter windows than the production defaults (30 s / 300 s).
+    export DRIFTSCOPE_MONITOR_INTERVAL_S="${DRIFTSCOPE_MONITOR_INTERVAL_S:-10}"
+    export DRIFTSCOPE_WINDOW_S="${DRIFTSCOPE_WINDOW_S:-60}"
 
     uv run --frozen driftscope train --if-missing
 
@@ -169,8 +173,8 @@ main() {
 
     start_process backend "$DRIFTSCOPE" serve --host "$HOST" --port "$PORT"
     wait_until_ready backend "${STARTED_PIDS[0]}" "$BASE_URL/ready"
-    # Later: start_process worker "$DRIFTSCOPE" worker
-    # Later: start_process simulator "$DRIFTSCOPE" simulate --url "$BASE_URL"
+    start_process worker "$DRIFTSCOPE" worker
+    start_process simulator "$DRIFTSCOPE" simulate --url "$BASE_URL"
 
     print_urls
     if ((detach)); then
