@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -17,8 +18,11 @@ from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.errors import DriftscopeError
 from driftscope.serving.artifact import load_model
 from driftscope.settings import Settings, get_settings
+from driftscope_backend.dashboard import install_dashboard
 from driftscope_backend.errors import install_error_handlers
 from driftscope_backend.health.router import router as health_router
+from driftscope_backend.live.router import router as live_router
+from driftscope_backend.live.tail import EventTail, publish_stats
 from driftscope_backend.monitoring.router import router as monitoring_router
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import Transaction
@@ -64,10 +68,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runtime = runtime
     await _load_production(runtime)
     writer.start()
+    tail = EventTail(runtime, runtime.hub)
+    await tail.start_position()
+    background = [
+        asyncio.create_task(tail.run(), name="event-tail"),
+        asyncio.create_task(publish_stats(runtime, runtime.hub), name="live-stats"),
+    ]
     gc.freeze()  # long-lived model and app objects leave the GC's young generations
     try:
         yield
     finally:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        await tail.close()
         await writer.stop()
         await engine.dispose()
 
@@ -104,5 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registry_router)
     app.include_router(monitoring_router)
     app.include_router(simulator_router)
+    app.include_router(live_router)
+    install_dashboard(app, app.state.settings.frontend_dist)  # last: its catch-all route
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

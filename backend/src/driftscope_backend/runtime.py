@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from driftscope.errors import ModelNotFoundError
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
+from driftscope_backend.live.counters import LiveCounters
+from driftscope_backend.live.hub import LiveHub
 from driftscope_backend.prediction.writer import PredictionWriter
 
 
@@ -23,7 +25,8 @@ class Runtime:
     writer: PredictionWriter
     model: LoadedModel | None = None
     model_error: str | None = None
-    counters: dict[str, int] = field(default_factory=dict)
+    live: LiveCounters = field(default_factory=LiveCounters)
+    hub: LiveHub = field(default_factory=LiveHub)
 
     def require_model(self) -> LoadedModel:
         if self.model is None:

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1_024)
     max_batch_items: int = Field(default=1_000, ge=1)
     log_level: str = "INFO"
+    frontend_dist: Path = Field(default_factory=lambda: REPO_ROOT / "frontend" / "dist")
 
     # Drift decisions (see driftscope.drift.engine) and alerting.
     drift_psi_warn: float = Field(default=0.1, gt=0)

@@ -1,0 +1,77 @@
+"""WebSocket fan-out: each client has a bounded queue; a client that falls behind is dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket
+
+log = logging.getLogger(__name__)
+CLIENT_QUEUE = 256
+REPLAY_EVENTS = 1_000
+
+
+class Client:
+    def __init__(self, websocket: WebSocket) -> None:
+        self.websocket = websocket
+        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(CLIENT_QUEUE)
+        self.dropped = False
+
+
+class LiveHub:
+    """Holds connected clients and the recent events (by id) for resuming clients."""
+
+    def __init__(self) -> None:
+        self.clients: set[Client] = set()
+        self.recent: deque[dict[str, Any]] = deque(maxlen=REPLAY_EVENTS)
+        self.last_event_id = 0
+        self.dropped_clients = 0
+
+    def publish(self, message: dict[str, Any]) -> None:
+        """Queue a message for every client without waiting; slow clients are cut off."""
+        if "id" in message:
+            self.recent.append(message)
+            self.last_event_id = max(self.last_event_id, int(message["id"]))
+        data = orjson.dumps(message)
+        for client in list(self.clients):
+            try:
+                client.queue.put_nowait(data)
+            except asyncio.QueueFull:
+                self.drop(client)
+
+    def drop(self, client: Client) -> None:
+        if client in self.clients:
+            self.clients.discard(client)
+            client.dropped = True
+            self.dropped_clients += 1
+            # Wake its sender so it closes the socket; the queue is full, so make room first.
+            while not client.queue.empty():
+                client.queue.get_nowait()
+            client.queue.put_nowait(None)
+
+    def missed_since(self, last_id: int) -> list[dict[str, Any]] | None:
+        """Events after `last_id` if all of them are still held, else None (send a snapshot)."""
+        if last_id >= self.last_event_id:
+            return []
+        if not self.recent or self.recent[0]["id"] > last_id + 1:
+            return None
+        return [m for m in self.recent if m["id"] > last_id]
+
+    async def serve(self, client: Client, first: list[bytes]) -> None:
+        """Send `first`, then whatever is published, until the client goes away or is dropped."""
+        self.clients.add(client)
+        try:
+            for data in first:
+                await client.websocket.send_text(data.decode())
+            while True:
+                data = await client.queue.get()
+                if data is None:
+                    await client.websocket.close(code=1013, reason="too slow; reconnect")
+                    return
+                await client.websocket.send_text(data.decode())
+        finally:
+            self.clients.discard(client)

@@ -1,0 +1,136 @@
+"""Background tasks of the live stream: tail the events outbox, publish stats, heartbeats.
+
+Events: PostgreSQL wakes us with LISTEN/NOTIFY (polled every 5 s as a safety net); SQLite is
+polled every second. Every backend replica tails on its own, so every client sees every event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from driftscope.db import Event
+from driftscope.events import CHANNEL, events_after
+from driftscope_backend.live.hub import LiveHub
+from driftscope_backend.runtime import Runtime
+
+log = logging.getLogger(__name__)
+HEARTBEAT_S = 15.0
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def event_message(event: Event) -> dict[str, Any]:
+    return {"type": event.kind, "id": event.id, "ts": event.ts.isoformat(), "data": event.payload}
+
+
+class EventTail:
+    def __init__(self, runtime: Runtime, hub: LiveHub) -> None:
+        self.runtime = runtime
+        self.hub = hub
+        self.wake = asyncio.Event()
+        self.postgres = runtime.engine.dialect.name == "postgresql"
+        self.poll_s = 5.0 if self.postgres else 1.0
+        self._listener: Any = None
+
+    async def start_position(self) -> None:
+        async with self.runtime.sessionmaker() as session:
+            self.hub.last_event_id = int(await session.scalar(select(func.max(Event.id))) or 0)
+
+    async def _listen(self) -> None:
+        import asyncpg
+
+        url = make_url(self.runtime.engine.url.render_as_string(hide_password=False))
+        self._listener = await asyncpg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            database=url.database,
+        )
+        await self._listener.add_listener(CHANNEL, lambda *_: self.wake.set())
+
+    async def poll_once(self) -> int:
+        async with self.runtime.sessionmaker() as session:
+            events = await events_after(session, self.hub.last_event_id)
+        for event in events:
+            self.hub.publish(event_message(event))
+        return len(events)
+
+    async def run(self) -> None:
+        while True:
+            if self.postgres and self._listener is None:
+                try:
+                    await self._listen()
+                except Exception as exc:  # fall back to polling until LISTEN works again
+                    log.warning("LISTEN %s failed (%s); polling", CHANNEL, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_s)
+            self.wake.clear()
+            try:
+                while await self.poll_once() >= 500:
+                    pass
+            except Exception as exc:
+                log.warning("reading events failed: %s", exc)
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()
+
+
+async def simulator_summary(runtime: Runtime) -> dict[str, Any] | None:
+    from driftscope_backend.simulator.service import get_state
+
+    try:
+        async with runtime.sessionmaker() as session:
+            state = await get_state(session)
+    except Exception:
+        return None
+    status = state.status
+    return {
+        "online": state.online,
+        "rate": state.desired.rate,
+        "scenario": state.desired.scenario,
+        "intensity": state.desired.intensity,
+        "running": state.desired.running,
+        "actual_rate": status.actual_rate if status else None,
+        "phase": status.phase if status else None,
+    }
+
+
+async def publish_stats(runtime: Runtime, hub: LiveHub) -> None:
+    """Every second: roll the counters and publish `stats`; every 15 s a heartbeat."""
+    last, last_heartbeat, simulator = time.monotonic(), time.monotonic(), None
+    tick = 0
+    while True:
+        await asyncio.sleep(1.0 - (time.monotonic() - last) % 1.0)
+        now = time.monotonic()
+        if tick % 2 == 0:  # the simulator reports once a second; reading it every 2 s is enough
+            simulator = await simulator_summary(runtime)
+        tick += 1
+        writer = runtime.writer
+        stats = runtime.live.roll(
+            now - last,
+            {
+                "queue_depth": writer.depth,
+                "rows_written": writer.rows_written,
+                "simulator": simulator,
+            },
+        )
+        last = now
+        hub.publish({"type": "stats", "ts": now_iso(), "data": stats})
+        if now - last_heartbeat >= HEARTBEAT_S:
+            hub.publish(
+                {"type": "heartbeat", "ts": now_iso(), "data": {"clients": len(hub.clients)}}
+            )
+            last_heartbeat = now
