@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from driftscope.contract import FRAUD_CONTRACT, MERCHANT_CATEGORIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Columns = dict[str, np.ndarray]
 
@@ -169,6 +172,8 @@ def generate_columns(
 
 def generate_frame(n: int, **kwargs: object) -> pd.DataFrame:
     """Same as generate_columns, as a DataFrame in contract column order."""
+    import pandas as pd  # only here: the API process generates no frames
+
     columns = generate_columns(n, **kwargs)  # type: ignore[arg-type]
     return pd.DataFrame(
         {name: columns[name] for name in [*FRAUD_CONTRACT.names, FRAUD_CONTRACT.label]}

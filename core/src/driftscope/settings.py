@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from driftscope.drift.engine import DriftConfig
+if TYPE_CHECKING:
+    from driftscope.drift.engine import DriftConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -75,6 +77,9 @@ class Settings(BaseSettings):
         return self.data_dir / "models"
 
     def drift_config(self) -> DriftConfig:
+        from driftscope.drift.engine import (
+            DriftConfig,  # scipy is heavy; the backend never needs it
+        )
         return DriftConfig(
             psi_warn=self.drift_psi_warn,
             psi_alert=self.drift_psi_alert,
