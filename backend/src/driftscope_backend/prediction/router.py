@@ -128,6 +128,8 @@ async def predict(request: Request) -> Response:
     # All or nothing, and no await between the capacity check and buffering: a concurrent
     # request cannot fill the buffer half-way through this list.
     writer.submit_many(rows)
+    for row in rows:
+        runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
     headers = {"x-request-id": request_id} if request_id else None
     return json_response(results if is_list else results[0], headers=headers)
 

@@ -1,0 +1,110 @@
+"""WS /ws/live end to end against a real uvicorn server on 127.0.0.1 (random port)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+import websockets
+
+from driftscope.contract import FRAUD_CONTRACT
+from driftscope.events import add_event
+from driftscope.settings import Settings
+from driftscope_backend.app import create_app
+
+
+@pytest.fixture
+async def server(registered_settings: Settings) -> AsyncIterator[tuple[str, Any]]:
+    app = create_app(registered_settings)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    while not instance.started:
+        await asyncio.sleep(0.05)
+    try:
+        yield f"127.0.0.1:{port}", app
+    finally:
+        instance.should_exit = True
+        await asyncio.wait_for(task, timeout=15)
+
+
+async def _receive_until(ws: Any, kind: str, timeout_s: float = 5.0) -> dict[str, Any]:
+    async with asyncio.timeout(timeout_s):
+        while True:
+            message = json.loads(await ws.recv())
+            if message["type"] == kind:
+                return message
+
+
+async def _write_event(app: Any, kind: str, payload: dict[str, Any]) -> int:
+    async with app.state.runtime.sessionmaker() as session:
+        event = await add_event(session, "fraud", kind, payload)
+        await session.commit()
+        return event.id
+
+
+async def test_snapshot_then_stats_counting_predictions(server: tuple[str, Any]) -> None:
+    address, _ = server
+    async with websockets.connect(f"ws://{address}/ws/live") as ws:
+        snapshot = json.loads(await ws.recv())
+        assert snapshot["type"] == "snapshot"
+        assert snapshot["data"]["model"]["version"] == 1
+        assert snapshot["data"]["model"]["metrics"]["roc_auc"] > 0.8
+        assert snapshot["data"]["drift"] is None  # no worker has run: "no data yet"
+        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
+            response = await http.post("/api/v1/predict", json=[FRAUD_CONTRACT.example()] * 3)
+        assert response.status_code == 200
+        stats = await _receive_until(ws, "stats")
+        while stats["data"]["total"] < 3:
+            stats = await _receive_until(ws, "stats")
+    assert stats["data"]["total"] == 3
+    assert set(stats["data"]) >= {
+        "rps",
+        "p50_ms",
+        "p99_ms",
+        "fraud_rate",
+        "queue_depth",
+        "rows_written",
+    }
+
+
+async def test_outbox_events_are_pushed_and_resumable(server: tuple[str, Any]) -> None:
+    address, app = server
+    async with websockets.connect(f"ws://{address}/ws/live") as ws:
+        assert json.loads(await ws.recv())["type"] == "snapshot"
+        first = await _write_event(app, "drift", {"window_end": "w1"})
+        second = await _write_event(app, "alert", {"change": "opened", "id": 1})
+        drift = await _receive_until(ws, "drift")
+        alert = await _receive_until(ws, "alert")
+    assert (drift["id"], drift["data"]) == (first, {"window_end": "w1"})
+    assert alert["id"] == second
+    # A client that saw `first` gets exactly what it missed, not a snapshot.
+    async with websockets.connect(f"ws://{address}/ws/live?last_id={first}") as ws:
+        resumed = json.loads(await ws.recv())
+    assert (resumed["type"], resumed["id"]) == ("alert", second)
+
+
+async def test_many_clients_do_not_block_predictions(server: tuple[str, Any]) -> None:
+    address, app = server
+    clients = [await websockets.connect(f"ws://{address}/ws/live") for _ in range(20)]
+    try:
+        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
+            responses = await asyncio.gather(
+                *(http.post("/api/v1/predict", json=FRAUD_CONTRACT.example()) for _ in range(50))
+            )
+        assert all(r.status_code == 200 for r in responses)
+        assert len(app.state.runtime.hub.clients) == 20
+    finally:
+        for ws in clients:
+            with contextlib.suppress(Exception):
+                await ws.close()
