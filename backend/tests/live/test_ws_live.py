@@ -29,7 +29,7 @@ async def server(registered_settings: Settings) -> AsyncIterator[tuple[str, Any]
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     instance = uvicorn.Server(config)
     task = asyncio.create_task(instance.serve())
-    while not instance.started:
+    while not instance.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
         await asyncio.sleep(0.05)
     try:
         yield f"127.0.0.1:{port}", app

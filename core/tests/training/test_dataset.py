@@ -120,3 +120,15 @@ def test_label_with_a_single_class_is_rejected(frame: pd.DataFrame, tmp_path: Pa
 def test_unreadable_file_is_a_contract_error(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match="cannot read"):
         load_training_csv(tmp_path / "absent.csv", FRAUD_CONTRACT)
+
+
+def test_fractional_value_in_integer_feature_is_named(tmp_path: Path) -> None:
+    frame = generate_frame(50, seed=3)
+    frame["hour_of_day"] = frame["hour_of_day"].astype(float)
+    frame.loc[4, "hour_of_day"] = 3.5
+    path = tmp_path / "fractional.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ContractError) as raised:
+        load_training_csv(path, FRAUD_CONTRACT)
+    assert "hour_of_day" in raised.value.details
+    assert "not a whole number" in raised.value.details["hour_of_day"]

@@ -44,6 +44,10 @@ def _coerce(feature: Feature, raw: pd.Series) -> tuple[pd.Series, str | None]:
         not_number = ~empty & values.isna().to_numpy()
         if not_number.any():
             problems.append(f"not a number ({_bad_rows(not_number)})")
+        if feature.kind == "integer":
+            fractional = (values.notna() & (values != values.round())).to_numpy()
+            if fractional.any():
+                problems.append(f"not a whole number ({_bad_rows(fractional)})")
         lo = -np.inf if feature.minimum is None else feature.minimum
         hi = np.inf if feature.maximum is None else feature.maximum
         out = (values.notna() & ((values < lo) | (values > hi))).to_numpy()
