@@ -7,16 +7,12 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from driftscope import registry
 from driftscope.db import create_engine, make_sessionmaker, upgrade
-from driftscope.errors import DriftscopeError
-from driftscope.serving.artifact import load_model
 from driftscope.settings import Settings, get_settings
 from driftscope_backend.dashboard import install_dashboard
 from driftscope_backend.errors import install_error_handlers
@@ -28,27 +24,11 @@ from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import Transaction
 from driftscope_backend.prediction.writer import PredictionWriter
 from driftscope_backend.registry.router import router as registry_router
+from driftscope_backend.registry.service import sync_production
 from driftscope_backend.runtime import Runtime
 from driftscope_backend.simulator.router import router as simulator_router
 
 log = logging.getLogger(__name__)
-
-
-async def _load_production(runtime: Runtime) -> None:
-    name = runtime.settings.model_name
-    async with runtime.sessionmaker() as session:
-        version = await registry.resolve(session, name)
-    if version is None:
-        runtime.model_error = (
-            f"no '{name}' model registered with alias production (run: driftscope train)"
-        )
-        log.warning(runtime.model_error)
-        return
-    try:
-        runtime.model = load_model(Path(version.artifact_path), version.sha256)
-    except DriftscopeError as exc:
-        runtime.model_error = exc.message
-        log.error("cannot load %s v%d: %s", name, version.version, exc.message)
 
 
 @asynccontextmanager
@@ -66,7 +46,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await writer.replay_spilled()
     runtime = Runtime(settings, engine, make_sessionmaker(engine), writer)
     app.state.runtime = runtime
-    await _load_production(runtime)
+    await sync_production(runtime)
     writer.start()
     tail = EventTail(runtime, runtime.hub)
     await tail.start_position()

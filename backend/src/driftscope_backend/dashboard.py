@@ -31,6 +31,8 @@ def install_dashboard(app: FastAPI, dist: Path) -> None:
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
             immutable = candidate.parent.name == "assets"  # hashed file names from Vite
-            headers = {"Cache-Control": "public, max-age=31536000, immutable"} if immutable else None
+            headers = (
+                {"Cache-Control": "public, max-age=31536000, immutable"} if immutable else None
+            )
             return FileResponse(candidate, headers=headers)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,6 +20,10 @@ from driftscope.settings import get_settings
 app = typer.Typer(help="Driftscope: live ML model serving and monitoring.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+models_app = typer.Typer(
+    help="Model registry: versions, promotion, rollback.", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
 console = Console(stderr=True)
 
 METRIC_ROWS = (
@@ -165,6 +169,119 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
     asyncio.run(run())
     console.print(f"database at revision {revision}: {_redact(url)}")
+
+
+async def _in_session(work: Any) -> Any:
+    """Run `work(session, settings)` in one committed transaction on the configured database."""
+    from driftscope.db import create_engine, make_sessionmaker, upgrade
+
+    settings = get_settings()
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        await upgrade(engine)
+        async with make_sessionmaker(engine)() as session:
+            result = await work(session, settings)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Versions with test metrics, and aliases."""
+    from driftscope import registry
+
+    async def work(session: Any, settings: Any) -> tuple[list[Any], list[Any]]:
+        name = settings.model_name
+        return await registry.list_versions(session, name), await registry.list_aliases(
+            session, name
+        )
+
+    versions, aliases = asyncio.run(_in_session(work))
+    by_version: dict[int, list[str]] = {}
+    for alias in aliases:
+        by_version.setdefault(alias.version, []).append(alias.alias)
+    table = Table(title="model versions")
+    for column in ("version", "kind", "created", "ROC AUC", "F1", "threshold", "aliases"):
+        table.add_column(column)
+    for v in versions:
+        test = v.metrics.get("test") or {}
+        table.add_row(
+            str(v.version),
+            v.kind,
+            v.created_at.strftime("%Y-%m-%d %H:%M"),
+            f"{test.get('roc_auc', 0):.4f}",
+            f"{test.get('f1', 0):.4f}",
+            f"{v.threshold:.3f}",
+            ", ".join(sorted(by_version.get(v.version, []))),
+        )
+    Console().print(table)
+
+
+def _print_checks(checks: list[Any]) -> None:
+    for c in checks:
+        console.print(f"{'[green]pass[/]' if c.passed else '[red]FAIL[/]'}  {c.message}")
+
+
+@app.command()
+def gate(
+    version: Annotated[
+        int | None, typer.Option(help="Version to check (default: the newest).")
+    ] = None,
+) -> None:
+    """Run the promotion gate; exits 1 when the version fails it."""
+    from driftscope import lifecycle, registry
+
+    async def work(session: Any, settings: Any) -> tuple[int, list[Any]]:
+        target = version or (await registry.next_version(session, settings.model_name)) - 1
+        return target, await lifecycle.gate_checks(
+            session, settings.model_name, target, settings.gate_config()
+        )
+
+    target, checks = asyncio.run(_in_session(work))
+    _print_checks(checks)
+    ok = all(c.passed for c in checks)
+    console.print(f"version {target}: {'promotable' if ok else 'NOT promotable'}")
+    raise typer.Exit(0 if ok else 1)
+
+
+@models_app.command("promote")
+def models_promote(
+    version: Annotated[int, typer.Argument(help="Version to make production.")],
+    force: Annotated[
+        bool, typer.Option(help="Promote even if the gate fails (needs --reason).")
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help="Why (recorded in the model event).")] = None,
+) -> None:
+    """Promote a version (gated); running backends swap to it within seconds."""
+    from driftscope import lifecycle
+
+    async def work(session: Any, settings: Any) -> dict[str, Any]:
+        return await lifecycle.promote(
+            session,
+            settings.model_name,
+            version,
+            settings.gate_config(),
+            force=force,
+            reason=reason,
+            actor="cli",
+        )
+
+    result = asyncio.run(_in_session(work))
+    console.print(f"production: v{result['version']} (previous: v{result['previous']})")
+
+
+@models_app.command("rollback")
+def models_rollback() -> None:
+    """Make the previous production version production again."""
+    from driftscope import lifecycle
+
+    async def work(session: Any, settings: Any) -> dict[str, Any]:
+        return await lifecycle.rollback(session, settings.model_name, actor="cli")
+
+    result = asyncio.run(_in_session(work))
+    console.print(f"production: v{result['version']} (rolled back from v{result['previous']})")
 
 
 def _redact(url: str) -> str:

@@ -5,7 +5,8 @@ DriftscopeError
  ├── ModelNotFoundError     no model version / alias to serve
  ├── ArtifactError          artifact missing, corrupt or sha256 mismatch
  ├── OverloadedError        the prediction log queue is full (retry later)
- └── NotFoundError          a referenced record does not exist
+ ├── NotFoundError          a referenced record does not exist
+ └── GateFailedError        a model version fails the promotion gate (details: the checks)
 """
 
 from __future__ import annotations
@@ -52,3 +53,8 @@ class OverloadedError(DriftscopeError):
 class NotFoundError(DriftscopeError):
     code = "not_found"
     status = 404
+
+
+class GateFailedError(DriftscopeError):
+    code = "gate_failed"
+    status = 422

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from driftscope.drift.engine import DriftConfig
+    from driftscope.gate import GateConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     performance_max_relative_drop: float = Field(default=0.25, gt=0, le=1)  # vs training test F1
     alert_webhook_url: str | None = None
     alert_webhook_timeout_s: float = Field(default=5.0, gt=0)
+    gate_min_roc_auc: float = Field(default=0.88, ge=0, le=1)
+    gate_min_f1: float = Field(default=0.30, ge=0, le=1)
+    gate_max_regression: float = Field(default=0.01, ge=0, le=1)
     catch_up_windows: int = Field(default=20, ge=1)  # missed windows recomputed after a restart
 
     @field_validator("data_dir")
@@ -80,12 +84,18 @@ class Settings(BaseSettings):
         from driftscope.drift.engine import (
             DriftConfig,  # scipy is heavy; the backend never needs it
         )
+
         return DriftConfig(
             psi_warn=self.drift_psi_warn,
             psi_alert=self.drift_psi_alert,
             alpha=self.drift_alpha,
             min_rows=self.drift_min_rows,
         )
+
+    def gate_config(self) -> GateConfig:
+        from driftscope.gate import GateConfig
+
+        return GateConfig(self.gate_min_roc_auc, self.gate_min_f1, self.gate_max_regression)
 
     @property
     def admin_keys(self) -> frozenset[str]:

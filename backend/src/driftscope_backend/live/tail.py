@@ -1,6 +1,6 @@
 """Background tasks of the live stream: tail the events outbox, publish stats, heartbeats.
 
-Events: PostgreSQL wakes us with LISTEN/NOTIFY (polled every 5 s as a safety net); SQLite is
+Events: PostgreSQL wakes us with LISTEN/NOTIFY (polled every 2 s as a safety net); SQLite is
 polled every second. Every backend replica tails on its own, so every client sees every event.
 """
 
@@ -19,10 +19,12 @@ from sqlalchemy.engine import make_url
 from driftscope.db import Event
 from driftscope.events import CHANNEL, events_after
 from driftscope_backend.live.hub import LiveHub
+from driftscope_backend.registry.service import sync_production
 from driftscope_backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 15.0
+ALIAS_CHECK_S = 2.0
 
 
 def now_iso() -> str:
@@ -39,8 +41,9 @@ class EventTail:
         self.hub = hub
         self.wake = asyncio.Event()
         self.postgres = runtime.engine.dialect.name == "postgresql"
-        self.poll_s = 5.0 if self.postgres else 1.0
+        self.poll_s = 2.0 if self.postgres else 1.0
         self._listener: Any = None
+        self._last_alias_check = time.monotonic()
 
     async def start_position(self) -> None:
         async with self.runtime.sessionmaker() as session:
@@ -62,6 +65,8 @@ class EventTail:
     async def poll_once(self) -> int:
         async with self.runtime.sessionmaker() as session:
             events = await events_after(session, self.hub.last_event_id)
+        if any(e.kind == "model" for e in events):
+            await sync_production(self.runtime)  # swap before announcing, so clients see it served
         for event in events:
             self.hub.publish(event_message(event))
         return len(events)
@@ -79,6 +84,9 @@ class EventTail:
             try:
                 while await self.poll_once() >= 500:
                     pass
+                if time.monotonic() - self._last_alias_check > ALIAS_CHECK_S:
+                    self._last_alias_check = time.monotonic()
+                    await sync_production(self.runtime)  # safety net if an event was missed
             except Exception as exc:
                 log.warning("reading events failed: %s", exc)
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
 
-from driftscope import registry
+from driftscope import lifecycle, registry
 from driftscope.contract import get_contract
+from driftscope.events import notify
+from driftscope_backend.registry.service import sync_production
 from driftscope_backend.runtime import RuntimeDep, SessionDep
+from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
 
@@ -30,6 +35,7 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> dict[str, Any]:
         "serving": None
         if runtime.model is None
         else {"version": runtime.model.version, "alias": "production"},
+        "gate": asdict(runtime.settings.gate_config()),
         "aliases": [
             {
                 "alias": a.alias,
@@ -55,3 +61,83 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> dict[str, Any]:
             for v in versions
         ],
     }
+
+
+class PromoteRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{}, {"force": True, "reason": "hotfix for incident 42"}]},
+    )
+
+    force: bool = Field(
+        False, description="Promote even if the gate fails (needs a reason; audited)"
+    )
+    reason: str | None = Field(None, max_length=500)
+
+
+ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No X-API-Key"},
+    403: {"description": "Wrong key"},
+    404: {"description": "Unknown version / nothing to roll back to"},
+}
+
+
+async def _commit_and_swap(
+    session: SessionDep, runtime: RuntimeDep, result: dict[str, Any]
+) -> dict[str, Any]:
+    await session.commit()
+    await notify(session, result.get("event_id"))
+    await sync_production(runtime)  # this replica swaps now; the others on the event
+    return {**result, "serving": None if runtime.model is None else runtime.model.version}
+
+
+@router.get("/models/{version}/gate", summary="Run the promotion gate for a version")
+async def gate(
+    version: Annotated[int, Path(ge=1)], runtime: RuntimeDep, session: SessionDep
+) -> dict[str, Any]:
+    checks = await lifecycle.gate_checks(
+        session, runtime.settings.model_name, version, runtime.settings.gate_config()
+    )
+    return {
+        "version": version,
+        "passed": all(c.passed for c in checks),
+        "checks": [asdict(c) for c in checks],
+    }
+
+
+@router.post(
+    "/models/{version}/promote",
+    summary="Promote a version to production (admin, gated)",
+    responses={
+        **ADMIN_RESPONSES,
+        422: {"description": "The gate fails: `details` lists every check"},
+    },
+)
+async def promote(
+    version: Annotated[int, Path(ge=1)],
+    runtime: RuntimeDep,
+    session: SessionDep,
+    _admin: AdminDep,
+    body: PromoteRequest | None = None,
+) -> dict[str, Any]:
+    """Hot swap without downtime: in-flight requests finish on the old model."""
+    body = body or PromoteRequest()
+    result = await lifecycle.promote(
+        session,
+        runtime.settings.model_name,
+        version,
+        runtime.settings.gate_config(),
+        force=body.force,
+        reason=body.reason,
+    )
+    return await _commit_and_swap(session, runtime, result)
+
+
+@router.post(
+    "/models/rollback",
+    summary="Roll production back to the previous version (admin)",
+    responses=ADMIN_RESPONSES,
+)
+async def rollback(runtime: RuntimeDep, session: SessionDep, _admin: AdminDep) -> dict[str, Any]:
+    result = await lifecycle.rollback(session, runtime.settings.model_name)
+    return await _commit_and_swap(session, runtime, result)
