@@ -104,10 +104,15 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> TrainedArtifact:
 async def register_artifact(
     settings: Settings, artifact: TrainedArtifact, version: int = 1
 ) -> Path:
-    """Copy the session model into `settings.models_dir` and register it (first → production)."""
+    """Put the session model into `settings.models_dir` as `version` and register it
+    (the first registered version becomes production)."""
     target = settings.models_dir / "fraud" / f"v{version}"
-    shutil.copytree(artifact.directory, target, dirs_exist_ok=True)
-    read_manifest(target, artifact.sha256)
+    if version == 1:
+        shutil.copytree(artifact.directory, target, dirs_exist_ok=True)
+        sha = artifact.sha256
+    else:  # the manifest records its version: write a genuine artifact for this one
+        sha, _ = write_artifacts(artifact.trained, target, "fraud", version, "xgboost")
+    read_manifest(target, sha)
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade(engine)
@@ -118,7 +123,7 @@ async def register_artifact(
                 version=version,
                 kind="xgboost",
                 artifact_path=str(target),
-                sha256=artifact.sha256,
+                sha256=sha,
                 metrics=artifact.trained.metrics,
                 threshold=artifact.trained.threshold,
                 profile=artifact.trained.profile,

@@ -48,6 +48,8 @@ async def latest_report(
 
 
 def report_body(report: DriftReport) -> dict[str, Any]:
+    order = get_contract(report.model_name).names  # JSONB does not keep key order
+    features = {n: report.features[n] for n in order if n in report.features}
     return {
         "model_name": report.model_name,
         "model_version": report.model_version,
@@ -57,7 +59,7 @@ def report_body(report: DriftReport) -> dict[str, Any]:
         "sufficient": report.sufficient,
         "dataset_drift_share": report.dataset_drift_share,
         "dataset_drifted": report.dataset_drifted,
-        "features": report.features,
+        "features": features,
         "prediction": report.prediction_drift or None,
     }
 

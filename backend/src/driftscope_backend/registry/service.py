@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 _swap_lock = asyncio.Lock()
 
 
-def _load_and_warm(path: Path, sha256: str) -> LoadedModel:
-    model = load_model(path, sha256)
+def _load_and_warm(path: Path, sha256: str, version: int) -> LoadedModel:
+    model = load_model(path, sha256, version)
     model.probability_row(
         model.contract.encode_record(model.contract.example())
     )  # first call pays lazy costs
@@ -41,7 +41,7 @@ async def sync_production(runtime: Runtime) -> bool:
             return False
         try:
             model = await asyncio.to_thread(
-                _load_and_warm, Path(version.artifact_path), version.sha256
+                _load_and_warm, Path(version.artifact_path), version.sha256, version.version
             )
         except DriftscopeError as exc:
             runtime.model_error = exc.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from driftscope.scenarios import SCENARIOS, make_scenario
 
@@ -32,14 +32,17 @@ class SimulatorDesired(BaseModel):
         None, description="Features the scenario drives (default: the scenario's own)"
     )
 
-    @model_validator(mode="after")
-    def _features_fit_scenario(self) -> SimulatorDesired:
-        if self.scenario in SCENARIOS and self.features:
-            try:
-                make_scenario(self.scenario, self.intensity, self.features)
-            except ValueError as exc:
-                raise ValueError(f"features: {exc}") from None
-        return self
+    @field_validator("features")
+    @classmethod
+    def _features_fit_scenario(
+        cls, features: list[str] | None, info: ValidationInfo
+    ) -> list[str] | None:
+        # A field validator (features is declared last, so scenario and intensity are already
+        # in info.data) puts the error on `features` rather than on the whole body.
+        scenario = info.data.get("scenario")
+        if scenario in SCENARIOS and features:
+            make_scenario(scenario, info.data.get("intensity", 1.0), features)
+        return features
 
 
 class SimulatorUpdate(BaseModel):

@@ -97,9 +97,15 @@ class LoadedModel:
         return self.calibrator(self.evaluator.margin(matrix))
 
 
-def load_model(directory: Path, expected_sha256: str | None = None) -> LoadedModel:
+def load_model(
+    directory: Path, expected_sha256: str | None = None, expected_version: int | None = None
+) -> LoadedModel:
     """Load and verify an artifact directory; prefer the compiled evaluator, else XGBoost."""
     manifest = read_manifest(directory, expected_sha256)
+    if expected_version is not None and int(manifest["version"]) != expected_version:
+        raise ArtifactError(
+            f"{directory}: manifest is version {manifest['version']}, registry says {expected_version}"
+        )
     evaluator: MarginModel
     try:
         forest = FlatForest.load(directory / manifest["forest_file"])

@@ -1,0 +1,175 @@
+"""Worker test fixtures: a context with a movable clock, and logged predictions for a window.
+
+- `clock`: a FakeClock starting at an aligned minute (`T0`).
+- `ctx`: a WorkerContext via `scheduler.make_context` on `registered_settings` (60 s interval
+  and window, K = M = 2), with `clock` and a notifier that records pages instead of posting.
+- `harness`: that context plus helpers: `log` rows into `predictions` as the backend's writer
+  would (features from generator rows, scores from the session model), `count`, `all`.
+- `session_factory`: a sessionmaker on a freshly migrated `database_url` (no model).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from driftscope.contract import FRAUD_CONTRACT
+from driftscope.db import Prediction, create_engine, make_sessionmaker, upgrade
+from driftscope.generator import generate_frame
+from driftscope.serving.artifact import LoadedModel, load_model
+from driftscope.settings import Settings
+from driftscope.testing import TrainedArtifact
+from driftscope_worker.context import WorkerContext
+from driftscope_worker.notify import WebhookNotifier
+from driftscope_worker.scheduler import make_context
+
+T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # a multiple of the 60 s interval
+INTERVAL = timedelta(seconds=60)
+
+
+@dataclass
+class FakeClock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+class RecordingNotifier(WebhookNotifier):
+    """Keeps every page the worker would send."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.pages: list[dict[str, Any]] = []
+
+    async def send(self, alert: dict[str, Any]) -> bool:
+        self.pages.append(alert)
+        return True
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def ctx(registered_settings: Settings, clock: FakeClock) -> AsyncIterator[WorkerContext]:
+    settings = registered_settings.model_copy(
+        update={
+            "monitor_interval_s": 60.0,
+            "window_s": 60.0,
+            "alert_consecutive_windows": 2,
+            "alert_resolve_windows": 2,
+        }
+    )
+    context = make_context(settings)
+    context.clock = clock
+    context.notifier = RecordingNotifier()
+    try:
+        yield context
+    finally:
+        await context.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def served_model(trained_model: TrainedArtifact) -> LoadedModel:
+    return load_model(trained_model.directory, trained_model.sha256)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Contract columns as JSON-ready dicts: Python scalars, missing as None."""
+    columns = frame[FRAUD_CONTRACT.names].astype(object)
+    return columns.where(columns.notna(), None).to_dict("records")  # type: ignore[return-value]
+
+
+@dataclass
+class Harness:
+    """The worker context under test and the calls most worker tests make against it."""
+
+    ctx: WorkerContext
+    clock: FakeClock
+    model: LoadedModel
+
+    @property
+    def notifier(self) -> RecordingNotifier:
+        assert isinstance(self.ctx.notifier, RecordingNotifier)
+        return self.ctx.notifier
+
+    @staticmethod
+    def transactions(n: int, seed: int, *, amount_shift: float = 1.0) -> pd.DataFrame:
+        """Generator rows; with `amount_shift`, card averages ×shift and the ratio recomputed
+        as the generator derives it (values stay inside the contract's ranges)."""
+        frame = generate_frame(n, seed=seed)
+        if amount_shift != 1.0:
+            frame["avg_amount_30d"] = (frame["avg_amount_30d"] * amount_shift).round(2)
+            frame["amount_to_avg_ratio"] = (frame["amount"] / frame["avg_amount_30d"]).round(4)
+        return frame
+
+    def configure(self, **updates: Any) -> None:
+        self.ctx.settings = self.ctx.settings.model_copy(update=updates)
+
+    async def log(self, frame: pd.DataFrame, end: datetime, *, version: int = 1) -> list[uuid.UUID]:
+        """Log `frame` as predictions spread over the window [end − 60 s, end)."""
+        scores = self.model.probability(FRAUD_CONTRACT.encode_columns(frame))
+        offsets = np.linspace(0.0, 59.0, len(frame))
+        ids = [uuid.uuid4() for _ in range(len(frame))]
+        rows = [
+            {
+                "id": pid,
+                "model_name": "fraud",
+                "model_version": version,
+                "ts": end - INTERVAL + timedelta(seconds=float(offset)),
+                "transaction_id": None,
+                "features": features,
+                "score": float(score),
+                "decision": bool(score >= self.model.threshold),
+                "threshold": self.model.threshold,
+                "path": "model",
+                "variant": "production",
+                "latency_us": 150,
+                "request_id": None,
+            }
+            for pid, offset, features, score in zip(
+                ids, offsets, records(frame), scores, strict=True
+            )
+        ]
+        if rows:
+            async with self.ctx.sessionmaker() as session, session.begin():
+                await session.execute(insert(Prediction), rows)
+        return ids
+
+    async def count(self, table: Any, *where: Any) -> int:
+        async with self.ctx.sessionmaker() as session:
+            query = select(func.count()).select_from(table).where(*where)
+            return int(await session.scalar(query) or 0)
+
+    async def all(self, table: Any, *order_by: Any) -> list[Any]:
+        async with self.ctx.sessionmaker() as session:
+            return list(await session.scalars(select(table).order_by(*order_by)))
+
+
+@pytest.fixture
+def harness(ctx: WorkerContext, clock: FakeClock, served_model: LoadedModel) -> Harness:
+    return Harness(ctx, clock, served_model)
+
+
+@pytest.fixture
+async def session_factory(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
