@@ -37,7 +37,8 @@ async def _request_validation(_request: Request, exc: Exception) -> Response:
 async def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return json_response(error_body(code, str(exc.detail)), exc.status_code, exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return json_response(error_body(code, str(exc.detail)), exc.status_code, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -44,7 +44,6 @@ class Settings(BaseSettings):
     writer_batch_rows: int = Field(default=2_000, ge=1)
     writer_flush_interval_ms: float = Field(default=200.0, gt=0, le=1_000)
     max_body_bytes: int = Field(default=1_048_576, ge=1_024)
-    max_batch_items: int = Field(default=1_000, ge=1)
     log_level: str = "INFO"
     frontend_dist: Path = Field(default_factory=lambda: REPO_ROOT / "frontend" / "dist")
 

@@ -25,7 +25,7 @@ class LabelQueue:
 
     def pop_due(self, now: float, limit: int) -> list[PendingLabel]:
         """Labels whose delay has passed (all of them with now=inf), at most `limit`."""
-        out = []
+        out: list[PendingLabel] = []
         while self._heap and self._heap[0].due <= now and len(out) < limit:
             out.append(heapq.heappop(self._heap))
         return out

@@ -71,6 +71,9 @@ class Simulator:
         )
         self.stream = TransactionStream(options.seed)
         self.rng = np.random.default_rng(None if options.seed is None else options.seed + 1)
+        # Arrivals draw from their own stream: label draws happen in response order, which
+        # would otherwise make the arrival times of a seeded run differ from run to run.
+        self.arrival_rng = np.random.default_rng(None if options.seed is None else options.seed + 2)
         self.labels = LabelQueue()
         self.latency = Rolling()
         self.counters = Counters()
@@ -110,11 +113,13 @@ class Simulator:
                 await asyncio.sleep(0.05)
                 next_at = time.monotonic()
                 continue
-            next_at += float(self.rng.exponential(1.0 / self.current_rate(now)))
+            next_at += float(self.arrival_rng.exponential(1.0 / self.current_rate(now)))
             if next_at > now:
                 await asyncio.sleep(next_at - now)
             elif now - next_at > 1.0:
                 next_at = now  # fell behind by more than a second: do not fire a catch-up burst
+            if self._stop.is_set() or time.monotonic() < self.paused_until:
+                continue  # a 429/503 or an error arrived while waiting: this arrival is dropped
             await self._slots.acquire()
             task = asyncio.create_task(self._send_one())
             self._in_flight.add(task)
@@ -155,6 +160,8 @@ class Simulator:
 
     def _failed(self, reason: str) -> None:
         self.counters.failed += 1
+        if time.monotonic() < self.paused_until:
+            return  # in flight when an earlier failure paused us: same outage, no extra doubling
         self.backoff_s = min(10.0, max(0.5, self.backoff_s * 2))
         self._pause(self.backoff_s)
         log.debug("request failed (%s); backing off %.1fs", reason, self.backoff_s)

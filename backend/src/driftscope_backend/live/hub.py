@@ -68,10 +68,10 @@ class LiveHub:
             for data in first:
                 await client.websocket.send_text(data.decode())
             while True:
-                data = await client.queue.get()
-                if data is None:
+                queued = await client.queue.get()
+                if queued is None:
                     await client.websocket.close(code=1013, reason="too slow; reconnect")
                     return
-                await client.websocket.send_text(data.decode())
+                await client.websocket.send_text(queued.decode())
         finally:
             self.clients.discard(client)

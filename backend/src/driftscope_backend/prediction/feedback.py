@@ -75,7 +75,7 @@ async def store_labels(
         await session.execute(insert_ignore(session.get_bind().dialect.name, Label, new_rows))
     await session.commit()
     results = [
-        LabelOutcome(prediction_id=item.prediction_id, status=status[item.prediction_id])  # type: ignore[arg-type]
+        LabelOutcome(prediction_id=item.prediction_id, status=status[item.prediction_id])
         for item in body.labels
     ]
     counts = {

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from driftscope.errors import OverloadedError
-from driftscope_backend.http import contract_error, json_response, read_body
+from driftscope_backend.http import LeanRoute, contract_error, json_response, read_body
 from driftscope_backend.prediction import feedback, service
 from driftscope_backend.prediction.schemas import (
     MAX_ITEMS,
@@ -86,16 +86,6 @@ def _parse(body: bytes) -> tuple[list[Any], bool]:
         raise contract_error(exc) from exc
 
 
-@router.post(
-    "/predict",
-    summary="Score one transaction or a list",
-    response_model=None,
-    responses={
-        200: {"model": PredictionResult, "description": "One result, or a list for a list"},
-        **ERROR_RESPONSES,
-    },
-    openapi_extra={"requestBody": PREDICT_BODY_DOC},
-)
 async def predict(request: Request) -> Response:
     """Calibrated fraud probability and decision per transaction; every prediction is logged.
 
@@ -132,6 +122,21 @@ async def predict(request: Request) -> Response:
         runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
     headers = {"x-request-id": request_id} if request_id else None
     return json_response(results if is_list else results[0], headers=headers)
+
+
+router.add_api_route(
+    "/predict",
+    predict,
+    methods=["POST"],
+    summary="Score one transaction or a list",
+    response_model=None,
+    responses={
+        200: {"model": PredictionResult, "description": "One result, or a list for a list"},
+        **ERROR_RESPONSES,
+    },
+    openapi_extra={"requestBody": PREDICT_BODY_DOC},
+    route_class_override=LeanRoute,
+)
 
 
 @router.post(

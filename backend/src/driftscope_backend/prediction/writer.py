@@ -15,13 +15,10 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from driftscope.db import Prediction
-from driftscope.db.upsert import insert_ignore
+from driftscope.db.bulk import BulkInsert
 from driftscope.errors import OverloadedError
 
 log = logging.getLogger(__name__)
-# Rows per INSERT statement: 14 columns x 1000 rows stays under the bind-parameter limits
-# of SQLite (32766) and asyncpg (32767).
-ROWS_PER_STATEMENT = 1_000
 Row = dict[str, Any]
 
 
@@ -60,6 +57,7 @@ class PredictionWriter:
         self.failed_flushes = 0
         self.rejected = 0
         self.last_error: str | None = None
+        self._bulk: BulkInsert | None = None
 
     @property
     def depth(self) -> int:
@@ -118,12 +116,11 @@ class PredictionWriter:
         return True
 
     async def _write(self, rows: list[Row]) -> None:
-        dialect = self.engine.dialect.name
+        if self._bulk is None:
+            self._bulk = BulkInsert(Prediction.__table__, self.engine.dialect)  # type: ignore[arg-type]
         async with self.engine.begin() as conn:
-            for start in range(0, len(rows), ROWS_PER_STATEMENT):
-                await conn.execute(
-                    insert_ignore(dialect, Prediction, rows[start : start + ROWS_PER_STATEMENT])
-                )
+            for sql, params in self._bulk.statements(rows):
+                await conn.exec_driver_sql(sql, params)
 
     def _forget(self, rows: list[Row]) -> None:
         for row in rows:

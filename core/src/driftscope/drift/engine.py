@@ -208,7 +208,7 @@ def compare(
 
 def compare_to_profile(
     profile: Mapping[str, Any],
-    current: Mapping[str, Any],
+    current: Mapping[str, Any] | pd.DataFrame,
     scores: Any | None = None,
     *,
     config: DriftConfig | None = None,

@@ -27,7 +27,9 @@ class PSIResult:
     bins: int
 
 
-def psi(reference_counts: Sequence[float], current_counts: Sequence[float]) -> float:
+def psi(
+    reference_counts: Sequence[float] | np.ndarray, current_counts: Sequence[float] | np.ndarray
+) -> float:
     ref = np.asarray(reference_counts, dtype=np.float64) + SMOOTHING
     cur = np.asarray(current_counts, dtype=np.float64) + SMOOTHING
     p, q = ref / ref.sum(), cur / cur.sum()

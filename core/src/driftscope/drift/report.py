@@ -51,7 +51,7 @@ class FeatureDrift:
     current_counts: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return strict_json(asdict(self))  # type: ignore[no-any-return]
+        return strict_json(asdict(self))
 
 
 @dataclass(frozen=True)

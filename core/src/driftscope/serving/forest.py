@@ -119,8 +119,8 @@ class CompiledForest:
         self._lib.ds_margin.restype = None
         self._lib.ds_margin.argtypes = [ctypes.POINTER(_CForest), _f32p, ctypes.c_int64, _f32p]
         self._arrays = [np.ascontiguousarray(getattr(forest, k)) for k in _ARRAYS]
-        ptrs = [
-            a.ctypes.data_as(t)
+        ptrs: list[Any] = [
+            a.ctypes.data_as(t)  # type: ignore[type-var]
             for a, t in zip(self._arrays, (_i32p, _i32p, _i32p, _f32p, _u8p, _i32p), strict=True)
         ]
         self._c = _CForest(*ptrs, len(forest.tree_root), forest.n_features, forest.base_margin)
