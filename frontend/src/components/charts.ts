@@ -1,0 +1,23 @@
+// Shared Recharts styling for the dark theme (its module name also names the lazy chart chunk).
+export const CHART = {
+  grid: "#1e293b",
+  axis: "#64748b",
+  tick: { fill: "#94a3b8", fontSize: 11 },
+  tooltip: {
+    contentStyle: { background: "#0f172a", border: "1px solid #334155", borderRadius: 8, fontSize: 12 },
+    labelStyle: { color: "#cbd5e1" },
+    itemStyle: { padding: 0 },
+  },
+  legend: { wrapperStyle: { fontSize: 12, color: "#cbd5e1" } },
+} as const;
+
+/** Series colours: one meaning each, reused across pages. */
+export const SERIES = {
+  primary: "#38bdf8", // sky-400
+  secondary: "#a78bfa", // violet-400
+  tertiary: "#f472b6", // pink-400
+  quaternary: "#facc15", // yellow-400
+  reference: "#64748b", // slate-500: training reference
+  current: "#38bdf8", // the live window
+  estimate: "#fbbf24", // amber-400, drawn dashed
+} as const;

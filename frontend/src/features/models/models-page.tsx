@@ -1,0 +1,159 @@
+// Models: registered versions with their test-set metrics, and which alias points where.
+import { Badge } from "../../components/badge";
+import { Card } from "../../components/card";
+import { EmptyState, Loading } from "../../components/empty-state";
+import { ErrorBanner } from "../../components/error-banner";
+import { PageHeader } from "../../components/page-header";
+import { formatDateTime, formatMetric, formatRelative } from "../../lib/format";
+import type { ModelAlias, ModelsResponse, ModelVersion } from "../../lib/types";
+import { useApi } from "../../lib/use-api";
+import { useNow } from "../../lib/use-now";
+import { useState } from "react";
+import { PromotePanel, RollbackButton, useModelActions } from "./model-actions";
+
+const METRIC_COLUMNS = [
+  { key: "roc_auc", label: "ROC AUC", title: "Ranking quality: 1 = perfect, 0.5 = random" },
+  { key: "pr_auc", label: "PR AUC", title: "Average precision; sensitive to the rare fraud class" },
+  { key: "precision", label: "Precision", title: "Share of flagged transactions that were fraud (at the threshold)" },
+  { key: "recall", label: "Recall", title: "Share of frauds that were flagged (at the threshold)" },
+  { key: "f1", label: "F1", title: "Harmonic mean of precision and recall" },
+  { key: "brier", label: "Brier", title: "Mean squared error of the probability; lower is better" },
+  { key: "ece", label: "ECE", title: "Expected calibration error; lower is better" },
+] as const;
+
+function aliasesOf(version: number, aliases: ModelAlias[]) {
+  return aliases.filter((alias) => alias.version === version);
+}
+
+interface RowProps {
+  version: ModelVersion;
+  aliases: ModelAlias[];
+  serving: number | null;
+  canPromote: boolean;
+  onPromote: (version: number) => void;
+}
+
+function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowProps) {
+  const now = useNow(30_000);
+  const test = version.metrics.test;
+  return (
+    <tr className={`border-b border-slate-800/70 ${version.version === serving ? "bg-sky-500/5" : ""}`}>
+      <td className="py-2 pl-4 pr-3 sm:pl-0">
+        <div className="font-medium text-slate-100">v{version.version}</div>
+        <div className="text-xs text-slate-500" title={version.sha256}>{version.kind} · {version.sha256.slice(0, 8)}</div>
+      </td>
+      <td className="px-3 py-2">
+        <div className="flex flex-wrap gap-1">
+          {aliasesOf(version.version, aliases).map((alias) => (
+            <Badge key={alias.alias} tone={alias.alias === "production" ? "good" : "info"}>
+              {alias.alias}
+              {alias.traffic_percent !== null ? ` ${alias.traffic_percent}%` : ""}
+            </Badge>
+          ))}
+        </div>
+      </td>
+      <td className="px-3 py-2 text-slate-300" title={formatDateTime(version.created_at)}>{formatRelative(version.created_at, now)}</td>
+      <td className="px-3 py-2 text-right tabular-nums text-slate-200" title={version.metrics.threshold_policy ? `chosen by maximising ${version.metrics.threshold_policy} on validation data` : undefined}>
+        {version.threshold.toFixed(2)}
+        {version.metrics.threshold_policy && <span className="ml-1 text-xs text-slate-500">({version.metrics.threshold_policy})</span>}
+      </td>
+      {METRIC_COLUMNS.map((column) => (
+        <td key={column.key} className="px-3 py-2 text-right tabular-nums text-slate-200">{formatMetric(test?.[column.key])}</td>
+      ))}
+      <td className="px-3 py-2 text-slate-300">{version.metrics.evaluator ?? "—"}</td>
+      {canPromote && (
+        <td className="py-2 pl-3 pr-4 text-right sm:pr-0">
+          {version.version !== serving && (
+            <button type="button" onClick={() => onPromote(version.version)} className="rounded-md bg-sky-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-sky-500">
+              Promote…
+            </button>
+          )}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function VersionsTable({ models, canPromote, onPromote }: { models: ModelsResponse; canPromote: boolean; onPromote: (version: number) => void }) {
+  const versions = [...models.versions].sort((a, b) => b.version - a.version);
+  const serving = models.serving?.version ?? null;
+  return (
+    <div className="-mx-4 overflow-x-auto sm:mx-0">
+      <table className="w-full min-w-[900px] text-left text-sm">
+        <thead className="text-xs uppercase tracking-wide text-slate-400">
+          <tr className="border-b border-slate-800">
+            <th className="py-2 pl-4 pr-3 font-medium sm:pl-0">Version</th>
+            <th className="px-3 py-2 font-medium">Aliases</th>
+            <th className="px-3 py-2 font-medium">Trained</th>
+            <th className="px-3 py-2 text-right font-medium" title="Probability above which a transaction is flagged as fraud">Threshold</th>
+            {METRIC_COLUMNS.map((column) => (
+              <th key={column.key} className="px-3 py-2 text-right font-medium" title={column.title}>{column.label}</th>
+            ))}
+            <th className="px-3 py-2 font-medium" title="How the model is evaluated at serving time">Evaluator</th>
+            {canPromote && <th className="py-2 pl-3 pr-4 sm:pr-0" />}
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((version) => (
+            <VersionRow key={version.version} version={version} aliases={models.aliases} serving={serving} canPromote={canPromote} onPromote={onPromote} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ModelsPage() {
+  const { data, error, loading, reload } = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model"], pollMs: 30_000 });
+  const { canPromote, canRollback, hasGate } = useModelActions();
+  const [promoting, setPromoting] = useState<number | null>(null);
+  const now = useNow(30_000);
+  return (
+    <div className="space-y-4">
+      <PageHeader title="Models">
+        Every trained version of the <strong>{data?.model_name ?? "fraud"}</strong> model with its metrics on a held-out test set. Aliases say which version serves traffic (production) and which are candidates; the threshold is the probability above which a transaction is flagged.
+      </PageHeader>
+      {loading && <Loading />}
+      {error && <ErrorBanner error={error} onRetry={reload} />}
+      {data && (
+        <>
+          <Card
+            title="Versions"
+            subtitle={
+              <>
+                {data.serving ? `Serving v${data.serving.version} (${data.serving.alias}). Test-set metrics from training; hover a column name for its meaning.` : "No version is serving: promote one or run driftscope train."}
+                {data.gate && canPromote && (
+                  <span className="block">
+                    Promotion gate: ROC AUC ≥ {data.gate.min_roc_auc}, F1 ≥ {data.gate.min_f1}, and neither more than {data.gate.max_regression} below production.
+                  </span>
+                )}
+              </>
+            }
+            actions={canRollback && <RollbackButton onDone={reload} />}
+          >
+            {data.versions.length === 0 ? <EmptyState title="No model versions yet">Run <code>driftscope train</code> to register one.</EmptyState> : <VersionsTable models={data} canPromote={canPromote} onPromote={setPromoting} />}
+          </Card>
+          {promoting !== null && <PromotePanel key={promoting} version={promoting} hasGate={hasGate} onDone={reload} onCancel={() => setPromoting(null)} />}
+          <Card title="Aliases" subtitle="Named pointers to versions; traffic % applies to canary aliases.">
+            {data.aliases.length === 0 ? (
+              <EmptyState title="No aliases set" compact />
+            ) : (
+              <ul className="divide-y divide-slate-800 text-sm">
+                {data.aliases.map((alias) => (
+                  <li key={alias.alias} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                    <span className="flex items-center gap-2">
+                      <Badge tone={alias.alias === "production" ? "good" : "info"}>{alias.alias}</Badge>
+                      <span className="text-slate-200">→ v{alias.version}</span>
+                      {alias.traffic_percent !== null && <span className="text-slate-400">{alias.traffic_percent}% of traffic</span>}
+                    </span>
+                    <span className="text-xs text-slate-500" title={formatDateTime(alias.updated_at)}>updated {formatRelative(alias.updated_at, now)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

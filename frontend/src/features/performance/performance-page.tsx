@@ -1,0 +1,109 @@
+// Performance: how well the model is doing, measured on late labels and estimated before them.
+import { Card } from "../../components/card";
+import { EmptyState, Loading } from "../../components/empty-state";
+import { ErrorBanner } from "../../components/error-banner";
+import { PageHeader } from "../../components/page-header";
+import { StatTile } from "../../components/stat-tile";
+import { formatInteger, formatMetric, formatPercent } from "../../lib/format";
+import type { ModelsResponse, PerformanceHistory, PerformancePoint, TestMetrics } from "../../lib/types";
+import { useApi } from "../../lib/use-api";
+import { CoverageChart, EstimateChart, FraudRateChart, RealisedChart, toRows } from "./performance-charts";
+
+type Metric = "f1" | "precision" | "recall";
+
+function servingTestMetrics(models: ModelsResponse | undefined): TestMetrics | undefined {
+  const version = models?.serving?.version;
+  return models?.versions.find((item) => item.version === version)?.metrics.test;
+}
+
+/** The newest window that has realised metrics (labels arrive after the newest windows close). */
+export function latestLabelled(points: PerformancePoint[]): PerformancePoint | undefined {
+  return [...points].reverse().find((point) => point.realised !== null);
+}
+
+function MetricTile({ label, metric, latest, labelled, test }: { label: string; metric: Metric; latest: PerformancePoint; labelled?: PerformancePoint; test?: TestMetrics }) {
+  const estimated = latest.estimated?.[metric];
+  return (
+    <StatTile
+      label={label}
+      value={formatMetric(labelled?.realised?.[metric])}
+      hint={
+        <>
+          estimated now <span className="text-amber-300">{formatMetric(estimated)}</span>
+          {test && <> · at training {formatMetric(test[metric])}</>}
+        </>
+      }
+    />
+  );
+}
+
+function Headline({ points, test }: { points: PerformancePoint[]; test?: TestMetrics }) {
+  const latest = points[points.length - 1];
+  if (!latest) return null;
+  const labelled = latestLabelled(points);
+  return (
+    <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+      <StatTile
+        label="ROC AUC (realised)"
+        value={formatMetric(labelled?.realised?.roc_auc)}
+        hint={test ? `at training ${formatMetric(test.roc_auc)} · no label-free estimate` : "no label-free estimate"}
+      />
+      <MetricTile label="F1 (realised)" metric="f1" latest={latest} labelled={labelled} test={test} />
+      <MetricTile label="Precision (realised)" metric="precision" latest={latest} labelled={labelled} test={test} />
+      <MetricTile label="Recall (realised)" metric="recall" latest={latest} labelled={labelled} test={test} />
+      <StatTile
+        label="Label coverage"
+        value={formatPercent(latest.label_coverage, 0)}
+        hint={`${formatInteger(latest.n_labelled)} of ${formatInteger(latest.n_predictions)} predictions labelled`}
+      />
+    </div>
+  );
+}
+
+function Explainer() {
+  return (
+    <div className="rounded-xl bg-amber-500/5 p-4 text-sm leading-relaxed text-slate-300 ring-1 ring-amber-500/20">
+      <p className="font-medium text-amber-200">Why two numbers?</p>
+      <p className="mt-1">
+        Whether a transaction really was fraud is only known later (a chargeback, an investigation; a few seconds in this demo). Until labels arrive, precision, recall and F1 are <strong>estimated from calibrated probabilities before labels arrive</strong>: a calibrated score of 0.3 means 30% of such transactions are fraud, so the expected hits can be counted. The estimate assumes the relation between inputs and fraud is unchanged — under concept drift only the realised values drop, which is the signal to look for.
+      </p>
+    </div>
+  );
+}
+
+export function PerformancePage() {
+  const history = useApi<PerformanceHistory>("/api/v1/performance/history?limit=120", { refreshOn: ["performance"], pollMs: 10_000 });
+  const models = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model"] });
+  const points = history.data?.points ?? [];
+  const rows = toRows(points);
+  const test = servingTestMetrics(models.data);
+
+  return (
+    <div className="space-y-4">
+      <PageHeader title="Performance">
+        How well the fraud model is doing on live traffic, one point per monitoring window. Realised values use the true labels that arrive late; the estimate (amber) is available immediately.
+      </PageHeader>
+      {history.loading && <Loading />}
+      {history.error && <ErrorBanner error={history.error} onRetry={history.reload} />}
+      {history.data && points.length === 0 && (
+        <Card>
+          <EmptyState title="No performance windows yet">
+            The monitoring worker writes one per window once predictions flow. Start traffic (the simulator) and the worker (<code>driftscope worker</code>).
+          </EmptyState>
+        </Card>
+      )}
+      {points.length > 0 && (
+        <>
+          <Headline points={points} test={test} />
+          <div className="grid gap-4 lg:grid-cols-2">
+            <RealisedChart rows={rows} />
+            <EstimateChart rows={rows} />
+            <FraudRateChart rows={rows} />
+            <CoverageChart rows={rows} />
+          </div>
+          <Explainer />
+        </>
+      )}
+    </div>
+  );
+}

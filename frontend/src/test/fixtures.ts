@@ -1,0 +1,132 @@
+// Payloads taken from a running backend (trimmed), shared by the component tests.
+import type { DriftReport, FeatureContract, FeatureDrift, FeatureSpec, PredictionResult } from "../lib/types";
+
+const numeric = (name: string, unit: string, minimum: number, maximum: number, example: number, allowMissing = false): FeatureSpec => ({
+  name,
+  type: "numeric",
+  description: `${name} description`,
+  unit,
+  minimum,
+  maximum,
+  allow_missing: allowMissing,
+  categories: [],
+  open_categories: false,
+  example,
+});
+
+export const contract: FeatureContract = {
+  model_name: "fraud",
+  label: "is_fraud",
+  description: "Card transaction fraud: probability that a transaction is fraudulent.",
+  features: [
+    numeric("amount", "USD", 0, 100000, 129.99),
+    { ...numeric("hour_of_day", "hour", 0, 23, 14), type: "integer" },
+    {
+      name: "merchant_category",
+      type: "categorical",
+      description: "Merchant category; new categories are accepted and counted as unseen",
+      unit: null,
+      minimum: null,
+      maximum: null,
+      allow_missing: false,
+      categories: ["grocery", "electronics", "travel"],
+      open_categories: true,
+      example: "electronics",
+    },
+    {
+      name: "channel",
+      type: "categorical",
+      description: "Where the card was used",
+      unit: null,
+      minimum: null,
+      maximum: null,
+      allow_missing: false,
+      categories: ["pos", "online", "mobile", "atm"],
+      open_categories: false,
+      example: "online",
+    },
+    numeric("distance_from_home_km", "km", 0, 20040, 12.4, true),
+    {
+      name: "is_foreign",
+      type: "boolean",
+      description: "Merchant outside the cardholder's country",
+      unit: null,
+      minimum: null,
+      maximum: null,
+      allow_missing: false,
+      categories: [],
+      open_categories: false,
+      example: false,
+    },
+  ],
+  example: { amount: 129.99, hour_of_day: 14, merchant_category: "electronics", channel: "online", distance_from_home_km: 12.4, is_foreign: false },
+};
+
+export const predictionResult: PredictionResult = {
+  prediction_id: "2c4d14ec-4501-40ac-945c-8b96a17a1be7",
+  transaction_id: null,
+  fraud_probability: 0.03746,
+  decision: "legit",
+  threshold: 0.33,
+  model_name: "fraud",
+  model_version: 1,
+  variant: "production",
+  path: "model",
+  latency_us: 262,
+  replayed: false,
+  warnings: [],
+};
+
+export function featureDrift(name: string, overrides: Partial<FeatureDrift> = {}): FeatureDrift {
+  return {
+    name,
+    kind: "numeric",
+    test: "ks",
+    psi: 0.017,
+    psi_bias: 0.028,
+    warn_threshold: 0.128,
+    alert_threshold: 0.278,
+    p_value: 0.61,
+    q_value: 0.99,
+    drifted: false,
+    severity: "none",
+    n_reference: 14000,
+    n_current: 325,
+    ks_statistic: 0.045,
+    ks_pvalue: 0.61,
+    wasserstein_norm: 0.07,
+    chi2_statistic: null,
+    js_distance: null,
+    missing_share_reference: 0,
+    missing_share_current: 0,
+    bins: [14.06, 21.71],
+    reference_counts: [1400, 1400, 1400],
+    current_counts: [32, 25, 34],
+    ...overrides,
+  };
+}
+
+export function driftReport(features: FeatureDrift[]): DriftReport {
+  return {
+    model_name: "fraud",
+    model_version: 1,
+    window_start: "2026-11-23T13:34:10Z",
+    window_end: "2026-11-23T13:35:10Z",
+    n: 325,
+    sufficient: true,
+    dataset_drift_share: features.filter((feature) => feature.drifted).length / Math.max(1, features.length),
+    dataset_drifted: false,
+    features: Object.fromEntries(features.map((feature) => [feature.name, feature])),
+    prediction: featureDrift("prediction"),
+  };
+}
+
+/** A fetch stub answering by URL path (query ignored unless the key has one). */
+export function routeFetch(routes: Record<string, { status?: number; body: unknown }>) {
+  return async (input: RequestInfo | URL) => {
+    const url = new URL(String(input), "http://local");
+    const route = routes[url.pathname + url.search] ?? routes[url.pathname];
+    if (!route) return new Response(JSON.stringify({ error: { code: "not_found", message: `no route ${url.pathname}`, details: null } }), { status: 404 });
+    return new Response(JSON.stringify(route.body), { status: route.status ?? 200, headers: { "Content-Type": "application/json" } });
+  };
+}
