@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install whatever is missing (uv, the Python workspace, frontend packages); quiet when up to date.
 #
-# Usage: scripts/setup.sh [--build-frontend]
+# Usage: scripts/setup.sh [--build-frontend] [--browser]
 #   --build-frontend   also build the dashboard (frontend/dist) when frontend/ exists
 #                      (same as SETUP_BUILD_FRONTEND=1); skipped when dist is newer than
 #                      every source file.
+#   --browser          also install Debian's chromium (as root) for the browser test
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -12,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 FRONTEND_DIR="$REPO_ROOT/frontend"
 
-usage() { sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 # Where `pip install uv` should go: into the active virtualenv if there is one, else the
 # user's ~/.local. A Debian system Python (PEP 668) refuses even --user installs without
@@ -89,11 +90,24 @@ build_frontend() {
     (cd "$FRONTEND_DIR" && npm run build)
 }
 
+# Debian's Chromium for the browser end-to-end test (never a browser download by a tool).
+ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] && return 0
+    if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
+        info "Chromium is missing and cannot be installed here (needs root and apt-get): the browser test will be skipped"
+        return 0
+    fi
+    info "installing Debian's chromium for the browser test"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 main() {
-    local build="${SETUP_BUILD_FRONTEND:-0}"
+    local build="${SETUP_BUILD_FRONTEND:-0}" browser="${SETUP_BROWSER:-0}"
     while (($#)); do
         case "$1" in
             --build-frontend) build=1 ;;
+            --browser) browser=1 ;;
             -h | --help) usage && exit 0 ;;
             *) usage >&2 && die "unknown option: $1" ;;
         esac
@@ -107,6 +121,9 @@ main() {
         if [[ $build == 1 ]]; then
             build_frontend
         fi
+    fi
+    if [[ $browser == 1 ]]; then
+        ensure_chromium
     fi
 }
 

@@ -44,7 +44,8 @@ run_python_tests() {
 }
 
 main() {
-    "$REPO_ROOT/scripts/setup.sh"
+    # The browser test drives the built dashboard in Debian's Chromium.
+    "$REPO_ROOT/scripts/setup.sh" --build-frontend --browser
 
     if [[ -f $FRONTEND_DIR/package.json && ${TEST_SKIP_FRONTEND:-0} != 1 ]]; then
         run_frontend_tests
