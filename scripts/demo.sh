@@ -118,10 +118,10 @@ wait_until_ready() {
 print_urls() {
     cat <<EOF
 
-Driftscope is running.
-  Dashboard   $BASE_URL/
+Driftscope is running: backend, monitoring worker and traffic simulator.
+  Dashboard   $BASE_URL/#key=${DRIFTSCOPE_ADMIN_API_KEYS%%,*}
+              (the #key part signs the dashboard in for "Inject drift" and "Acknowledge")
   Swagger     $BASE_URL/docs
-  Metrics     $BASE_URL/metrics
   Admin key   $ADMIN_KEY_NOTE
 
 Score a transaction:
