@@ -140,11 +140,16 @@ def _base_offset(fraud_rate: float) -> float:
     columns = _inputs(200_000, rng)
     _derive(columns)
     logit = fraud_logit(columns) + rng.normal(0.0, LATENT_NOISE_SD, len(columns["amount"]))
-    lo, hi = -30.0, 10.0
+    return intercept_for_rate(logit, fraud_rate)
+
+
+def intercept_for_rate(logit: np.ndarray, rate: float) -> float:
+    """The offset b with mean(sigmoid(logit + b)) = rate (bisection; the mean grows with b)."""
+    lo, hi = -40.0, 10.0
     for _ in range(60):
         mid = (lo + hi) / 2
-        rate = float(np.mean(1.0 / (1.0 + np.exp(-(logit + mid)))))
-        lo, hi = (mid, hi) if rate < fraud_rate else (lo, mid)
+        achieved = float(np.mean(1.0 / (1.0 + np.exp(-(logit + mid)))))
+        lo, hi = (mid, hi) if achieved < rate else (lo, mid)
     return (lo + hi) / 2
 
 

@@ -34,6 +34,7 @@ from driftscope.generator import (
     Columns,
     Scenario,
     generate_columns,
+    intercept_for_rate,
 )
 
 SCENARIOS = ("none", "sudden", "gradual", "seasonal", "categorical", "concept")
@@ -147,13 +148,7 @@ def _concept_signal(columns: Columns) -> np.ndarray:
 def _concept_offset() -> float:
     """Intercept giving the new fraud relation the default fraud rate (fixed calibration sample)."""
     columns = generate_columns(100_000, seed=98)
-    signal = _concept_signal(columns)
-    lo, hi = -40.0, 10.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        rate = float(np.mean(1.0 / (1.0 + np.exp(-(signal + mid)))))
-        lo, hi = (mid, hi) if rate < DEFAULT_FRAUD_RATE else (lo, mid)
-    return (lo + hi) / 2
+    return intercept_for_rate(_concept_signal(columns), DEFAULT_FRAUD_RATE)
 
 
 def make_scenario(
