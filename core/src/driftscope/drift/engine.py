@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -61,29 +61,17 @@ def _numeric(name: str, ref: NumericReference, values: Any, config: DriftConfig)
         counts, _ = count_numeric(finite, ref.edges)
         ks = ks_test(ref.values, finite) if len(finite) else KSResult(0.0, 1.0)
         test, distance = "ks", wasserstein(ref.values, finite) if len(finite) else 0.0
-    psi = psi_test([*ref.counts, ref.missing], [*counts, missing])
-    return FeatureDrift(
-        name=name,
-        kind="numeric",
-        test=test,
-        psi=psi.statistic,
-        psi_bias=psi.bias,
-        warn_threshold=0.0,
-        alert_threshold=0.0,
-        p_value=ks.p_value,
-        q_value=ks.p_value,
-        drifted=False,
-        severity="none",
-        n_reference=ref.n,
-        n_current=len(x),
+    return _undecided(
+        name,
+        "numeric",
+        test,
+        ks.p_value,
+        list(ref.edges),
+        [*ref.counts, ref.missing],
+        [*counts, missing],
         ks_statistic=ks.statistic,
         ks_pvalue=ks.p_value,
         wasserstein_norm=normalised(distance, ref.std),
-        missing_share_reference=_share(ref.missing, ref.n),
-        missing_share_current=_share(missing, len(x)),
-        bins=list(ref.edges),
-        reference_counts=[*ref.counts, ref.missing],
-        current_counts=[*counts, missing],
     )
 
 
@@ -92,29 +80,54 @@ def _categorical(
 ) -> FeatureDrift:
     counts, unseen, missing = count_categorical(category_labels(values), ref.categories)
     ref_all, cur_all = [*ref.counts, ref.unseen, ref.missing], [*counts, unseen, missing]
-    psi, chi2 = psi_test(ref_all, cur_all), chi2_test(ref_all, cur_all)
-    n_cur = sum(cur_all)
+    chi2 = chi2_test(ref_all, cur_all)
+    return _undecided(
+        name,
+        "categorical",
+        "chi2",
+        chi2.p_value,
+        [*ref.categories, "(unseen)", "(missing)"],
+        ref_all,
+        cur_all,
+        chi2_statistic=chi2.statistic,
+        js_distance=js_distance(ref_all, cur_all),
+    )
+
+
+def _undecided(
+    name: str,
+    kind: Literal["numeric", "categorical"],
+    test: str,
+    p_value: float,
+    bins: list[Any],
+    reference_counts: list[int],
+    current_counts: list[int],
+    **statistics: Any,
+) -> FeatureDrift:
+    """A feature's statistics with PSI on the given counts (the last bin is "missing"); the
+    decision fields are filled in by `decide` once all features' p-values are known."""
+    psi = psi_test(reference_counts, current_counts)
+    n_ref, n_cur = sum(reference_counts), sum(current_counts)
     return FeatureDrift(
         name=name,
-        kind="categorical",
-        test="chi2",
+        kind=kind,
+        test=test,
         psi=psi.statistic,
         psi_bias=psi.bias,
         warn_threshold=0.0,
         alert_threshold=0.0,
-        p_value=chi2.p_value,
-        q_value=chi2.p_value,
+        p_value=p_value,
+        q_value=p_value,
         drifted=False,
         severity="none",
-        n_reference=ref.n,
+        n_reference=n_ref,
         n_current=n_cur,
-        chi2_statistic=chi2.statistic,
-        js_distance=js_distance(ref_all, cur_all),
-        missing_share_reference=_share(ref.missing, ref.n),
-        missing_share_current=_share(missing, n_cur),
-        bins=[*ref.categories, "(unseen)", "(missing)"],
-        reference_counts=ref_all,
-        current_counts=cur_all,
+        missing_share_reference=_share(reference_counts[-1], n_ref),
+        missing_share_current=_share(current_counts[-1], n_cur),
+        bins=bins,
+        reference_counts=reference_counts,
+        current_counts=current_counts,
+        **statistics,
     )
 
 
