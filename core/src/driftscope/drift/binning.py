@@ -75,7 +75,7 @@ def category_labels(values: Sequence[Any] | np.ndarray | pd.Series) -> pd.Series
     if pd.api.types.is_bool_dtype(series):
         return series.map({True: "true", False: "false"})
     if series.dtype == object:
-        present = series.dropna()
-        if len(present) and present.map(type).isin([bool, np.bool_]).all():
+        first = series.first_valid_index()  # a column of Python bools (e.g. read from JSON)
+        if first is not None and isinstance(series[first], (bool, np.bool_)):
             return series.map({True: "true", False: "false"})
     return series

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from driftscope.drift.binning import category_labels, coarsen, count_categorical, count_numeric
+from driftscope.drift.binning import coarsen, count_categorical, count_numeric
 from driftscope.drift.chi2 import chi2_test
 from driftscope.drift.js import js_distance
 from driftscope.drift.ks import KSResult, ks_from_counts, ks_test
@@ -78,7 +78,7 @@ def _numeric(name: str, ref: NumericReference, values: Any, config: DriftConfig)
 def _categorical(
     name: str, ref: CategoricalReference, values: Any, config: DriftConfig
 ) -> FeatureDrift:
-    counts, unseen, missing = count_categorical(category_labels(values), ref.categories)
+    counts, unseen, missing = count_categorical(values, ref.categories)
     ref_all, cur_all = [*ref.counts, ref.unseen, ref.missing], [*counts, unseen, missing]
     chi2 = chi2_test(ref_all, cur_all)
     return _undecided(
