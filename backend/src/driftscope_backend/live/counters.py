@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from datetime import UTC, datetime
 from typing import Any
 
 HISTORY_S = 120
@@ -27,6 +28,7 @@ class LiveCounters:
         latencies = sorted(self._latencies_us)
         n = len(latencies)
         stats = {
+            "ts": datetime.now(UTC).isoformat(),  # sparklines in the snapshot's history need it
             "rps": round(n / elapsed_s, 2) if elapsed_s > 0 else 0.0,
             "p50_ms": latencies[n // 2] / 1000 if n else None,
             "p99_ms": latencies[min(n - 1, int(n * 0.99))] / 1000 if n else None,
