@@ -38,7 +38,7 @@ def feature_conditions(report: DriftReport) -> list[Condition]:
                 feature=name,
                 bad=bool(f["drifted"]),
                 severity="critical" if f["severity"] == "alert" else "warning",
-                message=f"{name} drifted: PSI {f['psi']:.3f} (threshold {f['warn_threshold']:.3f}), q={f['q_value']:.2g}",
+                message=f"{name} drifted: PSI {f['psi']:.3f} ({_threshold_label(f)}), q={f['q_value']:.2g}",
                 details={
                     "psi": f["psi"],
                     "q_value": f["q_value"],
@@ -60,6 +60,12 @@ def feature_conditions(report: DriftReport) -> list[Condition]:
             )
         )
     return conditions
+
+
+def _threshold_label(feature: dict[str, Any]) -> str:
+    if feature["severity"] == "alert":
+        return f"alert threshold {feature['alert_threshold']:.3f}"
+    return f"warn threshold {feature['warn_threshold']:.3f}"
 
 
 def flags(history: list[DriftReport], kind: str, feature: str | None) -> list[bool]:
