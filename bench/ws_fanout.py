@@ -8,7 +8,6 @@ separate process (like browsers would) and count what they receive.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import subprocess
@@ -48,17 +47,34 @@ asyncio.run(main(sys.argv[1], int(sys.argv[2]), float(sys.argv[3])))
 
 
 def paced_p99(port: int, rate: float, seconds: float) -> dict[str, Any]:
-    target = loadgen.Target.build(f"http://127.0.0.1:{port}/api/v1/predict", "POST", EXAMPLE.read_bytes())
+    target = loadgen.Target.build(
+        f"http://127.0.0.1:{port}/api/v1/predict", "POST", EXAMPLE.read_bytes()
+    )
     result = loadgen.run(loadgen.paced(target, rate, seconds, connections=16))
-    return {"p50_ms": result.latency_ms["p50"], "p99_ms": result.latency_ms["p99"],
-            "achieved_rps": result.achieved_rps, "errors": result.errors, "ok": result.responses_2xx}
+    return {
+        "p50_ms": result.latency_ms["p50"],
+        "p99_ms": result.latency_ms["p99"],
+        "achieved_rps": result.achieved_rps,
+        "errors": result.errors,
+        "ok": result.responses_2xx,
+    }
 
 
 def phase(port: int, clients: int, rate: float, seconds: float) -> dict[str, Any]:
     proc = None
     if clients:
-        proc = subprocess.Popen([sys.executable, "-c", CLIENTS_SCRIPT, f"ws://127.0.0.1:{port}/ws/live",
-                                 str(clients), str(seconds + 2)], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                CLIENTS_SCRIPT,
+                f"ws://127.0.0.1:{port}/ws/live",
+                str(clients),
+                str(seconds + 2),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "connected"
     measured = paced_p99(port, rate, seconds)
@@ -87,18 +103,30 @@ def main() -> int:
             server.stop()
     base = statistics.median(p["p99_ms"] for p in phases if p["clients"] == 0)
     loaded = statistics.median(p["p99_ms"] for p in phases if p["clients"] > 0)
-    summary = {"rate": args.rate, "seconds": args.seconds, "clients": args.clients,
-               "p99_ms_0_clients": base, "p99_ms_with_clients": loaded,
-               "p99_increase": loaded / base - 1, "goal_met": loaded <= base * 1.2, "phases": phases,
-               "machine": machine_info(), "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    summary = {
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "clients": args.clients,
+        "p99_ms_0_clients": base,
+        "p99_ms_with_clients": loaded,
+        "p99_increase": loaded / base - 1,
+        "goal_met": loaded <= base * 1.2,
+        "phases": phases,
+        "machine": machine_info(),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ws_fanout.json").write_text(json.dumps(summary, indent=2))
     for p in phases:
         ws = p.get("ws", {})
-        print(f"clients={p['clients']:>4}  p50={p['p50_ms']:.2f} ms  p99={p['p99_ms']:.2f} ms  "
-              f"achieved={p['achieved_rps']:.0f}/s  errors={p['errors']}  ws={ws.get('counts', {})}")
-    print(f"p99 with {args.clients} clients vs none: {loaded:.2f} / {base:.2f} ms "
-          f"({summary['p99_increase']:+.0%}); goal ≤ +20 %: {'met' if summary['goal_met'] else 'NOT met'}")
+        print(
+            f"clients={p['clients']:>4}  p50={p['p50_ms']:.2f} ms  p99={p['p99_ms']:.2f} ms  "
+            f"achieved={p['achieved_rps']:.0f}/s  errors={p['errors']}  ws={ws.get('counts', {})}"
+        )
+    print(
+        f"p99 with {args.clients} clients vs none: {loaded:.2f} / {base:.2f} ms "
+        f"({summary['p99_increase']:+.0%}); goal ≤ +20 %: {'met' if summary['goal_met'] else 'NOT met'}"
+    )
     return 0
 
 
