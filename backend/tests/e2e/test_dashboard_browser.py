@@ -1,29 +1,28 @@
-"""The dashboard in a real browser (Debian's Chromium via Playwright) against a real server:
-live counter, inject drift through the simulator control, drift page with a flagged feature.
+"""The demo as a visitor sees it: real `serve`, `worker` and `simulate` processes on SQLite with
+short intervals, the built dashboard in Debian's Chromium (Playwright).
 
-Screenshots are saved under var/screenshots/ for people to look at.
+Checks: the prediction counter rises; the drift table lists all 12 features; "Inject drift"
+turns at least one feature amber or red within 90 s; clicking a feature shows its overlay
+chart; the Predict form returns a probability. Screenshots go to var/screenshots/.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import shutil
+import re
+import signal
 import socket
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from driftscope.contract import FRAUD_CONTRACT
-from driftscope.generator import generate_frame
 from driftscope.settings import REPO_ROOT, Settings
-from driftscope_backend.app import create_app
-from driftscope_worker.monitor import drift_and_performance
-from driftscope_worker.scheduler import make_context
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SHOTS = REPO_ROOT / "var" / "screenshots"
+DRIFTSCOPE = str(Path(sys.executable).with_name("driftscope"))
+KEY = "e2e-admin-key"
 
 
 def _require(condition: bool, why: str) -> None:
@@ -47,104 +48,128 @@ def _require(condition: bool, why: str) -> None:
         pytest.skip(why)
 
 
-def _records(n: int, seed: int, shift: float = 0.0) -> list[dict[str, Any]]:
-    frame = generate_frame(n, seed=seed)[FRAUD_CONTRACT.names].astype(object)
-    records: list[dict[str, Any]] = frame.where(frame.notna(), None).to_dict("records")
-    for record in records:
-        if shift and record["distance_from_home_km"] is not None:
-            record["distance_from_home_km"] = min(
-                20_040.0, record["distance_from_home_km"] * shift + 500
-            )
-    return records
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def _check_prerequisites(settings: Settings) -> None:
-    _require(CHROMIUM.exists(), "Debian chromium is not installed (scripts/setup.sh --browser)")
-    _require(
-        (settings.frontend_dist / "index.html").exists(), "dashboard not built (npm run build)"
-    )
+def _wait_ready(base: str, procs: list[subprocess.Popen[bytes]], timeout_s: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert all(p.poll() is None for p in procs), "a demo process exited early"
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("backend not ready in time")
 
 
 @pytest.fixture
-async def live_server(registered_settings: Settings) -> AsyncIterator[tuple[str, Settings]]:
-    _check_prerequisites(registered_settings)
-    settings = registered_settings.model_copy(
-        update={"admin_api_keys": "k1", "window_s": 600.0, "monitor_interval_s": 1.0}
+def demo(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """serve + worker (2 s interval, 20 s window) + simulator (50 req/s, no drift) on SQLite."""
+    _require(CHROMIUM.exists(), "Debian chromium is not installed (scripts/setup.sh --browser)")
+    _require(
+        (registered_settings.frontend_dist / "index.html").exists(),
+        "dashboard not built (npm run build)",
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.05)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DRIFTSCOPE_DATA_DIR": str(registered_settings.data_dir),
+        "DATABASE_URL": registered_settings.resolved_database_url,
+        "DRIFTSCOPE_ADMIN_API_KEYS": KEY,
+        "DRIFTSCOPE_API_URL": base,
+        "DRIFTSCOPE_ALERT_CONSECUTIVE_WINDOWS": "2",
+    }
+    commands = {
+        "serve": [DRIFTSCOPE, "serve", "--port", str(port)],
+        "worker": [DRIFTSCOPE, "worker", "--interval", "2", "--window", "20"],
+        "simulate": [
+            DRIFTSCOPE,
+            "simulate",
+            "--rate",
+            "50",
+            "--scenario",
+            "none",
+            "--seed",
+            "5",
+            "--label-delay",
+            "1",
+            "3",
+            "--quiet",
+        ],
+    }
+    procs: list[subprocess.Popen[bytes]] = []
     try:
-        yield f"http://127.0.0.1:{port}", settings
+        for name, command in commands.items():
+            log = (tmp_path / f"{name}.log").open("wb")
+            procs.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
+            if name == "serve":
+                _wait_ready(base, procs)
+        yield base
     finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
-async def _traffic_and_report(base: str, settings: Settings) -> None:
-    """Clean then shifted traffic, then one worker run, so the drift page has a flagged feature."""
-    async with httpx.AsyncClient(base_url=base) as client:
-        for i, records in enumerate((_records(600, 1), _records(600, 2, shift=6.0))):
-            for start in range(0, len(records), 200):
-                response = await client.post("/api/v1/predict", json=records[start : start + 200])
-                assert response.status_code == 200, (i, response.text)
-    await asyncio.sleep(1.2)  # rows flushed (200 ms) and a window boundary (1 s) passed
-    ctx = make_context(settings)
-    try:
-        assert await drift_and_performance(ctx) >= 1
-    finally:
-        await ctx.engine.dispose()
+def _number(text: str) -> int:
+    return int(re.sub(r"[^0-9]", "", text) or 0)
 
 
-async def test_dashboard_shows_live_traffic_drift_and_controls(
-    live_server: tuple[str, Settings],
-) -> None:
-    from playwright.async_api import async_playwright, expect
+def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
 
-    base, settings = live_server
-    await _traffic_and_report(base, settings)
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1440, "height": 1000})
-        await page.goto(f"{base}/#key=k1")
-        await expect(page.locator("[data-state=live]")).to_be_visible(timeout=15_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(f"{demo}/#key={KEY}")
+        expect(page.locator("[data-state=live]")).to_be_visible(timeout=20_000)
         assert "#key" not in page.url  # the admin key is stored and removed from the address bar
-        served = page.get_by_text("Predictions served")
-        await expect(served).to_be_visible()
-        async with httpx.AsyncClient(base_url=base) as client:
-            await client.post("/api/v1/predict", json=_records(50, 3))
-        await expect(page.get_by_text("1,250").first).to_be_visible(
+
+        tile = page.get_by_text("Predictions served").locator("xpath=..")
+        expect(tile).to_be_visible()
+        first = _number(tile.inner_text())
+        page.wait_for_timeout(3_000)
+        assert _number(tile.inner_text()) > first, "the prediction counter does not rise"
+        page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
+
+        page.get_by_role("link", name="Drift", exact=True).click()
+        expect(page.get_by_text("Features, most drifted first")).to_be_visible(timeout=30_000)
+        rows = page.locator("tbody tr")
+        expect(rows).to_have_count(len(FRAUD_CONTRACT.features), timeout=30_000)
+
+        page.get_by_role("link", name="Overview", exact=True).click()
+        page.get_by_role("button", name="Inject drift").click()
+        expect(page.get_by_text(re.compile("sudden", re.IGNORECASE)).first).to_be_visible(
             timeout=10_000
-        )  # 1,200 + 50 scored
-        await page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
+        )
 
-        await page.get_by_role("button", name="Inject drift").click()
-        async with httpx.AsyncClient(base_url=base) as client:
-            for _ in range(50):
-                desired = (await client.get("/api/v1/simulator")).json()["desired"]
-                if desired["scenario"] != "auto":
-                    break
-                await asyncio.sleep(0.1)
-        assert desired["scenario"] == "sudden"
+        page.get_by_role("link", name="Drift", exact=True).click()
+        flagged = page.locator("tbody tr").filter(
+            has_text=re.compile("drifted|warning")
+        )  # cells join without spaces
+        expect(flagged.first).to_be_visible(timeout=90_000)
+        flagged.first.click()
+        expect(page.get_by_text("Latest window").first).to_be_visible(timeout=10_000)
+        expect(page.get_by_text("Training reference").first).to_be_visible()
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=str(SHOTS / "drift.png"), full_page=True)
 
-        await page.get_by_role("link", name="Drift", exact=True).click()
-        await expect(page.get_by_text("Features, most drifted first")).to_be_visible(timeout=10_000)
-        row = page.get_by_role("row").filter(has_text="Distance from home km")
-        await expect(row.get_by_text("drifted")).to_be_visible()
-        await row.click()
-        await page.wait_for_timeout(1_000)  # charts animate in
-        await page.screenshot(path=str(SHOTS / "drift.png"), full_page=True)
-
-        await page.get_by_role("link", name="Performance", exact=True).click()
-        await page.wait_for_timeout(1_000)
-        await page.screenshot(path=str(SHOTS / "performance.png"), full_page=True)
-        await browser.close()
-    assert (SHOTS / "drift.png").stat().st_size > 10_000
+        page.get_by_role("link", name="Predict", exact=True).click()
+        page.get_by_role("button", name="Score transaction").click()
+        meter = page.get_by_role("meter", name="Fraud probability")
+        expect(meter).to_be_visible(timeout=10_000)
+        probability = float(meter.get_attribute("aria-valuenow") or "nan")
+        assert 0.0 <= probability <= 1.0
+        page.screenshot(path=str(SHOTS / "predict.png"), full_page=True)
+        browser.close()
