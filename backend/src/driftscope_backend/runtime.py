@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -27,6 +28,7 @@ class Runtime:
     model_error: str | None = None
     live: LiveCounters = field(default_factory=LiveCounters)
     hub: LiveHub = field(default_factory=LiveHub)
+    swap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one model swap at a time
 
     def require_model(self) -> LoadedModel:
         if self.model is None:

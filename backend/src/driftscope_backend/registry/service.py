@@ -15,7 +15,6 @@ from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope_backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
-_swap_lock = asyncio.Lock()
 
 
 def _load_and_warm(path: Path, sha256: str, version: int) -> LoadedModel:
@@ -29,7 +28,7 @@ def _load_and_warm(path: Path, sha256: str, version: int) -> LoadedModel:
 async def sync_production(runtime: Runtime) -> bool:
     """Serve what the alias says; returns True when the served model changed."""
     name = runtime.settings.model_name
-    async with _swap_lock:
+    async with runtime.swap_lock:
         async with runtime.sessionmaker() as session:
             version = await registry.resolve(session, name)
         if version is None:
