@@ -101,6 +101,9 @@ class Simulator:
             rate = min(1000.0, rate * o.burst_factor)
         return rate
 
+    def _held(self, now: float) -> bool:
+        return not self.desired.running or now < self.paused_until
+
     async def _arrivals(self) -> None:
         next_at = time.monotonic()
         started = next_at
@@ -109,7 +112,7 @@ class Simulator:
             if self.options.duration_s is not None and now - started >= self.options.duration_s:
                 self._stop.set()
                 break
-            if not self.desired.running or now < self.paused_until:
+            if self._held(now):
                 await asyncio.sleep(0.05)
                 next_at = time.monotonic()
                 continue
@@ -118,8 +121,8 @@ class Simulator:
                 await asyncio.sleep(next_at - now)
             elif now - next_at > 1.0:
                 next_at = now  # fell behind by more than a second: do not fire a catch-up burst
-            if self._stop.is_set() or time.monotonic() < self.paused_until:
-                continue  # a 429/503 or an error arrived while waiting: this arrival is dropped
+            if self._stop.is_set() or self._held(time.monotonic()):
+                continue  # paused (429/503, an error, running=false) while waiting: dropped
             await self._slots.acquire()
             task = asyncio.create_task(self._send_one())
             self._in_flight.add(task)

@@ -1,0 +1,123 @@
+"""Simulator test fixtures: a real backend on 127.0.0.1 (uvicorn, random port, same event loop).
+
+- `server`: the backend serving the session model, admin key "k1", on its own port.
+- `start_server(settings, port)`: start one on a chosen port (e.g. after the simulator started).
+- `simulator(...)`: a Simulator for a URL with test-friendly options, run as a task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from driftscope.db import Label, Prediction
+from driftscope.settings import Settings
+from driftscope_backend.app import create_app
+from driftscope_simulator.runner import Counters, Options, Simulator
+
+ADMIN_KEY = "k1"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: FastAPI
+
+    async def flush(self) -> None:
+        writer = self.app.state.runtime.writer
+        assert await writer.flush(), writer.last_error
+
+    async def label_delays(self) -> tuple[int, list[timedelta]]:
+        """(predictions stored, label time − prediction time for every label)."""
+        await self.flush()
+        async with self.app.state.runtime.sessionmaker() as session:
+            predicted = {p.id: p.ts for p in await session.scalars(select(Prediction))}
+            labels = list(await session.scalars(select(Label)))
+        assert {label.prediction_id for label in labels} <= set(predicted)
+        return len(predicted), [label.ts - predicted[label.prediction_id] for label in labels]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def serving(settings: Settings, port: int) -> AsyncIterator[LiveServer]:
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    while not instance.started:
+        assert not task.done(), "uvicorn did not start"
+        await asyncio.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", app)
+    finally:
+        instance.should_exit = True
+        await asyncio.wait_for(task, timeout=15)
+
+
+@pytest.fixture
+def admin_settings(registered_settings: Settings) -> Settings:
+    return registered_settings.model_copy(update={"admin_api_keys": ADMIN_KEY})
+
+
+@pytest.fixture
+def start_server() -> Callable[[Settings, int], AbstractAsyncContextManager[LiveServer]]:
+    return serving
+
+
+@pytest.fixture
+async def server(admin_settings: Settings) -> AsyncIterator[LiveServer]:
+    async with serving(admin_settings, free_port()) as live:
+        yield live
+
+
+@dataclass
+class Running:
+    sim: Simulator
+    task: asyncio.Task[Counters]
+
+    async def stop(self, timeout_s: float = 20.0) -> Counters:
+        self.sim.stop()
+        return await asyncio.wait_for(self.task, timeout_s)
+
+
+async def wait_for(condition: Callable[[], bool], timeout_s: float, step_s: float = 0.02) -> float:
+    """Seconds until `condition()` held; fails after `timeout_s`."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while not condition():
+        assert loop.time() - started < timeout_s, f"not within {timeout_s} s"
+        await asyncio.sleep(step_s)
+    return loop.time() - started
+
+
+@pytest.fixture
+async def run_simulator() -> AsyncIterator[Callable[..., Running]]:
+    """Start Simulator(Options(**options)) as a task; any still running are stopped at the end."""
+    started: list[Running] = []
+
+    def start(client: Any = None, **options: Any) -> Running:
+        sim = Simulator(Options(**options), client=client)
+        running = Running(sim, asyncio.create_task(sim.run(label_flush_timeout_s=5.0)))
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        if not running.task.done():
+            await running.stop()
