@@ -32,6 +32,9 @@ def serve(
         http="httptools",
         access_log=False,
         log_level=log_level,
+        # Stats messages are ~300 bytes: compressing them per client costs CPU on the loop
+        # that serves /predict and saves nothing.
+        ws_per_message_deflate=False,
     )
 
 

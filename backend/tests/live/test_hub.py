@@ -55,7 +55,7 @@ def test_resume_returns_missed_events_or_none_when_too_old() -> None:
 async def test_serve_sends_first_messages_then_published_ones() -> None:
     hub = LiveHub()
     client = _client()
-    task = asyncio.create_task(hub.serve(client, [b'{"type":"snapshot"}']))
+    task = asyncio.create_task(hub.serve(client, ['{"type":"snapshot"}']))
     await asyncio.sleep(0)
     hub.publish({"type": "alert", "id": 5, "data": {"change": "opened"}})
     await asyncio.sleep(0.05)

@@ -13,12 +13,14 @@ from starlette.websockets import WebSocket
 log = logging.getLogger(__name__)
 CLIENT_QUEUE = 256
 REPLAY_EVENTS = 1_000
+CHUNK = 10  # clients woken per slice of a broadcast: 200 clients take ~100 ms
+CHUNK_PAUSE_S = 0.005
 
 
 class Client:
     def __init__(self, websocket: WebSocket) -> None:
         self.websocket = websocket
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(CLIENT_QUEUE)
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue(CLIENT_QUEUE)
         self.dropped = False
 
 
@@ -36,12 +38,29 @@ class LiveHub:
         if "id" in message:
             self.recent.append(message)
             self.last_event_id = max(self.last_event_id, int(message["id"]))
-        data = orjson.dumps(message)
+        data = orjson.dumps(message).decode()  # encoded once for every client
         for client in list(self.clients):
             try:
                 client.queue.put_nowait(data)
             except asyncio.QueueFull:
                 self.drop(client)
+
+    async def broadcast(
+        self, message: dict[str, Any], chunk: int = CHUNK, pause_s: float = CHUNK_PAUSE_S
+    ) -> None:
+        """Like `publish`, spread over a few milliseconds: a burst of hundreds of sends at once
+        would hold the event loop (and /predict requests arriving meanwhile) for that long."""
+        data = orjson.dumps(message).decode()
+        clients = list(self.clients)
+        for start in range(0, len(clients), chunk):
+            if start:
+                await asyncio.sleep(pause_s)
+            for client in clients[start : start + chunk]:
+                if client in self.clients:
+                    try:
+                        client.queue.put_nowait(data)
+                    except asyncio.QueueFull:
+                        self.drop(client)
 
     def drop(self, client: Client) -> None:
         if client in self.clients:
@@ -61,17 +80,17 @@ class LiveHub:
             return None
         return [m for m in self.recent if m["id"] > last_id]
 
-    async def serve(self, client: Client, first: list[bytes]) -> None:
+    async def serve(self, client: Client, first: list[str]) -> None:
         """Send `first`, then whatever is published, until the client goes away or is dropped."""
         self.clients.add(client)
         try:
             for data in first:
-                await client.websocket.send_text(data.decode())
+                await client.websocket.send_text(data)
             while True:
                 queued = await client.queue.get()
                 if queued is None:
                     await client.websocket.close(code=1013, reason="too slow; reconnect")
                     return
-                await client.websocket.send_text(queued.decode())
+                await client.websocket.send_text(queued)
         finally:
             self.clients.discard(client)

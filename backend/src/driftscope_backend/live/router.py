@@ -41,9 +41,9 @@ async def live(websocket: WebSocket) -> None:
             "id": last_id,
             "data": await build_snapshot(runtime),
         }
-        first = [orjson.dumps(snapshot)]
+        first = [orjson.dumps(snapshot).decode()]
     else:
-        first = [orjson.dumps(m) for m in missed]
+        first = [orjson.dumps(m).decode() for m in missed]
     reader = asyncio.create_task(_drain(websocket))
     sender = asyncio.create_task(hub.serve(client, first))
     try:

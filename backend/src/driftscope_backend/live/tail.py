@@ -136,9 +136,9 @@ async def publish_stats(runtime: Runtime, hub: LiveHub) -> None:
             },
         )
         last = now
-        hub.publish({"type": "stats", "ts": now_iso(), "data": stats})
+        await hub.broadcast({"type": "stats", "ts": now_iso(), "data": stats})
         if now - last_heartbeat >= HEARTBEAT_S:
-            hub.publish(
+            await hub.broadcast(
                 {"type": "heartbeat", "ts": now_iso(), "data": {"clients": len(hub.clients)}}
             )
             last_heartbeat = now
