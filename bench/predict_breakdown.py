@@ -1,0 +1,329 @@
+"""In-process cost breakdown of the /predict path (no HTTP, no load generator).
+
+Measures, on a trained data dir:
+
+* each stage of a single prediction (validation, encoding, the tree evaluator — compiled C
+  via ctypes and, for comparison, XGBoost's inplace_predict — ids, timestamps, response);
+* the ASGI app itself (FastAPI/Starlette stack, no uvicorn) for GET /health and
+  POST /api/v1/predict, with the prediction log's flush kept out of the timing;
+* the prediction writer's flush per row at several batch sizes, and the longest event-loop
+  stall a flush causes (a heartbeat task measures it), next to a plain executemany of the
+  same rows (a candidate, measured only here: the backend is not changed).
+
+    uv run --frozen python bench/predict_breakdown.py --data-dir DIR   # DIR from `driftscope train`
+    uv run --frozen python bench/predict_breakdown.py                  # trains into a temp dir
+
+Prints a table; `--json PATH` also writes the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, MutableMapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+EXAMPLE_BODY = (BENCH_DIR.parent / "scripts" / "example-transaction.json").read_bytes().strip()
+
+
+def per_call_us(fn: Callable[[], Any], number: int, repeat: int = 5) -> float:
+    """Median over `repeat` runs of the mean µs per call of `fn`."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter_ns()
+        for _ in range(number):
+            fn()
+        runs.append((time.perf_counter_ns() - t0) / number / 1e3)
+    return round(statistics.median(runs), 2)
+
+
+async def per_call_us_async(fn: Callable[[], Any], number: int, repeat: int = 5) -> float:
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter_ns()
+        for _ in range(number):
+            await fn()
+        runs.append((time.perf_counter_ns() - t0) / number / 1e3)
+    return round(statistics.median(runs), 2)
+
+
+def stage_costs(model_dir: Path) -> dict[str, float]:
+    import orjson
+
+    from driftscope.serving.artifact import BoosterMargin, load_model
+    from driftscope_backend.http import json_response
+    from driftscope_backend.prediction import service
+    from driftscope_backend.prediction.schemas import SingleBody
+
+    model = load_model(model_dir)
+    txn = SingleBody.validate_json(EXAMPLE_BODY)
+    record = txn.model_dump(exclude={"transaction_id"})
+    encoded = model.contract.encode_record(record)
+    booster = BoosterMargin(model_dir / model.manifest["model_file"])
+    result, _ = service.score(model, txn, started_ns=time.perf_counter_ns(), request_id=None)
+    n = 20_000
+    return {
+        "validate_json (pydantic)": per_call_us(lambda: SingleBody.validate_json(EXAMPLE_BODY), n),
+        "model_dump": per_call_us(lambda: txn.model_dump(exclude={"transaction_id"}), n),
+        "encode_record": per_call_us(lambda: model.contract.encode_record(record), n),
+        "margin_row, compiled C via ctypes": per_call_us(
+            lambda: model.evaluator.margin_row(encoded), n
+        ),
+        "margin_row, XGBoost inplace_predict": per_call_us(
+            lambda: booster.margin_row(encoded), 2_000
+        ),
+        "probability_row (C + Platt)": per_call_us(lambda: model.probability_row(encoded), n),
+        "uuid4()": per_call_us(uuid.uuid4, n),
+        "datetime.now(UTC)": per_call_us(lambda: datetime.now(UTC), n),
+        "service.score (all of the above + row)": per_call_us(
+            lambda: service.score(model, txn, started_ns=time.perf_counter_ns(), request_id=None),
+            n,
+        ),
+        "orjson.dumps(result)": per_call_us(lambda: orjson.dumps(result), n),
+        "json_response(result) (Response object)": per_call_us(lambda: json_response(result), n),
+    }
+
+
+def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
+    headers = [(b"host", b"127.0.0.1:8000"), (b"accept", b"*/*")]
+    if body is not None:
+        headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+async def asgi_costs(data_dir: Path, number: int) -> dict[str, float]:
+    """The app without a server: µs per request for /health and /predict (logging deferred)."""
+    from driftscope.settings import Settings
+    from driftscope_backend.app import create_app
+
+    app = create_app(Settings(data_dir=data_dir))
+    statuses: list[int] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    def call(method: str, path: str, body: bytes | None) -> Callable[[], Any]:
+        scope = _scope(method, path, body)
+        message = {"type": "http.request", "body": body or b"", "more_body": False}
+
+        async def receive() -> dict[str, Any]:
+            return message
+
+        return lambda: app(dict(scope), receive, send)
+
+    health = call("GET", "/health", None)
+    predict = call("POST", "/api/v1/predict", EXAMPLE_BODY)
+    async with app.router.lifespan_context(app):
+        writer = app.state.runtime.writer
+        # Below the writer's batch size and without yielding to the loop, so no flush runs
+        # inside the timed loop; the rows are flushed when the lifespan ends.
+        number = min(number, max(1, (writer.batch_rows - 1) // 6))
+        await health()
+        await predict()
+        out = {
+            "ASGI GET /health": await per_call_us_async(health, number, repeat=3),
+            "ASGI POST /api/v1/predict (flush excluded)": await per_call_us_async(
+                predict, number, repeat=3
+            ),
+        }
+        bad = [s for s in statuses if s != 200]
+        if bad:
+            raise RuntimeError(f"ASGI calls failed: statuses {sorted(set(bad))}")
+    return out
+
+
+async def _heartbeat(state: dict[str, float]) -> None:
+    """Records the longest gap between two turns of the event loop."""
+    last = time.perf_counter()
+    while True:
+        await asyncio.sleep(0)
+        now = time.perf_counter()
+        state["max_gap"] = max(state["max_gap"], now - last)
+        last = now
+
+
+async def _timed_flush(flush: Callable[[], Any]) -> tuple[float, float]:
+    state = {"max_gap": 0.0}
+    beat = asyncio.ensure_future(_heartbeat(state))
+    await asyncio.sleep(0)
+    t0 = time.perf_counter()
+    await flush()
+    elapsed = time.perf_counter() - t0
+    beat.cancel()
+    return elapsed, state["max_gap"]
+
+
+async def writer_costs(model_dir: Path, sizes: list[int]) -> list[dict[str, Any]]:
+    """The prediction writer's flush vs executemany of the same rows, on fresh SQLite files."""
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from driftscope.db import Prediction, create_engine, upgrade
+    from driftscope.serving.artifact import load_model
+    from driftscope_backend.prediction import service
+    from driftscope_backend.prediction.schemas import SingleBody
+    from driftscope_backend.prediction.writer import PredictionWriter
+
+    model = load_model(model_dir)
+    txn = SingleBody.validate_json(EXAMPLE_BODY)
+
+    def rows(n: int) -> list[dict[str, Any]]:
+        return [
+            service.score(model, txn, started_ns=time.perf_counter_ns(), request_id=None)[1]
+            for _ in range(n)
+        ]
+
+    out = []
+    with tempfile.TemporaryDirectory(prefix="ds-writer-") as tmp:
+        engines = {}
+        for name in ("writer", "executemany"):
+            engine = create_engine(f"sqlite+aiosqlite:///{tmp}/{name}.db")
+            await upgrade(engine)
+            engines[name] = engine
+        writer = PredictionWriter(
+            engines["writer"],
+            capacity=1_000_000,
+            batch_rows=max(sizes),
+            flush_interval_s=1.0,
+            spill_dir=Path(tmp) / "spill",
+        )
+        stmt = sqlite_insert(Prediction).on_conflict_do_nothing()
+
+        async def executemany(batch: list[dict[str, Any]]) -> None:
+            async with engines["executemany"].begin() as conn:
+                await conn.execute(stmt, batch)
+
+        await executemany(rows(10))  # warm both paths (connections, statement caches)
+        for r in rows(10):
+            writer.submit(r)
+        await writer.flush()
+        for size in sizes:
+            w_runs, e_runs = [], []
+            for _ in range(3):
+                for r in rows(size):
+                    writer.submit(r)
+                w_runs.append(await _timed_flush(writer.flush))
+                batch = rows(size)
+                e_runs.append(await _timed_flush(functools.partial(executemany, batch)))
+            w_elapsed, w_gap = _best(w_runs)
+            e_elapsed, e_gap = _best(e_runs)
+            out.append(
+                {
+                    "rows": size,
+                    "writer_flush_ms": round(w_elapsed * 1e3, 2),
+                    "writer_us_per_row": round(w_elapsed / size * 1e6, 1),
+                    "writer_max_loop_stall_ms": round(w_gap * 1e3, 2),
+                    "executemany_ms": round(e_elapsed * 1e3, 2),
+                    "executemany_us_per_row": round(e_elapsed / size * 1e6, 1),
+                    "executemany_max_loop_stall_ms": round(e_gap * 1e3, 2),
+                }
+            )
+        if writer.rows_written != 10 + 3 * sum(sizes):
+            raise RuntimeError(f"the writer wrote {writer.rows_written} rows, expected more")
+        for engine in engines.values():
+            await engine.dispose()
+    return out
+
+
+def _best(results: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median run (by elapsed time) of a few."""
+    return sorted(results)[len(results) // 2]
+
+
+def train(data_dir: Path, rows: int) -> None:
+    exe = Path(sys.executable).with_name("driftscope")
+    env = {**os.environ, "DRIFTSCOPE_DATA_DIR": str(data_dir)}
+    subprocess.run(
+        [str(exe), "train", "--rows", str(rows)], env=env, check=True, capture_output=True
+    )
+
+
+def model_dir_of(data_dir: Path) -> Path:
+    versions = sorted(
+        (data_dir / "models" / "fraud").glob("v*"), key=lambda p: int(p.name[1:] or 0)
+    )
+    if not versions:
+        raise SystemExit(f"no trained model under {data_dir} (run: driftscope train)")
+    return versions[-1]
+
+
+def run(data_dir: Path, asgi_requests: int = 300) -> dict[str, Any]:
+    import uvloop
+
+    model_dir = model_dir_of(data_dir)
+    results: dict[str, Any] = {"stages_us": stage_costs(model_dir)}
+    loop = uvloop.new_event_loop()
+    try:
+        results["asgi_us"] = loop.run_until_complete(asgi_costs(data_dir, asgi_requests))
+        results["writer"] = loop.run_until_complete(writer_costs(model_dir, [100, 500, 2000]))
+    finally:
+        loop.close()
+    return results
+
+
+def format_table(results: dict[str, Any]) -> str:
+    lines = ["stage                                         µs/call"]
+    for name, us in {**results["stages_us"], **results["asgi_us"]}.items():
+        lines.append(f"  {name:<44}{us:>8.2f}")
+    lines.append("")
+    lines.append(
+        "writer flush   rows   ms   µs/row  max loop stall ms | executemany ms  µs/row  stall ms"
+    )
+    for w in results["writer"]:
+        lines.append(
+            f"  {'':<11}{w['rows']:>6} {w['writer_flush_ms']:>6.1f} {w['writer_us_per_row']:>7.1f}"
+            f" {w['writer_max_loop_stall_ms']:>14.1f}   |"
+            f" {w['executemany_ms']:>14.1f} {w['executemany_us_per_row']:>7.1f}"
+            f" {w['executemany_max_loop_stall_ms']:>9.1f}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, help="a data dir with a trained model")
+    parser.add_argument("--rows", type=int, default=50_000, help="training rows without --data-dir")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ds-breakdown-") as tmp:
+        data_dir = args.data_dir
+        if data_dir is None:
+            data_dir = Path(tmp)
+            print(f"training a model in {data_dir} ...", file=sys.stderr)
+            train(data_dir, args.rows)
+        results = run(data_dir.resolve())
+    print(format_table(results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
