@@ -1,5 +1,5 @@
 // Performance over recent windows: realised metrics, realised vs estimated, coverage, fraud rates.
-import { type ReactElement, useState } from "react";
+import { type ReactElement, type ReactNode, useState } from "react";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "../../components/card";
 import { CHART, SERIES } from "../../components/charts";
@@ -49,40 +49,60 @@ const tooltip = (format: (value: number) => string) => (
   <Tooltip {...CHART.tooltip} labelFormatter={(value) => formatClock(Number(value))} formatter={(value) => (value === null || value === undefined ? "—" : format(Number(value)))} />
 );
 
-function ChartBox({ label, children }: { label: string; children: ReactElement }) {
+interface ChartCardProps {
+  title: string;
+  subtitle: string;
+  label: string;
+  actions?: ReactNode;
+  /** Shown instead of the chart while there is nothing to draw. */
+  empty: ReactElement | null;
+  children: ReactElement;
+}
+
+/** A card holding one chart, or its empty state when there is no data yet. */
+function ChartCard({ title, subtitle, label, actions, empty, children }: ChartCardProps) {
   return (
-    <div className="h-56" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height="100%">
-        {children}
-      </ResponsiveContainer>
-    </div>
+    <Card title={title} subtitle={subtitle} actions={actions}>
+      {empty ?? (
+        <div className="h-56" role="img" aria-label={label}>
+          <ResponsiveContainer width="100%" height="100%">
+            {children}
+          </ResponsiveContainer>
+        </div>
+      )}
+    </Card>
   );
 }
+
+const NO_WINDOWS = <EmptyState title="No windows yet" compact />;
 
 export function RealisedChart({ rows }: { rows: PerformanceRow[] }) {
   const hasAny = rows.some((row) => row.roc_auc !== null || row.f1 !== null);
   return (
-    <Card title="Realised quality" subtitle="Measured on transactions whose true label has arrived. Higher is better; gaps are windows with too few labels.">
-      {hasAny ? (
-        <ChartBox label="Realised ROC AUC, F1, precision and recall over time">
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            {grid}
-            {timeAxis}
-            <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
-            {tooltip((value) => formatMetric(value))}
-            <Legend {...CHART.legend} />
-            <Line dataKey="roc_auc" name="ROC AUC" stroke={SERIES.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line dataKey="f1" name="F1" stroke={SERIES.secondary} strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line dataKey="precision" name="Precision" stroke={SERIES.tertiary} strokeWidth={1.5} dot={false} isAnimationActive={false} />
-            <Line dataKey="recall" name="Recall" stroke={SERIES.quaternary} strokeWidth={1.5} dot={false} isAnimationActive={false} />
-          </LineChart>
-        </ChartBox>
-      ) : (
-        <EmptyState title="No labelled windows yet" compact>
-          Labels arrive after the prediction (the simulator sends them a few seconds later).
-        </EmptyState>
-      )}
-    </Card>
+    <ChartCard
+      title="Realised quality"
+      subtitle="Measured on transactions whose true label has arrived. Higher is better; gaps are windows with too few labels."
+      label="Realised ROC AUC, F1, precision and recall over time"
+      empty={
+        hasAny ? null : (
+          <EmptyState title="No labelled windows yet" compact>
+            Labels arrive after the prediction (the simulator sends them a few seconds later).
+          </EmptyState>
+        )
+      }
+    >
+      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        {grid}
+        {timeAxis}
+        <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
+        {tooltip((value) => formatMetric(value))}
+        <Legend {...CHART.legend} />
+        <Line dataKey="roc_auc" name="ROC AUC" stroke={SERIES.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line dataKey="f1" name="F1" stroke={SERIES.secondary} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line dataKey="precision" name="Precision" stroke={SERIES.tertiary} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+        <Line dataKey="recall" name="Recall" stroke={SERIES.quaternary} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+      </LineChart>
+    </ChartCard>
   );
 }
 
@@ -112,65 +132,62 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
     </div>
   );
   return (
-    <Card title="Estimated vs. realised" subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in." actions={tabs}>
-      {rows.length > 0 ? (
-        <ChartBox label={`${label}: estimated vs realised`}>
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            {grid}
-            {timeAxis}
-            <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
-            {tooltip((value) => formatMetric(value))}
-            <Legend {...CHART.legend} />
-            <Line dataKey={`est_${metric}`} name={`${label} (estimated)`} stroke={SERIES.estimate} strokeDasharray="6 4" strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line dataKey={metric} name={`${label} (realised)`} stroke={SERIES.secondary} strokeWidth={2} dot={false} isAnimationActive={false} />
-          </LineChart>
-        </ChartBox>
-      ) : (
-        <EmptyState title="No windows yet" compact />
-      )}
-    </Card>
+    <ChartCard
+      title="Estimated vs. realised"
+      subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in." actions={tabs}
+      label={`${label}: estimated vs realised`}
+      empty={rows.length > 0 ? null : NO_WINDOWS}
+    >
+      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        {grid}
+        {timeAxis}
+        <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
+        {tooltip((value) => formatMetric(value))}
+        <Legend {...CHART.legend} />
+        <Line dataKey={`est_${metric}`} name={`${label} (estimated)`} stroke={SERIES.estimate} strokeDasharray="6 4" strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line dataKey={metric} name={`${label} (realised)`} stroke={SERIES.secondary} strokeWidth={2} dot={false} isAnimationActive={false} />
+      </LineChart>
+    </ChartCard>
   );
 }
 
 export function CoverageChart({ rows }: { rows: PerformanceRow[] }) {
   return (
-    <Card title="Label coverage" subtitle="Share of the window's predictions whose true label has arrived. Realised metrics are only as good as this.">
-      {rows.length > 0 ? (
-        <ChartBox label="Label coverage over time">
-          <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            {grid}
-            {timeAxis}
-            <YAxis domain={[0, 1]} tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
-            {tooltip((value) => formatPercent(value))}
-            <Area dataKey="label_coverage" name="Labelled" stroke={SERIES.primary} fill="#38bdf833" strokeWidth={2} isAnimationActive={false} />
-          </AreaChart>
-        </ChartBox>
-      ) : (
-        <EmptyState title="No windows yet" compact />
-      )}
-    </Card>
+    <ChartCard
+      title="Label coverage"
+      subtitle="Share of the window's predictions whose true label has arrived. Realised metrics are only as good as this."
+      label="Label coverage over time"
+      empty={rows.length > 0 ? null : NO_WINDOWS}
+    >
+      <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        {grid}
+        {timeAxis}
+        <YAxis domain={[0, 1]} tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
+        {tooltip((value) => formatPercent(value))}
+        <Area dataKey="label_coverage" name="Labelled" stroke={SERIES.primary} fill="#38bdf833" strokeWidth={2} isAnimationActive={false} />
+      </AreaChart>
+    </ChartCard>
   );
 }
 
 export function FraudRateChart({ rows }: { rows: PerformanceRow[] }) {
   return (
-    <Card title="Fraud rate: flagged vs. actual" subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability.">
-      {rows.length > 0 ? (
-        <ChartBox label="Predicted and actual fraud rate over time">
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            {grid}
-            {timeAxis}
-            <YAxis tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
-            {tooltip((value) => formatPercent(value))}
-            <Legend {...CHART.legend} />
-            <Line dataKey="predicted_rate" name="Flagged by model" stroke={SERIES.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line dataKey="actual_rate" name="Actual (labelled)" stroke={SERIES.tertiary} strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line dataKey="est_fraud_rate" name="Expected (estimate)" stroke={SERIES.estimate} strokeDasharray="6 4" strokeWidth={1.5} dot={false} isAnimationActive={false} />
-          </LineChart>
-        </ChartBox>
-      ) : (
-        <EmptyState title="No windows yet" compact />
-      )}
-    </Card>
+    <ChartCard
+      title="Fraud rate: flagged vs. actual"
+      subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability."
+      label="Predicted and actual fraud rate over time"
+      empty={rows.length > 0 ? null : NO_WINDOWS}
+    >
+      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        {grid}
+        {timeAxis}
+        <YAxis tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
+        {tooltip((value) => formatPercent(value))}
+        <Legend {...CHART.legend} />
+        <Line dataKey="predicted_rate" name="Flagged by model" stroke={SERIES.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line dataKey="actual_rate" name="Actual (labelled)" stroke={SERIES.tertiary} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line dataKey="est_fraud_rate" name="Expected (estimate)" stroke={SERIES.estimate} strokeDasharray="6 4" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+      </LineChart>
+    </ChartCard>
   );
 }
