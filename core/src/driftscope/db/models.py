@@ -132,7 +132,18 @@ class Label(Base):
     ts: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class DriftReport(Base):
+class WindowResult:
+    """Columns of a per-window result, unique by (model name, version, window end)."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model_name: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column()
+    window_end: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DriftReport(WindowResult, Base):
     __tablename__ = "drift_reports"
     __table_args__ = (
         UniqueConstraint(
@@ -140,21 +151,15 @@ class DriftReport(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
-    model_version: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[datetime] = mapped_column()
-    window_end: Mapped[datetime] = mapped_column()
     n: Mapped[int] = mapped_column(Integer)
     features: Mapped[dict[str, Any]] = mapped_column(JSONType)
     prediction_drift: Mapped[dict[str, Any]] = mapped_column(JSONType)
     dataset_drift_share: Mapped[float] = mapped_column(Float)
     dataset_drifted: Mapped[bool] = mapped_column(Boolean)
     sufficient: Mapped[bool] = mapped_column(Boolean)  # False: too few rows to decide anything
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PerformanceSnapshot(Base):
+class PerformanceSnapshot(WindowResult, Base):
     __tablename__ = "performance_snapshots"
     __table_args__ = (
         UniqueConstraint(
@@ -162,16 +167,10 @@ class PerformanceSnapshot(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
-    model_version: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[datetime] = mapped_column()
-    window_end: Mapped[datetime] = mapped_column()
     n_predictions: Mapped[int] = mapped_column(Integer)
     n_labelled: Mapped[int] = mapped_column(Integer)
     label_coverage: Mapped[float] = mapped_column(Float)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Alert(Base):
