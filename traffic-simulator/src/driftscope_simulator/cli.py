@@ -110,7 +110,8 @@ async def _run(sim: Any, quiet: bool) -> None:
     task = asyncio.create_task(sim.run())
     if quiet or not console.is_terminal:
         while not task.done():
-            await asyncio.sleep(10 if not quiet else 1)
+            # wake as soon as the run ends (a stop must not wait out the status interval)
+            await asyncio.wait({task}, timeout=10)
             if not quiet and not task.done():
                 console.print(_status_line(sim))
     else:

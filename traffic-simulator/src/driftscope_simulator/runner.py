@@ -258,7 +258,7 @@ class Simulator:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    async def run(self, label_flush_timeout_s: float = 10.0) -> Counters:
+    async def run(self, label_flush_timeout_s: float = 5.0) -> Counters:
         self.apply({**Desired().__dict__, **(self.options.initial or {})})
         loops = [self._arrivals(), self._label_loop()]
         if self.options.control and self.options.initial and not self.options.api_key:
@@ -277,7 +277,7 @@ class Simulator:
             self._stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             if self._in_flight:
-                await asyncio.wait(self._in_flight, timeout=5.0)
+                await asyncio.wait(self._in_flight, timeout=3.0)
             await self.flush_labels(label_flush_timeout_s)
             await self.client.aclose()
         return self.counters
