@@ -7,6 +7,7 @@
 #   scripts/bench.sh predict_vs_hello         one of them
 #   scripts/bench.sh -- --quick               every benchmark, short phases (smoke test)
 #   scripts/bench.sh predict_vs_hello -- --profile --strict
+# Arguments after -- go to every benchmark selected; name one for options only it knows.
 # `wrk` (apt-get install wrk) gives the headline throughput; without it the Python load
 # generator (bench/loadgen.py) is used. `--profile` needs py-spy on PATH.
 set -euo pipefail
