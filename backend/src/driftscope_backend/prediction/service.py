@@ -37,6 +37,7 @@ def score(
     started_ns: int,
     request_id: str | None,
     variant: str = "production",
+    source: str = "online",
 ) -> tuple[dict[str, Any], Row]:
     """Score one transaction; returns (response item, prediction row to log)."""
     record = transaction.model_dump(exclude={"transaction_id"})
@@ -63,6 +64,7 @@ def score(
         "variant": variant,
         "latency_us": latency_us,
         "request_id": request_id[:REQUEST_ID_MAX] if request_id else None,
+        "source": source,
     }
     return result_from_row(row, warnings=_unseen_warnings(model, record)), row
 

@@ -13,6 +13,7 @@ from driftscope.db.models import (
     Prediction,
     ReferenceProfile,
     SimulatorControl,
+    TrainingRun,
     utcnow,
 )
 from driftscope.db.session import create_engine, make_sessionmaker
@@ -29,6 +30,7 @@ __all__ = [
     "Prediction",
     "ReferenceProfile",
     "SimulatorControl",
+    "TrainingRun",
     "create_engine",
     "make_sessionmaker",
     "upgrade",

@@ -118,6 +118,8 @@ class Prediction(Base):
     variant: Mapped[str] = mapped_column(String(16))
     latency_us: Mapped[int] = mapped_column(Integer)
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # "online" (POST /predict) or "batch" (CSV scoring): drift windows may exclude batch rows.
+    source: Mapped[str] = mapped_column(String(16), default="online", server_default="online")
 
 
 class Label(Base):
@@ -202,6 +204,26 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     ts: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrainingRun(Base):
+    """One training run (a search trial or a plain `driftscope train`): params, CV and test metrics."""
+
+    __tablename__ = "training_runs"
+    __table_args__ = (Index("ix_training_runs_model_started", "model_name", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    model_name: Mapped[str] = mapped_column(String(64))
+    search_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    cv_metrics: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    test_metrics: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    duration_s: Mapped[float] = mapped_column(Float)
+    artifact_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    model_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SimulatorControl(Base):
