@@ -165,3 +165,44 @@ def test_db_upgrade_creates_the_tables(settings: Settings) -> None:
             await engine.dispose()
 
     assert {"model_versions", "predictions", "alembic_version"} <= asyncio.run(tables())
+
+
+def test_train_other_kinds_and_a_search_registered_as_candidate(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = runner.invoke(cli.app, ["train", "--rows", "3000", "--kind", "decision_tree"])
+    assert result.exit_code == 0, result.output
+    for text in ("fraud v1 (decision_tree)", "rule set fraud-rules-1", "accepted", "refused"):
+        assert text in result.stdout, text
+
+    args = ["--rows", "3000", "--kind", "logistic", "--search", "random", "--trials", "2"]
+    result = runner.invoke(cli.app, ["train", *args, "--cv", "2", "--register-as", "candidate"])
+    assert result.exit_code == 0, result.output
+    assert "search search-" in result.stdout and "CV ROC AUC" in result.stdout
+    assert "alias candidate → v2" in result.output
+    assert registered_versions(settings) == ([1, 2], 1)  # production unchanged
+
+    monkeypatch.setenv("DRIFTSCOPE_MODEL_KIND", "rules")  # the default kind comes from settings
+    get_settings.cache_clear()
+    result = runner.invoke(cli.app, ["train", "--rows", "3000"])
+    assert result.exit_code == 0, result.output
+    manifest = orjson.loads((settings.models_dir / "fraud" / "v3" / "manifest.json").read_bytes())
+    assert (manifest["kind"], manifest["evaluator"]) == ("rules", "scorecard")
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "reason"),
+    [
+        (["--search", "grid"], "--search", "unknown search 'grid'"),
+        (["--search", "random", "--kind", "rules"], "--search", "no hyperparameters"),
+        (["--register-as", "production"], "--register-as", "only the candidate alias"),
+    ],
+)
+def test_search_options_are_checked_before_training(
+    settings: Settings, args: list[str], option: str, reason: str
+) -> None:
+    result = runner.invoke(cli.app, ["train", *args])
+    assert result.exit_code == 2
+    assert f"Invalid value for {option}" in result.output.replace("'", "")
+    assert reason in result.output
+    assert not settings.models_dir.exists()

@@ -88,7 +88,9 @@ def test_written_artifacts_use_the_verified_compiled_evaluator(
         "evaluator.so",
         "threshold_table.csv",
         "reference_profile.json",
+        "rules.json",  # the measured rule set of the fast path, covered like every file
     }
+    assert manifest["rules_file"] == "rules.json"
     assert manifest["evaluator"] == "compiled"
     assert manifest["evaluator_check"]["rows"] == 10_000
     assert manifest["evaluator_check"]["max_abs_margin_diff"] <= 1e-6

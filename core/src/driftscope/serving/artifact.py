@@ -13,11 +13,14 @@ import orjson
 
 from driftscope.contract import FeatureContract, get_contract
 from driftscope.errors import ArtifactError
+from driftscope.predictors import Explanation, Predictor, load_predictor
+from driftscope.rules import RuleSet
 from driftscope.serving.forest import CompiledForest, FlatForest
 from driftscope.training.calibration import PlattCalibrator
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
+TREE_KINDS = ("xgboost", "random_forest", "decision_tree")
 
 
 def sha256_file(path: Path) -> str:
@@ -75,7 +78,7 @@ class BoosterMargin:
 
 @dataclass
 class LoadedModel:
-    """A servable model version: contract, evaluator, calibration and decision threshold."""
+    """A servable model version: contract, evaluator, calibration, threshold and rule set."""
 
     model_name: str
     version: int
@@ -85,7 +88,9 @@ class LoadedModel:
     evaluator: MarginModel
     manifest: dict[str, Any]
     directory: Path
+    rules: RuleSet | None = None  # accepted decisive rules: the fast path before the model
     contract: FeatureContract = field(init=False)
+    _explainer: Predictor | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.contract = get_contract(self.model_name)
@@ -96,31 +101,51 @@ class LoadedModel:
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         return self.calibrator(self.evaluator.margin(matrix))
 
+    def explain(self, matrix: np.ndarray) -> list[Explanation]:
+        """Additive attributions of the raw margin (off the hot path: the explainer, e.g. the
+        XGBoost booster for TreeSHAP, is loaded on first use)."""
+        if self._explainer is None:
+            self._explainer = load_predictor(
+                self.kind, self.directory, self.manifest, self.contract
+            )
+        return self._explainer.explain(np.asarray(matrix, dtype=np.float32))
+
+
+def _evaluator(kind: str, directory: Path, manifest: dict[str, Any]) -> MarginModel:
+    """The fastest verified evaluator: compiled C for tree kinds, else the kind's own."""
+    if kind in TREE_KINDS:
+        try:
+            forest = FlatForest.load(directory / manifest["forest_file"])
+            return CompiledForest(forest, directory / manifest["evaluator_file"])
+        except (KeyError, OSError, ArtifactError) as exc:
+            log.warning("compiled evaluator unavailable (%s); using the fallback", exc)
+        if kind == "xgboost":
+            return BoosterMargin(directory / manifest["model_file"])
+        return FlatForest.load(directory / manifest["forest_file"])
+    return load_predictor(kind, directory, manifest, get_contract(manifest["model_name"]))
+
 
 def load_model(
     directory: Path, expected_sha256: str | None = None, expected_version: int | None = None
 ) -> LoadedModel:
-    """Load and verify an artifact directory; prefer the compiled evaluator, else XGBoost."""
+    """Load and verify an artifact directory (every file's sha256 against the manifest)."""
     manifest = read_manifest(directory, expected_sha256)
     if expected_version is not None and int(manifest["version"]) != expected_version:
         raise ArtifactError(
             f"{directory}: manifest is version {manifest['version']}, registry says {expected_version}"
         )
-    evaluator: MarginModel
-    try:
-        forest = FlatForest.load(directory / manifest["forest_file"])
-        evaluator = CompiledForest(forest, directory / manifest["evaluator_file"])
-    except (KeyError, OSError, ArtifactError) as exc:
-        log.warning("compiled evaluator unavailable (%s); using XGBoost", exc)
-        evaluator = BoosterMargin(directory / manifest["model_file"])
+    kind = manifest.get("kind", "xgboost")
+    contract = get_contract(manifest["model_name"])
+    rules_file = manifest.get("rules_file")
     calibration = manifest["calibration"]
     return LoadedModel(
         model_name=manifest["model_name"],
         version=int(manifest["version"]),
-        kind=manifest["kind"],
+        kind=kind,
         threshold=float(manifest["threshold"]),
         calibrator=PlattCalibrator(calibration["a"], calibration["b"]),
-        evaluator=evaluator,
+        evaluator=_evaluator(kind, directory, manifest),
         manifest=manifest,
         directory=directory,
+        rules=RuleSet.load(directory / rules_file, contract) if rules_file else None,
     )

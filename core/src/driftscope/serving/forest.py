@@ -6,6 +6,7 @@ import ctypes
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ class FlatForest:
     tree_root: np.ndarray
     n_features: int
     base_margin: float
+    # Margin at every node (not only leaves), for path attributions; sklearn exports only.
+    node_value: np.ndarray | None = None
 
     @classmethod
     def from_xgboost_json(cls, model: dict[str, Any], n_features: int) -> FlatForest:
@@ -79,18 +82,56 @@ class FlatForest:
         )
 
     def save(self, path: Path) -> None:
-        np.savez(
-            path,
-            **{k: getattr(self, k) for k in _ARRAYS},
-            meta=np.array([self.n_features, self.base_margin], dtype=np.float64),
-        )
+        arrays: dict[str, Any] = {k: getattr(self, k) for k in _ARRAYS}
+        if self.node_value is not None:
+            arrays["node_value"] = self.node_value
+        arrays["meta"] = np.array([self.n_features, self.base_margin], dtype=np.float64)
+        np.savez(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> FlatForest:
-        with np.load(path) as data:
+        # allow_pickle=False: an artifact can hold plain arrays only, never Python objects.
+        with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in _ARRAYS}
+            node_value = data["node_value"] if "node_value" in data.files else None
             n_features, base_margin = data["meta"].tolist()
-        return cls(**arrays, n_features=int(n_features), base_margin=float(base_margin))
+        return cls(
+            **arrays,
+            n_features=int(n_features),
+            base_margin=float(base_margin),
+            node_value=node_value,
+        )
+
+    def leaves(self, matrix: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Walk every tree for all rows at once (same rules as forest.c); yields, per step,
+        the rows that moved and their (parent, child) nodes, so callers can sum or attribute."""
+        x = np.asarray(matrix, dtype=np.float32)
+        rows = np.arange(len(x))
+        for root in self.tree_root:
+            node = np.full(len(x), root, dtype=np.int64)
+            moving = rows[self.left[node] >= 0]
+            while len(moving):
+                parent = node[moving]
+                v = x[moving, self.feature[parent]]
+                go_left = np.where(
+                    np.isnan(v), self.default_left[parent] == 1, v < self.value[parent]
+                )
+                node[moving] = np.where(go_left, self.left[parent], self.right[parent])
+                yield moving, np.stack([parent, node[moving]])
+                moving = moving[self.left[node[moving]] >= 0]
+
+    def margin(self, matrix: np.ndarray) -> np.ndarray:
+        """Margins in numpy (float64 sums): the fallback when no compiled library is present."""
+        out = np.full(len(matrix), self.base_margin, dtype=np.float64)
+        leaf_roots = self.tree_root[self.left[self.tree_root] < 0]  # single-leaf trees
+        out += self.value[leaf_roots].astype(np.float64).sum()
+        for moving, (_parent, child) in self.leaves(matrix):
+            is_leaf = self.left[child] < 0
+            np.add.at(out, moving[is_leaf], self.value[child[is_leaf]].astype(np.float64))
+        return out
+
+    def margin_row(self, row: list[float]) -> float:
+        return float(self.margin(np.asarray([row], dtype=np.float32))[0])
 
 
 _ARRAYS = ("left", "right", "feature", "value", "default_left", "tree_root")

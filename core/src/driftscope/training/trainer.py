@@ -1,11 +1,11 @@
-"""Train, calibrate, choose a threshold, evaluate, profile, write artifacts and register."""
+"""Train any model kind, calibrate, choose a threshold, evaluate, profile, write and register."""
 
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import logging
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +19,34 @@ from driftscope.contract import FeatureContract, get_contract
 from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.errors import ArtifactError
 from driftscope.generator import generate_frame
+from driftscope.predictors import Predictor, Splits, fit_predictor
+from driftscope.predictors.base import Progress
+from driftscope.predictors.boosting import MAX_ROUNDS, XGB_PARAMS, XGBoostPredictor
 from driftscope.profile import build_profile
-from driftscope.registry import next_version, register_version
+from driftscope.registry import next_version, register_version, set_alias
+from driftscope.rules import (
+    RULES_FILE,
+    RulePolicy,
+    RuleSet,
+    default_ruleset,
+    fast_path_summary,
+    measure_rules,
+)
 from driftscope.serving.artifact import write_manifest
 from driftscope.serving.forest import CompiledForest, FlatForest, compile_evaluator
 from driftscope.settings import Settings
 from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.dataset import load_training_csv
 from driftscope.training.metrics import classification_report, expected_calibration_error
+from driftscope.training.runs import REGISTERED, record_run
 from driftscope.training.threshold import ThresholdPolicy, select_threshold, threshold_table
 
-Progress = Callable[[str, float], None]  # (stage description, fraction done of that stage)
-MAX_ROUNDS = 1_000
-XGB_PARAMS: dict[str, Any] = {
-    "objective": "binary:logistic",
-    "tree_method": "hist",
-    "max_depth": 5,
-    "eta": 0.05,
-    "subsample": 0.9,
-    "colsample_bytree": 0.9,
-    "min_child_weight": 2,
-    "eval_metric": "auc",
-}
+__all__ = ["MAX_ROUNDS", "XGB_PARAMS", "TrainConfig", "TrainedModel", "fit", "write_artifacts"]
+log = logging.getLogger(__name__)
+# Largest |compiled − in-memory| margin accepted: XGBoost's own walk is matched bit for bit;
+# sklearn trees are summed in float64 in memory and in float32 by the C evaluator.
+EVALUATOR_TOLERANCE = {"xgboost": 1e-6}
+DEFAULT_TOLERANCE = 1e-4
 
 
 @dataclass
@@ -51,17 +57,28 @@ class TrainConfig:
     policy: ThresholdPolicy = field(default_factory=lambda: ThresholdPolicy("f1"))
     model_name: str = "fraud"
     kind: str = "xgboost"
+    params: dict[str, Any] = field(default_factory=dict)  # overrides of the kind's defaults
+    rules: RulePolicy = field(default_factory=RulePolicy)
+    register_as: str | None = None  # extra alias for the new version, e.g. "candidate"
 
 
 @dataclass
 class TrainedModel:
-    booster: xgb.Booster
+    predictor: Predictor
     calibrator: PlattCalibrator
     threshold: float
     table: dict[str, np.ndarray]
     metrics: dict[str, Any]
     profile: dict[str, Any]
     check_matrix: np.ndarray
+    rules: RuleSet | None = None
+    held_out_scores: np.ndarray | None = None  # calibrated validation + test scores
+
+    @property
+    def booster(self) -> xgb.Booster:
+        if not isinstance(self.predictor, XGBoostPredictor):
+            raise AttributeError(f"a {self.predictor.kind} model has no XGBoost booster")
+        return self.predictor.booster
 
 
 @dataclass
@@ -72,19 +89,23 @@ class TrainResult:
     metrics: dict[str, Any]
     promoted: bool
     evaluator: str
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DataSplits:
+    """The 70/15/15 stratified split, as frames (for the profile) and encoded matrices."""
+
+    frames: dict[str, pd.DataFrame]
+    x: dict[str, np.ndarray]
+    y: dict[str, np.ndarray]
+
+    def fitting(self) -> Splits:
+        return Splits(self.x["train"], self.y["train"], self.x["val"], self.y["val"])
 
 
 def _noop(_stage: str, _fraction: float) -> None:
     return None
-
-
-class _RoundProgress(xgb.callback.TrainingCallback):
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-
-    def after_iteration(self, model: Any, epoch: int, evals_log: Any) -> bool:
-        self.progress("boosting", min(1.0, (epoch + 1) / MAX_ROUNDS))
-        return False
 
 
 def load_data(config: TrainConfig, contract: FeatureContract) -> pd.DataFrame:
@@ -93,58 +114,69 @@ def load_data(config: TrainConfig, contract: FeatureContract) -> pd.DataFrame:
     return generate_frame(config.rows, seed=config.seed)
 
 
+def split_data(frame: pd.DataFrame, contract: FeatureContract, seed: int) -> DataSplits:
+    y = frame[contract.label].to_numpy()
+    train, rest = train_test_split(frame, test_size=0.3, stratify=y, random_state=seed)
+    val, test = train_test_split(
+        rest, test_size=0.5, stratify=rest[contract.label], random_state=seed
+    )
+    frames = {"train": train, "val": val, "test": test}
+    return DataSplits(
+        frames,
+        {n: contract.encode_columns(part) for n, part in frames.items()},
+        {n: part[contract.label].to_numpy() for n, part in frames.items()},
+    )
+
+
 def fit(
     frame: pd.DataFrame, contract: FeatureContract, config: TrainConfig, progress: Progress = _noop
 ) -> TrainedModel:
-    """Fit booster (early stopping on validation), Platt calibration and the threshold."""
-    y = frame[contract.label].to_numpy()
-    train, rest = train_test_split(frame, test_size=0.3, stratify=y, random_state=config.seed)
-    val, test = train_test_split(
-        rest, test_size=0.5, stratify=rest[contract.label], random_state=config.seed
+    """Fit the configured kind, then calibrate, choose the threshold, evaluate and profile."""
+    data = split_data(frame, contract, config.seed)
+    started = time.perf_counter()
+    predictor = fit_predictor(
+        config.kind, contract, data.fitting(), config.params, config.seed, progress
     )
-    matrices = {
-        name: contract.encode_columns(part)
-        for name, part in (("train", train), ("val", val), ("test", test))
-    }
-    labels = {
-        name: part[contract.label].to_numpy()
-        for name, part in (("train", train), ("val", val), ("test", test))
-    }
-    # Rare positives: weight them up for the ranking; calibration below restores probabilities.
-    pos_weight = float((labels["train"] == 0).sum() / max(1, (labels["train"] == 1).sum()))
-    params = {
-        **XGB_PARAMS,
-        "scale_pos_weight": pos_weight,
-        "seed": config.seed,
-        "nthread": os.cpu_count() or 1,
-    }
-    dtrain = xgb.DMatrix(matrices["train"], labels["train"], feature_names=contract.names)
-    dval = xgb.DMatrix(matrices["val"], labels["val"], feature_names=contract.names)
-    booster = xgb.train(
-        params,
-        dtrain,
-        MAX_ROUNDS,
-        evals=[(dval, "val")],
-        early_stopping_rounds=50,
-        verbose_eval=False,
-        callbacks=[_RoundProgress(progress)],
-    )
-    # The sliced booster no longer carries best_iteration: keep it for the metrics.
-    best_iteration = int(booster.best_iteration)
-    booster = booster[: best_iteration + 1]
-    progress("boosting", 1.0)
+    trained = evaluate(predictor, data, contract, config, time.perf_counter() - started, progress)
+    add_profile(trained, data, contract, config.seed, progress)
+    return trained
 
-    def margin(name: str) -> np.ndarray:
-        return np.asarray(
-            booster.inplace_predict(matrices[name], predict_type="margin"), dtype=np.float64
-        )
 
-    raw = {name: 1.0 / (1.0 + np.exp(-margin(name))) for name in matrices}
-    calibrator = PlattCalibrator.fit(margin("val"), labels["val"])
-    calibrated = {name: calibrator(margin(name)) for name in matrices}
+def _rules_report(
+    contract: FeatureContract, data: DataSplits, policy: RulePolicy
+) -> tuple[RuleSet, dict[str, Any]]:
+    """The default rule set measured on the test split; rules under the floors are dropped."""
+    measured = measure_rules(default_ruleset(contract), data.x["test"], data.y["test"], policy)
+    for entry in measured.report:
+        if not entry["accepted"]:
+            log.warning("rule %s refused: %s", entry["id"], entry["reason"])
+    return measured, {
+        "version": measured.version,
+        "evaluated_on": "test",
+        "policy": asdict(policy),
+        "rules": measured.report,
+        "fast_path": fast_path_summary(measured, data.x["test"], data.y["test"]),
+    }
+
+
+def evaluate(
+    predictor: Predictor,
+    data: DataSplits,
+    contract: FeatureContract,
+    config: TrainConfig,
+    train_seconds: float,
+    progress: Progress = _noop,
+) -> TrainedModel:
+    """Platt calibration on the validation margin, threshold on validation, test metrics."""
+    margin = {name: predictor.margin(x) for name, x in data.x.items()}
+    raw = {name: 1.0 / (1.0 + np.exp(-m)) for name, m in margin.items()}
+    calibrator = PlattCalibrator.fit(margin["val"], data.y["val"])
+    calibrated = {name: calibrator(m) for name, m in margin.items()}
     progress("calibration", 1.0)
+    labels = data.y
     table = threshold_table(labels["val"], calibrated["val"])
     threshold = select_threshold(table, config.policy)
+    rules, rules_metrics = _rules_report(contract, data, config.rules)
     metrics = {
         "test": classification_report(labels["test"], calibrated["test"], threshold),
         "validation": classification_report(labels["val"], calibrated["val"], threshold),
@@ -156,18 +188,34 @@ def fit(
         },
         "threshold_policy": config.policy.describe(),
         "calibration": calibrator.to_dict(),
-        "best_iteration": best_iteration,
-        "n_trees": booster.num_boosted_rounds(),
+        "kind": predictor.kind,
+        "params": predictor.params,
+        **predictor.summary(),
+        "train_seconds": round(train_seconds, 3),
         "rows": {n: len(labels[n]) for n in labels},
-        "scale_pos_weight": pos_weight,
         "seed": config.seed,
         "data": str(config.data) if config.data else f"generated:{config.rows}",
+        "rules": rules_metrics,
     }
     progress("evaluation", 1.0)
     held_out = np.concatenate([calibrated["val"], calibrated["test"]])
-    profile = build_profile(contract, train, held_out, seed=config.seed)
+    return TrainedModel(
+        predictor, calibrator, threshold, table, metrics, {}, data.x["test"], rules, held_out
+    )
+
+
+def add_profile(
+    trained: TrainedModel,
+    data: DataSplits,
+    contract: FeatureContract,
+    seed: int,
+    progress: Progress = _noop,
+) -> None:
+    """The drift reference: training inputs and held-out calibrated scores."""
+    held_out = trained.held_out_scores
+    assert held_out is not None  # set by evaluate()
+    trained.profile = build_profile(contract, data.frames["train"], held_out, seed=seed)
     progress("reference profile", 1.0)
-    return TrainedModel(booster, calibrator, threshold, table, metrics, profile, matrices["test"])
 
 
 def _evaluator_check_matrix(
@@ -175,28 +223,34 @@ def _evaluator_check_matrix(
 ) -> np.ndarray:
     """10k rows from test data with NaNs and values exactly on split thresholds."""
     x = base[rng.integers(0, len(base), 10_000)].copy()
-    splits = np.flatnonzero(forest.left >= 0)
-    picks = rng.choice(splits, 5_000)
-    x[rng.integers(0, len(x), 5_000), forest.feature[picks]] = forest.value[picks]
+    splits = np.flatnonzero((forest.left >= 0) & np.isfinite(forest.value))
+    if len(splits):
+        picks = rng.choice(splits, 5_000)
+        x[rng.integers(0, len(x), 5_000), forest.feature[picks]] = forest.value[picks]
     x[rng.random(x.shape) < 0.05] = np.nan
     return x
 
 
 def build_evaluator(trained: TrainedModel, directory: Path, n_features: int) -> dict[str, Any]:
-    """Flatten the trees, compile the C evaluator and prove it matches XGBoost's margin."""
-    raw_json = orjson.loads(bytes(trained.booster.save_raw("json")))
-    forest = FlatForest.from_xgboost_json(raw_json, n_features)
+    """Flatten the trees, compile the C evaluator and prove it matches the model's margin."""
+    predictor = trained.predictor
+    fallback = "xgboost" if predictor.kind == "xgboost" else "numpy"
+    forest: FlatForest = predictor.flat_forest(n_features)  # type: ignore[attr-defined]
     forest.save(directory / "forest.npz")
     try:
         library = compile_evaluator(directory / "evaluator.so")
     except ArtifactError as exc:
-        return {"evaluator": "xgboost", "reason": str(exc)}
+        return {"evaluator": fallback, "forest_file": "forest.npz", "reason": str(exc)}
     check = _evaluator_check_matrix(forest, trained.check_matrix, np.random.default_rng(7))
-    expected = trained.booster.inplace_predict(check, predict_type="margin")
+    expected = predictor.margin(check)
     diff = float(np.max(np.abs(CompiledForest(forest, library).margin(check) - expected)))
-    if diff > 1e-6:
+    if diff > EVALUATOR_TOLERANCE.get(predictor.kind, DEFAULT_TOLERANCE):
         library.unlink()
-        return {"evaluator": "xgboost", "reason": f"compiled margin differs by {diff:g}"}
+        return {
+            "evaluator": fallback,
+            "forest_file": "forest.npz",
+            "reason": f"compiled margin differs by {diff:g}",
+        }
     return {
         "evaluator": "compiled",
         "forest_file": "forest.npz",
@@ -205,65 +259,103 @@ def build_evaluator(trained: TrainedModel, directory: Path, n_features: int) -> 
     }
 
 
+def _write_table(path: Path, table: dict[str, np.ndarray]) -> None:
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(list(table))
+        for row in zip(*table.values(), strict=True):
+            writer.writerow([f"{v:.6g}" for v in row])
+
+
 def write_artifacts(
     trained: TrainedModel, directory: Path, model_name: str, version: int, kind: str
 ) -> tuple[str, str]:
-    """Write model, evaluator, tables, profile and manifest; returns (sha256, evaluator)."""
+    """Write model, evaluator, rules, tables, profile and manifest; returns (sha256, evaluator)."""
     directory.mkdir(parents=True, exist_ok=True)
-    trained.booster.save_model(str(directory / "model.json"))
-    with (directory / "threshold_table.csv").open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(list(trained.table))
-        for row in zip(*trained.table.values(), strict=True):
-            writer.writerow([f"{v:.6g}" for v in row])
+    entries = trained.predictor.save(directory)
+    _write_table(directory / "threshold_table.csv", trained.table)
     (directory / "reference_profile.json").write_bytes(orjson.dumps(trained.profile))
-    evaluator = build_evaluator(trained, directory, len(trained.profile["features"]))
+    if trained.rules is not None:
+        trained.rules.save(directory / RULES_FILE)
+        entries["rules_file"] = RULES_FILE
+    if hasattr(trained.predictor, "flat_forest"):
+        evaluator = build_evaluator(trained, directory, len(trained.profile["features"]))
+    else:  # linear and scorecard kinds are evaluated in Python directly
+        evaluator = {"evaluator": {"logistic": "linear", "rules": "scorecard"}[kind]}
     manifest = {
         "model_name": model_name,
         "version": version,
         "kind": kind,
-        "model_file": "model.json",
         "threshold": trained.threshold,
         "calibration": trained.calibrator.to_dict(),
         "metrics": trained.metrics,
         "feature_names": list(trained.profile["features"]),
-        "xgboost_version": xgb.__version__,
+        **entries,
         **evaluator,
     }
     return write_manifest(directory, manifest), evaluator["evaluator"]
 
 
+async def register_trained(
+    session: Any,
+    trained: TrainedModel,
+    settings: Settings,
+    config: TrainConfig,
+    progress: Progress = _noop,
+) -> tuple[TrainResult, Path]:
+    """Write the artifacts of a trained model and register them as the next version."""
+    version = await next_version(session, config.model_name)
+    directory = settings.models_dir / config.model_name / f"v{version}"
+    sha, evaluator = write_artifacts(trained, directory, config.model_name, version, config.kind)
+    progress("artifacts", 1.0)
+    metrics = {**trained.metrics, "evaluator": evaluator}
+    _, promoted = await register_version(
+        session,
+        model_name=config.model_name,
+        version=version,
+        kind=config.kind,
+        artifact_path=str(directory),
+        sha256=sha,
+        metrics=metrics,
+        threshold=trained.threshold,
+        profile=trained.profile,
+    )
+    if config.register_as:
+        await set_alias(session, config.model_name, config.register_as, version)
+    return TrainResult(
+        version, directory, trained.threshold, metrics, promoted, evaluator
+    ), directory
+
+
 async def train_and_register(
     config: TrainConfig, settings: Settings, progress: Progress = _noop
 ) -> TrainResult:
-    """The whole `driftscope train`: data → model → artifacts → registry row."""
+    """The whole `driftscope train`: data → model → artifacts → registry row and run row."""
     contract = get_contract(config.model_name)
     frame = load_data(config, contract)
     progress("data", 1.0)
+    started = time.perf_counter()
     trained = fit(frame, contract, config, progress)
+    duration = time.perf_counter() - started
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade(engine)
         async with make_sessionmaker(engine)() as session, session.begin():
-            version = await next_version(session, config.model_name)
-            directory = settings.models_dir / config.model_name / f"v{version}"
-            sha, evaluator = write_artifacts(
-                trained, directory, config.model_name, version, config.kind
-            )
-            progress("artifacts", 1.0)
-            metrics = {**trained.metrics, "evaluator": evaluator}
-            _, promoted = await register_version(
+            result, directory = await register_trained(session, trained, settings, config, progress)
+            run = await record_run(
                 session,
                 model_name=config.model_name,
-                version=version,
                 kind=config.kind,
+                params=trained.predictor.params,
+                cv_metrics={},
+                test_metrics=trained.metrics["test"],
+                duration_s=round(duration, 3),
+                status=REGISTERED,
                 artifact_path=str(directory),
-                sha256=sha,
-                metrics=metrics,
-                threshold=trained.threshold,
-                profile=trained.profile,
+                model_version=result.version,
             )
+            result.run_id = run.id
     finally:
         await engine.dispose()
     progress("registry", 1.0)
-    return TrainResult(version, directory, trained.threshold, metrics, promoted, evaluator)
+    return result

@@ -1,0 +1,95 @@
+"""`?explain=true` on /predict: per-feature contributions to each result's raw margin."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+import numpy as np
+from fastapi import Request
+from pydantic import BaseModel, Field
+
+from driftscope.errors import ContractError
+from driftscope.serving.artifact import LoadedModel
+
+# As pydantic reads a boolean query parameter elsewhere in the API: `?explain=` is not one.
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+EXPLAIN_PARAMETER: dict[str, Any] = {
+    "name": "explain",
+    "in": "query",
+    "required": False,
+    "description": "Add `explanation` to each result: contributions to the raw margin "
+    "(log-odds before calibration) that sum with `bias` to `margin`. Off the fast path.",
+    "schema": {"type": "boolean", "default": False},
+    "example": True,
+}
+
+
+class Contribution(BaseModel):
+    feature: str
+    value: Any = Field(description="The input value as sent")
+    contribution: float
+
+
+class ExplanationOut(BaseModel):
+    available: bool
+    method: Literal["tree_shap", "saabas", "linear", "points"] | None = Field(
+        None,
+        description="tree_shap (xgboost, exact TreeSHAP), saabas (scikit-learn trees: path "
+        "attribution), linear (logistic: coef·(x − mean)), points (rules scorecard)",
+    )
+    bias: float | None = None
+    margin: float | None = Field(None, description="bias + sum(contributions)")
+    contributions: list[Contribution] | None = Field(
+        None, description="Sorted by |contribution|, largest first"
+    )
+    reason: str | None = Field(None, description="Why no explanation, when available is false")
+
+
+def explain_flag(request: Request) -> bool:
+    """The `explain` query parameter; a value that is not a boolean is a 422 naming it."""
+    raw = request.query_params.get("explain")
+    if raw is None or raw.lower() in _FALSE:
+        return False
+    if raw.lower() in _TRUE:
+        return True
+    reason = f"not a boolean: {raw[:40]!r} (use true or false)"
+    raise ContractError(
+        f"invalid input: explain: {reason}", [{"field": "explain", "reason": reason}]
+    )
+
+
+def _unavailable(reason: str) -> dict[str, Any]:
+    return {"available": False, "reason": reason}
+
+
+def _explain(model: LoadedModel, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = model.contract.names
+    matrix = np.asarray([model.contract.encode_record(r) for r in records], dtype=np.float32)
+    found = model.explain(matrix)
+    return [
+        e.to_dict(names, [r.get(n) for n in names]) for e, r in zip(found, records, strict=True)
+    ]
+
+
+async def add_explanations(
+    models: list[LoadedModel], transactions: list[Any], results: list[dict[str, Any]]
+) -> None:
+    """Set `explanation` on each result, explaining with the model version that scored it."""
+    by_version = {m.version: m for m in models}
+    pending: dict[int, list[int]] = {}
+    for i, result in enumerate(results):
+        if result["replayed"]:
+            result["explanation"] = _unavailable("replayed result: explained when first scored")
+        elif result["path"] == "rules":
+            result["explanation"] = _unavailable(f"decided by rule {result['rule']}")
+        elif result["model_version"] not in by_version:
+            result["explanation"] = _unavailable("the scoring model is no longer loaded")
+        else:
+            pending.setdefault(result["model_version"], []).append(i)
+    for version, rows in pending.items():
+        records = [transactions[i].model_dump(exclude={"transaction_id"}) for i in rows]
+        # TreeSHAP / path walks take milliseconds: keep them off the event loop.
+        explained = await asyncio.to_thread(_explain, by_version[version], records)
+        for i, explanation in zip(rows, explained, strict=True):
+            results[i]["explanation"] = explanation

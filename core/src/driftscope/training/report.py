@@ -1,0 +1,108 @@
+"""Rich tables for `driftscope train`: test metrics, the rules' measurements, search trials."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from driftscope.training.search import SearchResult
+
+METRIC_ROWS = (
+    "roc_auc",
+    "pr_auc",
+    "precision",
+    "recall",
+    "f1",
+    "brier",
+    "ece",
+    "fraud_rate",
+    "predicted_rate",
+)
+
+
+def print_training(out: Console, version: int, metrics: dict[str, Any], threshold: float) -> None:
+    kind = metrics.get("kind", "xgboost")
+    table = Table(title=f"fraud v{version} ({kind}) — test split ({metrics['test']['n']:,} rows)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key in METRIC_ROWS:
+        table.add_row(key, f"{metrics['test'][key]:.4f}")
+    table.add_row("threshold", f"{threshold:.3f} ({metrics['threshold_policy']})")
+    ece_raw, ece_cal = metrics["ece_uncalibrated"]["test"], metrics["ece_calibrated"]["test"]
+    table.add_row("ECE raw → calibrated", f"{ece_raw:.4f} → {ece_cal:.4f}")
+    table.add_row("evaluator", metrics["evaluator"])
+    if "train_seconds" in metrics:
+        table.add_row("train seconds", f"{metrics['train_seconds']:.1f}")
+    out.print(table)
+    if "rules" in metrics:
+        print_rules(out, metrics["rules"])
+
+
+def print_rules(out: Console, rules: dict[str, Any]) -> None:
+    policy = rules["policy"]
+    table = Table(
+        title=f"rule set {rules['version']} — {rules['evaluated_on']} split (floors: fraud "
+        f"{policy['min_precision']:g}, legit {policy['min_legit_precision']:g}, "
+        f"support {policy['min_support']})"
+    )
+    table.add_column("rule", no_wrap=True)
+    for column in ("decision", "matched", "coverage", "precision"):
+        table.add_column(column, justify="right")
+    table.add_column("status", no_wrap=True)
+    for rule in rules["rules"]:
+        precision = rule["precision"]
+        table.add_row(
+            rule["id"],
+            rule["decision"],
+            f"{rule['matched']:,}",
+            f"{rule['coverage']:.2%}",
+            "—" if precision is None else f"{precision:.4f}",
+            "[green]accepted[/]" if rule["accepted"] else "[red]refused[/]",
+        )
+    out.print(table)
+    for rule in rules["rules"]:
+        if not rule["accepted"]:
+            out.print(f"refused {rule['id']}: {rule['reason']}")
+    fast = rules["fast_path"]
+    if fast["matched"]:
+        out.print(
+            f"rules fast path: {fast['coverage']:.2%} of test rows decided, "
+            f"{fast['accuracy']:.4f} correct"
+        )
+
+
+def print_search(out: Console, found: SearchResult) -> None:
+    table = Table(title=f"search {found.search_id}: {len(found.trials)} trials")
+    for column in ("run", "params", "CV ROC AUC", "CV PR AUC", "test ROC AUC", "seconds"):
+        table.add_column(column, justify="left" if column == "params" else "right")
+    for i, trial in enumerate(found.trials):
+        params = ", ".join(f"{k}={v}" for k, v in trial.params.items() if k in _SEARCHED)
+        roc, pr = trial.cv["roc_auc"], trial.cv["pr_auc"]
+        table.add_row(
+            f"{'★ ' if i == found.best else ''}{trial.run_id}",
+            params,
+            f"{roc['mean']:.4f} ± {roc['std']:.4f}",
+            f"{pr['mean']:.4f} ± {pr['std']:.4f}",
+            f"{trial.test['roc_auc']:.4f}",
+            f"{trial.duration_s:.1f}",
+        )
+    out.print(table)
+
+
+_SEARCHED = {
+    "max_depth",
+    "eta",
+    "subsample",
+    "colsample_bytree",
+    "min_child_weight",
+    "lambda",
+    "n_estimators",
+    "min_samples_leaf",
+    "max_features",
+    "class_weight",
+    "criterion",
+    "C",
+}
