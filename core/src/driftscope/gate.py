@@ -1,5 +1,6 @@
 """Promotion gate: a version is promotable only if its test metrics meet floors and it does not
-regress against the version in production by more than a tolerance."""
+regress against the version in production by more than a tolerance — on the test split and,
+once enough labelled live traffic exists (canary/shadow), on that traffic too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ class GateConfig:
     min_roc_auc: float = 0.88
     min_f1: float = 0.30
     max_regression: float = 0.01  # allowed drop vs production in ROC AUC and F1 (absolute)
+    live_min_labels: int = 200  # labelled live predictions of each version for the live checks
+    live_window_h: float = 24.0  # how recent that live traffic must be
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,33 @@ def run_gate(
                     f"test {metric} vs production {prod_test[metric]:.4f} − {config.max_regression:g}",
                 )
             )
+    return checks
+
+
+def live_checks(
+    candidate: dict[str, Any], production: dict[str, Any], config: GateConfig
+) -> list[Check]:
+    """Live F1/ROC AUC of the candidate vs production, each `{"n_labelled", "f1", "roc_auc"}`.
+
+    No checks (not a failure) while either side has fewer than `live_min_labels` labels:
+    a candidate without live traffic yet is judged on its test metrics alone.
+    """
+    if min(candidate["n_labelled"], production["n_labelled"]) < config.live_min_labels:
+        return []
+    checks = []
+    for metric in ("f1", "roc_auc"):
+        reference = production.get(metric)
+        if reference is None:
+            continue  # production saw one class only: nothing to compare against
+        checks.append(
+            _floor(
+                f"live_{metric}_vs_production",
+                candidate.get(metric),
+                float(reference) - config.max_regression,
+                f"live {metric} on {candidate['n_labelled']} labels vs production "
+                f"{float(reference):.4f} (n={production['n_labelled']}) − {config.max_regression:g}",
+            )
+        )
     return checks
 
 

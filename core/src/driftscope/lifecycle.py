@@ -1,33 +1,80 @@
-"""Promotion and rollback through the `production` and `previous` aliases, gated and audited.
+"""Alias changes — promote, rollback, canary, shadow, candidate — gated where traffic moves.
 
 Each change writes a `model` event in the same transaction; every backend replica reloads
-the model when it sees the event (or its periodic alias check notices the change).
+its models when it sees the event (or its periodic alias check notices the change).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope import registry
+from driftscope import registry, variants
+from driftscope.db.models import ModelVersion, utcnow
 from driftscope.errors import ContractError, GateFailedError, NotFoundError
 from driftscope.events import add_event
-from driftscope.gate import Check, GateConfig, passed, run_gate
+from driftscope.gate import Check, GateConfig, live_checks, passed, run_gate
 
 PREVIOUS = "previous"
+
+
+async def _version(session: AsyncSession, model_name: str, version: int) -> ModelVersion:
+    target = await registry.get_version(session, model_name, version)
+    if target is None:
+        raise NotFoundError(f"no version {version} of model '{model_name}'")
+    return target
 
 
 async def gate_checks(
     session: AsyncSession, model_name: str, version: int, config: GateConfig
 ) -> list[Check]:
-    target = await registry.get_version(session, model_name, version)
-    if target is None:
-        raise NotFoundError(f"no version {version} of model '{model_name}'")
+    """Test-metric checks, plus live checks once canary/shadow traffic has enough labels."""
+    target = await _version(session, model_name, version)
     current = await registry.resolve(session, model_name)
-    baseline = None if current is None or current.version == version else current.metrics
-    return run_gate(target.metrics, baseline, config)
+    if current is None or current.version == version:
+        return run_gate(target.metrics, None, config)
+    checks = run_gate(target.metrics, current.metrics, config)
+    return checks + await _live_checks(session, model_name, version, current.version, config)
+
+
+async def _live_checks(
+    session: AsyncSession, model_name: str, version: int, production: int, config: GateConfig
+) -> list[Check]:
+    since = utcnow() - timedelta(hours=config.live_window_h)
+    limit = max(config.live_min_labels * 10, 5_000)  # the newest labels are enough to compare
+    candidate = await variants.labelled_predictions(
+        session,
+        model_name,
+        version,
+        since,
+        variants=(variants.CANARY, variants.SHADOW),
+        limit=limit,
+    )
+    served = await variants.labelled_predictions(
+        session, model_name, production, since, variants=(variants.PRODUCTION,), limit=limit
+    )
+    return live_checks(variants.live_metrics(candidate), variants.live_metrics(served), config)
+
+
+def _require_gate(
+    checks: list[Check], version: int, action: str, force: bool, reason: str | None
+) -> bool:
+    """Raise unless the gate passes or the caller forces with a reason; returns 'was forced'."""
+    if force and not (reason and reason.strip()):
+        raise ContractError(
+            f"a forced {action} needs a reason",
+            [{"field": "reason", "reason": "required with force"}],
+        )
+    if not passed(checks) and not force:
+        failing = [c.message for c in checks if not c.passed]
+        raise GateFailedError(
+            f"version {version} fails the promotion gate: {'; '.join(failing)}",
+            [asdict(c) for c in checks],
+        )
+    return force and not passed(checks)
 
 
 async def promote(
@@ -42,17 +89,7 @@ async def promote(
 ) -> dict[str, Any]:
     """Make `version` production (the old one becomes `previous`). Caller commits."""
     checks = await gate_checks(session, model_name, version, config)
-    if force and not (reason and reason.strip()):
-        raise ContractError(
-            "a forced promotion needs a reason",
-            [{"field": "reason", "reason": "required with force"}],
-        )
-    if not passed(checks) and not force:
-        failing = [c.message for c in checks if not c.passed]
-        raise GateFailedError(
-            f"version {version} fails the promotion gate: {'; '.join(failing)}",
-            [asdict(c) for c in checks],
-        )
+    forced = _require_gate(checks, version, "promotion", force, reason)
     current = await registry.get_alias(session, model_name, registry.PRODUCTION)
     previous = None if current is None else current.version
     if previous == version:
@@ -64,7 +101,8 @@ async def promote(
         "action": "promote",
         "version": version,
         "previous": previous,
-        "forced": force and not passed(checks),
+        "cleared": await _clear_aliases_of(session, model_name, version),
+        "forced": forced,
         "reason": reason,
         "actor": actor,
         "checks": [asdict(c) for c in checks],
@@ -92,3 +130,138 @@ async def rollback(session: AsyncSession, model_name: str, *, actor: str = "api"
     }
     event = await add_event(session, model_name, "model", payload)
     return {**payload, "event_id": event.id}
+
+
+async def _clear_aliases_of(session: AsyncSession, model_name: str, version: int) -> list[str]:
+    """Production now serves `version`: its canary, shadow and candidate aliases have done their job."""
+    cleared = []
+    for alias in (registry.CANARY, registry.SHADOW, registry.CANDIDATE):
+        row = await registry.get_alias(session, model_name, alias)
+        if row is not None and row.version == version:
+            await registry.clear_alias(session, model_name, alias)
+            cleared.append(alias)
+    return cleared
+
+
+async def _not_production(session: AsyncSession, model_name: str, version: int, alias: str) -> None:
+    await _version(session, model_name, version)
+    production = await registry.get_alias(session, model_name, registry.PRODUCTION)
+    if production is not None and production.version == version:
+        raise ContractError(
+            f"version {version} is production; a {alias} must be another version",
+            [{"field": "version", "reason": f"already production; cannot also be {alias}"}],
+        )
+
+
+async def _announce(
+    session: AsyncSession, model_name: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    event = await add_event(session, model_name, "model", payload)
+    return {**payload, "event_id": event.id}
+
+
+async def set_canary(
+    session: AsyncSession,
+    model_name: str,
+    version: int,
+    percent: float,
+    config: GateConfig,
+    *,
+    force: bool = False,
+    reason: str | None = None,
+    actor: str = "api",
+) -> dict[str, Any]:
+    """Send `percent` % of online traffic to `version` (gated like a promotion). Caller commits."""
+    if not 0 <= percent <= 100:
+        raise ContractError(
+            "percent must be within 0..100", [{"field": "percent", "reason": "0..100"}]
+        )
+    await _not_production(session, model_name, version, registry.CANARY)
+    checks = await gate_checks(session, model_name, version, config)
+    forced = _require_gate(checks, version, "canary", force, reason)
+    shadow = await registry.get_alias(session, model_name, registry.SHADOW)
+    cleared = []
+    if shadow is not None and shadow.version == version:  # shadow → canary: the usual next step
+        await registry.clear_alias(session, model_name, registry.SHADOW)
+        cleared.append(registry.SHADOW)
+    before = await registry.get_alias(session, model_name, registry.CANARY)
+    await registry.set_alias(session, model_name, registry.CANARY, version, float(percent))
+    return await _announce(
+        session,
+        model_name,
+        {
+            "action": "canary",
+            "version": version,
+            "percent": float(percent),
+            "previous": None if before is None else before.version,
+            "cleared": cleared,
+            "forced": forced,
+            "reason": reason,
+            "actor": actor,
+            "checks": [asdict(c) for c in checks],
+            "changed": True,
+        },
+    )
+
+
+async def set_shadow(
+    session: AsyncSession, model_name: str, version: int, *, actor: str = "api"
+) -> dict[str, Any]:
+    """Score every online prediction with `version` too, off the request path. Caller commits."""
+    await _not_production(session, model_name, version, registry.SHADOW)
+    canary = await registry.get_alias(session, model_name, registry.CANARY)
+    if canary is not None and canary.version == version:
+        raise ContractError(
+            f"version {version} is the canary; turn the canary off first",
+            [{"field": "version", "reason": "already canary"}],
+        )
+    before = await registry.get_alias(session, model_name, registry.SHADOW)
+    await registry.set_alias(session, model_name, registry.SHADOW, version)
+    return await _announce(
+        session,
+        model_name,
+        {
+            "action": "shadow",
+            "version": version,
+            "previous": None if before is None else before.version,
+            "actor": actor,
+            "changed": True,
+        },
+    )
+
+
+async def set_candidate(
+    session: AsyncSession, model_name: str, version: int, *, actor: str = "api"
+) -> dict[str, Any]:
+    """Mark `version` as the proposed next production version (serves nothing). Caller commits."""
+    await _version(session, model_name, version)
+    before = await registry.get_alias(session, model_name, registry.CANDIDATE)
+    await registry.set_alias(session, model_name, registry.CANDIDATE, version)
+    return await _announce(
+        session,
+        model_name,
+        {
+            "action": "candidate",
+            "version": version,
+            "previous": None if before is None else before.version,
+            "actor": actor,
+            "changed": True,
+        },
+    )
+
+
+async def clear(
+    session: AsyncSession, model_name: str, alias: str, *, actor: str = "api"
+) -> dict[str, Any]:
+    """Turn the canary or shadow off (`{alias}_off` event even if it was not set). Caller commits."""
+    version = await registry.clear_alias(session, model_name, alias)
+    return await _announce(
+        session,
+        model_name,
+        {
+            "action": f"{alias}_off",
+            "version": version,
+            "actor": actor,
+            "changed": version is not None,
+        },
+    )

@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from driftscope.db.models import ModelAlias, ModelVersion, ReferenceProfile, utcnow
 
 PRODUCTION = "production"
+CANDIDATE = "candidate"  # proposed next production version: a label, serves nothing
+CANARY = "canary"  # serves `traffic_percent` of online traffic
+SHADOW = "shadow"  # scores every online prediction off the request path; never answers
 
 
 async def next_version(session: AsyncSession, model_name: str) -> int:
@@ -71,6 +74,17 @@ async def set_alias(
     row.version, row.traffic_percent, row.updated_at = version, traffic_percent, utcnow()
     await session.flush()
     return row
+
+
+async def clear_alias(session: AsyncSession, model_name: str, alias: str) -> int | None:
+    """Remove an alias; returns the version it pointed to (None when it was not set)."""
+    row = await get_alias(session, model_name, alias)
+    if row is None:
+        return None
+    version = row.version
+    await session.delete(row)
+    await session.flush()
+    return version
 
 
 async def get_version(session: AsyncSession, model_name: str, version: int) -> ModelVersion | None:

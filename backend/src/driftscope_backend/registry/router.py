@@ -11,11 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from driftscope import lifecycle, registry
 from driftscope.contract import get_contract
 from driftscope.events import notify
-from driftscope_backend.registry.service import sync_production
+from driftscope_backend.http import NO_NUL
+from driftscope_backend.registry.service import retrain_history, sync_production
 from driftscope_backend.runtime import RuntimeDep, SessionDep
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
+MAX_VERSION = 2**31 - 1  # model_versions.version is INTEGER: larger would overflow the driver
 
 
 @router.get("/schema", summary="Feature contract of the served model")
@@ -35,7 +37,18 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> dict[str, Any]:
         "serving": None
         if runtime.model is None
         else {"version": runtime.model.version, "alias": "production"},
+        "canary": None
+        if runtime.canary is None
+        else {"version": runtime.canary.version, "percent": runtime.canary_percent},
+        "shadow": None
+        if runtime.shadow is None
+        else {
+            "version": runtime.shadow.version,
+            "scored": runtime.shadow_scorer.scored if runtime.shadow_scorer else 0,
+            "dropped": runtime.shadow_scorer.dropped if runtime.shadow_scorer else 0,
+        },
         "gate": asdict(runtime.settings.gate_config()),
+        "retraining": await retrain_history(session, name),
         "aliases": [
             {
                 "alias": a.alias,
@@ -72,10 +85,11 @@ class PromoteRequest(BaseModel):
     force: bool = Field(
         False, description="Promote even if the gate fails (needs a reason; audited)"
     )
-    reason: str | None = Field(None, max_length=500)
+    reason: str | None = Field(None, max_length=500, pattern=NO_NUL)
 
 
 ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed JSON body"},
     401: {"description": "No X-API-Key"},
     403: {"description": "Wrong key"},
     404: {"description": "Unknown version / nothing to roll back to"},
@@ -88,12 +102,21 @@ async def _commit_and_swap(
     await session.commit()
     await notify(session, result.get("event_id"))
     await sync_production(runtime)  # this replica swaps now; the others on the event
-    return {**result, "serving": None if runtime.model is None else runtime.model.version}
+    return {
+        **result,
+        "serving": None if runtime.model is None else runtime.model.version,
+        "canary": None if runtime.canary is None else runtime.canary.version,
+        "shadow": None if runtime.shadow is None else runtime.shadow.version,
+    }
 
 
-@router.get("/models/{version}/gate", summary="Run the promotion gate for a version")
+@router.get(
+    "/models/{version}/gate",
+    summary="Run the promotion gate for a version",
+    responses={404: {"description": "Unknown version"}},
+)
 async def gate(
-    version: Annotated[int, Path(ge=1)], runtime: RuntimeDep, session: SessionDep
+    version: Annotated[int, Path(ge=1, le=MAX_VERSION)], runtime: RuntimeDep, session: SessionDep
 ) -> dict[str, Any]:
     checks = await lifecycle.gate_checks(
         session, runtime.settings.model_name, version, runtime.settings.gate_config()
@@ -114,7 +137,7 @@ async def gate(
     },
 )
 async def promote(
-    version: Annotated[int, Path(ge=1)],
+    version: Annotated[int, Path(ge=1, le=MAX_VERSION)],
     runtime: RuntimeDep,
     session: SessionDep,
     _admin: AdminDep,
@@ -140,4 +163,96 @@ async def promote(
 )
 async def rollback(runtime: RuntimeDep, session: SessionDep, _admin: AdminDep) -> dict[str, Any]:
     result = await lifecycle.rollback(session, runtime.settings.model_name)
+    return await _commit_and_swap(session, runtime, result)
+
+
+class VersionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"version": 3}]})
+
+    version: int = Field(..., ge=1, le=MAX_VERSION, examples=[3])
+
+
+class CanaryRequest(VersionRequest):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"version": 3, "percent": 10},
+                {"version": 3, "percent": 5, "force": True, "reason": "gate skipped: incident 42"},
+            ]
+        },
+    )
+
+    percent: float = Field(..., ge=0, le=100, description="Share of online traffic", examples=[10])
+    force: bool = Field(False, description="Even if the gate fails (needs a reason; audited)")
+    reason: str | None = Field(None, max_length=500, pattern=NO_NUL)
+
+
+GATED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ADMIN_RESPONSES,
+    422: {"description": "Invalid version/percent, or the gate fails: `details` lists every check"},
+}
+
+
+@router.put(
+    "/models/canary",
+    summary="Send a share of traffic to a version (admin, gated)",
+    responses=GATED_RESPONSES,
+)
+async def put_canary(
+    body: CanaryRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+) -> dict[str, Any]:
+    """Sticky per key (transaction_id, else API key, else client IP); replaces any canary."""
+    result = await lifecycle.set_canary(
+        session,
+        runtime.settings.model_name,
+        body.version,
+        body.percent,
+        runtime.settings.gate_config(),
+        force=body.force,
+        reason=body.reason,
+    )
+    return await _commit_and_swap(session, runtime, result)
+
+
+@router.delete("/models/canary", summary="Turn the canary off (admin)", responses=ADMIN_RESPONSES)
+async def delete_canary(
+    runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+) -> dict[str, Any]:
+    result = await lifecycle.clear(session, runtime.settings.model_name, registry.CANARY)
+    return await _commit_and_swap(session, runtime, result)
+
+
+@router.put(
+    "/models/shadow",
+    summary="Score all online traffic with a version too, off the request path (admin)",
+    responses=GATED_RESPONSES,
+)
+async def put_shadow(
+    body: VersionRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+) -> dict[str, Any]:
+    """Shadow rows are logged with `variant="shadow"`; clients never see them."""
+    result = await lifecycle.set_shadow(session, runtime.settings.model_name, body.version)
+    return await _commit_and_swap(session, runtime, result)
+
+
+@router.delete(
+    "/models/shadow", summary="Turn shadow scoring off (admin)", responses=ADMIN_RESPONSES
+)
+async def delete_shadow(
+    runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+) -> dict[str, Any]:
+    result = await lifecycle.clear(session, runtime.settings.model_name, registry.SHADOW)
+    return await _commit_and_swap(session, runtime, result)
+
+
+@router.put(
+    "/models/candidate",
+    summary="Mark a version as the candidate for production (admin)",
+    responses=ADMIN_RESPONSES,
+)
+async def put_candidate(
+    body: VersionRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+) -> dict[str, Any]:
+    result = await lifecycle.set_candidate(session, runtime.settings.model_name, body.version)
     return await _commit_and_swap(session, runtime, result)

@@ -1,5 +1,4 @@
 // Models: registered versions with their test-set metrics, and which alias points where.
-import { Badge } from "../../components/badge";
 import { Card } from "../../components/card";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
@@ -10,6 +9,8 @@ import { useApi } from "../../lib/use-api";
 import { useNow } from "../../lib/use-now";
 import { useState } from "react";
 import { PromotePanel, RollbackButton, useModelActions } from "./model-actions";
+import { RetrainSteps } from "./retrain-steps";
+import { AliasBadge, VariantsPanel, useVariantActions } from "./variant-controls";
 
 const METRIC_COLUMNS = [
   { key: "roc_auc", label: "ROC AUC", title: "Ranking quality: 1 = perfect, 0.5 = random" },
@@ -45,10 +46,7 @@ function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowPro
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-1">
           {aliasesOf(version.version, aliases).map((alias) => (
-            <Badge key={alias.alias} tone={alias.alias === "production" ? "good" : "info"}>
-              {alias.alias}
-              {alias.traffic_percent !== null ? ` ${alias.traffic_percent}%` : ""}
-            </Badge>
+            <AliasBadge key={alias.alias} alias={alias.alias} percent={alias.traffic_percent} />
           ))}
         </div>
       </td>
@@ -104,14 +102,15 @@ function VersionsTable({ models, canPromote, onPromote }: { models: ModelsRespon
 }
 
 export function ModelsPage() {
-  const { data, error, loading, reload } = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model"], pollMs: 30_000 });
+  const { data, error, loading, reload } = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model", "retrain"], pollMs: 30_000 });
   const { canPromote, canRollback, hasGate } = useModelActions();
+  const { canCanary, canShadow } = useVariantActions();
   const [promoting, setPromoting] = useState<number | null>(null);
   const now = useNow(30_000);
   return (
     <div className="space-y-4">
       <PageHeader title="Models">
-        Every trained version of the <strong>{data?.model_name ?? "fraud"}</strong> model with its metrics on a held-out test set. Aliases say which version serves traffic (production) and which are candidates; the threshold is the probability above which a transaction is flagged.
+        Every trained version of the <strong>{data?.model_name ?? "fraud"}</strong> model with its metrics on a held-out test set. Aliases say which version serves traffic (production), which answers a share of it (canary), which scores it in the background (shadow) and which is proposed next (candidate); the threshold is the probability above which a transaction is flagged.
       </PageHeader>
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
@@ -134,6 +133,8 @@ export function ModelsPage() {
             {data.versions.length === 0 ? <EmptyState title="No model versions yet">Run <code>driftscope train</code> to register one.</EmptyState> : <VersionsTable models={data} canPromote={canPromote} onPromote={setPromoting} />}
           </Card>
           {promoting !== null && <PromotePanel key={promoting} version={promoting} hasGate={hasGate} onDone={reload} onCancel={() => setPromoting(null)} />}
+          {(canCanary || canShadow) && <VariantsPanel models={data} onDone={reload} />}
+          {data.retraining && data.retraining.length > 0 && <RetrainSteps steps={data.retraining} />}
           <Card title="Aliases" subtitle="Named pointers to versions; traffic % applies to canary aliases.">
             {data.aliases.length === 0 ? (
               <EmptyState title="No aliases set" compact />
@@ -142,7 +143,7 @@ export function ModelsPage() {
                 {data.aliases.map((alias) => (
                   <li key={alias.alias} className="flex flex-wrap items-center justify-between gap-2 py-2">
                     <span className="flex items-center gap-2">
-                      <Badge tone={alias.alias === "production" ? "good" : "info"}>{alias.alias}</Badge>
+                      <AliasBadge alias={alias.alias} percent={null} />
                       <span className="text-slate-200">→ v{alias.version}</span>
                       {alias.traffic_percent !== null && <span className="text-slate-400">{alias.traffic_percent}% of traffic</span>}
                     </span>

@@ -93,7 +93,7 @@ describe("PredictForm", () => {
 
     await waitFor(() => expect(onResult).toHaveBeenCalledWith(predictionResult));
     const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
-    expect(url).toBe("/api/v1/predict");
+    expect(url).toBe("/api/v1/predict?explain=true"); // "Explain the score" is on by default
     expect(JSON.parse(String(init.body))).toEqual({ ...contract.example, distance_from_home_km: null, is_foreign: true });
   });
 });

@@ -15,6 +15,7 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [explain, setExplain] = useState(true);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -27,7 +28,7 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
     }
     setBusy(true);
     try {
-      onResult(await api.post<PredictionResult>("/api/v1/predict", transaction));
+      onResult(await api.post<PredictionResult>(explain ? "/api/v1/predict?explain=true" : "/api/v1/predict", transaction));
     } catch (caught) {
       onResult(null);
       if (caught instanceof ApiError && Object.keys(caught.fieldErrors).length > 0) {
@@ -74,13 +75,17 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
           ))}
         </div>
       )}
-      <div className="mt-5 flex flex-wrap gap-2">
+      <div className="mt-5 flex flex-wrap items-center gap-2">
         <button type="submit" disabled={busy} className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50">
           {busy ? "Scoring…" : "Score transaction"}
         </button>
         <button type="button" onClick={reset} className="rounded-md px-3 py-2 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800">
           Reset to example
         </button>
+        <label className="ml-auto flex items-center gap-2 text-sm text-slate-300" title="Adds per-feature contributions to the score (?explain=true)">
+          <input type="checkbox" checked={explain} onChange={(event) => setExplain(event.target.checked)} />
+          Explain the score
+        </label>
       </div>
     </form>
   );

@@ -1,7 +1,9 @@
-// The answer for one transaction: probability against the threshold, decision, latency, warnings.
+// The answer for one transaction: probability against the threshold, decision, variant, path
+// (and rule), latency, warnings and, when asked for, the top feature contributions.
 import { Badge } from "../../components/badge";
 import { formatPercent } from "../../lib/format";
 import type { PredictionResult } from "../../lib/types";
+import { ExplanationBars } from "./explanation-bars";
 
 const position = (value: number) => `${Math.min(100, Math.max(0, value * 100)).toFixed(2)}%`;
 
@@ -43,19 +45,26 @@ export function PredictionResultView({ result }: { result: PredictionResult }) {
         </div>
         <div>
           <dt className="text-xs text-slate-500">Model</dt>
-          <dd className="text-slate-200">
-            {result.model_name} v{result.model_version} · {result.variant}
+          <dd className="flex flex-wrap items-center gap-1.5 text-slate-200">
+            {result.model_name} v{result.model_version}
+            <Badge tone={result.variant === "canary" ? "warn" : "good"} title={result.variant === "canary" ? "This request was routed to the canary version" : "Answered by the production version"}>
+              {result.variant}
+            </Badge>
           </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-500" title="model = scored by the model; rules = decided by a rule before the model">Decided by</dt>
-          <dd className="text-slate-200">{result.path === "rules" ? "business rule" : "model"}</dd>
+          <dd className="text-slate-200">
+            {result.path === "rules" ? "business rule" : "model"}
+            {result.path === "rules" && result.rule && <code className="ml-1.5 rounded bg-slate-800 px-1 text-xs text-slate-300">{result.rule}</code>}
+          </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-500">Prediction id</dt>
           <dd className="truncate font-mono text-xs text-slate-400" title={result.prediction_id}>{result.prediction_id}</dd>
         </div>
       </dl>
+      {result.explanation && <ExplanationBars explanation={result.explanation} />}
       {result.warnings.length > 0 && (
         <ul className="space-y-1 rounded-lg bg-amber-500/10 p-3 text-sm text-amber-200 ring-1 ring-amber-500/30">
           {result.warnings.map((warning) => (

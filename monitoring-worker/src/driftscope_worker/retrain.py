@@ -1,0 +1,195 @@
+"""The `auto_retrain` job (off by default): a drift or performance alert open too long and enough
+labelled recent traffic → train a candidate on that traffic, gate it, put it on canary.
+
+Every step is a `retrain` event (started, trained, gate_failed, canary_set, failed) carrying the
+alert id; an alert that already started a retrain does not start another one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from driftscope import lifecycle
+from driftscope.contract import FeatureContract, get_contract
+from driftscope.db import Alert, Event, Label, Prediction, create_engine, make_sessionmaker
+from driftscope.events import add_event, notify
+from driftscope.settings import Settings
+from driftscope.training.trainer import TrainConfig, TrainResult, fit, register_trained
+from driftscope.variants import SHADOW
+from driftscope_worker.context import WorkerContext
+
+log = logging.getLogger(__name__)
+ALERT_KINDS = ("feature_drift", "prediction_drift", "performance_drop")
+MAX_ROWS = 200_000  # newest labelled rows used for training
+MIN_POSITIVES = 20  # the stratified train/val/test split needs frauds in every part
+ACTOR = "auto_retrain"
+
+
+async def _retrained_alerts(session: AsyncSession, model_name: str) -> set[int]:
+    events = await session.scalars(
+        select(Event.payload)
+        .where(Event.model_name == model_name, Event.kind == "retrain")
+        .order_by(Event.id.desc())
+        .limit(500)
+    )
+    return {int(p["alert_id"]) for p in events if p.get("alert_id") is not None}
+
+
+async def stale_alert(ctx: WorkerContext, session: AsyncSession) -> Alert | None:
+    """The oldest drift/performance alert open longer than `auto_retrain_after_s`, not yet acted on."""
+    name = ctx.settings.model_name
+    cutoff = ctx.clock() - timedelta(seconds=ctx.settings.auto_retrain_after_s)
+    alerts = await session.scalars(
+        select(Alert)
+        .where(
+            Alert.model_name == name,
+            Alert.kind.in_(ALERT_KINDS),
+            Alert.status.in_(("open", "acknowledged")),
+            Alert.first_seen <= cutoff,
+        )
+        .order_by(Alert.first_seen)
+    )
+    done = await _retrained_alerts(session, name)
+    return next((a for a in alerts if a.id not in done), None)
+
+
+def _typed(frame: pd.DataFrame, contract: FeatureContract) -> pd.DataFrame:
+    """JSON features as training columns: numbers as floats (NaN missing), the rest as objects."""
+    for feature in contract.features:
+        if feature.kind in ("numeric", "integer"):
+            frame[feature.name] = pd.to_numeric(frame[feature.name], errors="coerce")
+        else:
+            column = frame[feature.name].astype(object)
+            frame[feature.name] = column.where(column.notna(), None)
+    return frame
+
+
+async def labelled_traffic(ctx: WorkerContext, session: AsyncSession) -> pd.DataFrame:
+    """Newest labelled online predictions (features + label); shadow rows would repeat them."""
+    contract = get_contract(ctx.settings.model_name)
+    since = ctx.clock() - timedelta(hours=ctx.settings.auto_retrain_window_h)
+    rows = (
+        await session.execute(
+            select(Prediction.features, Label.label)
+            .join(Label, Label.prediction_id == Prediction.id)
+            .where(
+                Prediction.model_name == contract.model_name,
+                Prediction.variant != SHADOW,
+                Prediction.ts >= since,
+            )
+            .order_by(Prediction.ts.desc())
+            .limit(MAX_ROWS)
+        )
+    ).all()
+    frame = pd.DataFrame([r.features for r in rows], columns=contract.names)
+    frame[contract.label] = [int(r.label) for r in rows]
+    return _typed(frame, contract)
+
+
+def train_candidate(frame: pd.DataFrame, settings: Settings, seed: int) -> TrainResult:
+    """Fit and register (alias `candidate`) in this thread, on its own event loop and engine."""
+    config = TrainConfig(
+        data=None,
+        seed=seed,
+        kind=settings.model_kind,
+        model_name=settings.model_name,
+        register_as="candidate",
+    )
+    trained = fit(frame, get_contract(settings.model_name), config)
+
+    async def register() -> TrainResult:
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                result, _ = await register_trained(session, trained, settings, config)
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(register())
+
+
+async def _event(ctx: WorkerContext, step: str, payload: dict[str, Any]) -> None:
+    async with ctx.sessionmaker() as session:
+        await add_event(session, ctx.settings.model_name, "retrain", {"step": step, **payload})
+        await session.commit()
+        await notify(session)
+
+
+async def auto_retrain(ctx: WorkerContext) -> str | None:
+    """One look: returns the step reached (None when there was nothing to do)."""
+    settings = ctx.settings
+    if not settings.auto_retrain_enabled or ctx.retraining:
+        return None
+    async with ctx.sessionmaker() as session:
+        alert = await stale_alert(ctx, session)
+        if alert is None:
+            return None
+        frame = await labelled_traffic(ctx, session)
+    label = get_contract(settings.model_name).label
+    positives = int(frame[label].sum())
+    if len(frame) < settings.auto_retrain_min_labels or positives < MIN_POSITIVES:
+        log.info("auto retrain waits for labels: %d rows, %d frauds", len(frame), positives)
+        return None
+    ctx.retraining = True
+    try:
+        return await _retrain(ctx, alert, frame, positives)
+    finally:
+        ctx.retraining = False
+
+
+async def _retrain(ctx: WorkerContext, alert: Alert, frame: pd.DataFrame, positives: int) -> str:
+    settings = ctx.settings
+    cause = {"alert_id": alert.id, "alert_kind": alert.kind, "feature": alert.feature}
+    await _event(ctx, "started", {**cause, "rows": len(frame), "positives": positives})
+    try:
+        seed = int(ctx.clock().timestamp())
+        result = await asyncio.to_thread(train_candidate, frame, settings, seed)
+    except Exception as exc:  # bad data or a trainer error: report it, the alert stays acted on
+        log.exception("auto retrain failed")
+        await _event(ctx, "failed", {**cause, "error": f"{type(exc).__name__}: {exc}"[:500]})
+        return "failed"
+    test = result.metrics.get("test") or {}
+    await _event(
+        ctx,
+        "trained",
+        {**cause, "version": result.version, "roc_auc": test.get("roc_auc"), "f1": test.get("f1")},
+    )
+    return await _gate_and_canary(ctx, cause, result.version)
+
+
+async def _gate_and_canary(ctx: WorkerContext, cause: dict[str, Any], version: int) -> str:
+    settings, name = ctx.settings, ctx.settings.model_name
+    percent = settings.auto_retrain_canary_percent
+    async with ctx.sessionmaker() as session:
+        checks = await lifecycle.gate_checks(session, name, version, settings.gate_config())
+        if not all(c.passed for c in checks):
+            failing = [c.message for c in checks if not c.passed]
+            await add_event(
+                session,
+                name,
+                "retrain",
+                {"step": "gate_failed", **cause, "version": version, "failing": failing},
+            )
+            step = "gate_failed"
+        else:
+            await lifecycle.set_canary(
+                session, name, version, percent, settings.gate_config(), actor=ACTOR
+            )
+            await add_event(
+                session,
+                name,
+                "retrain",
+                {"step": "canary_set", **cause, "version": version, "percent": percent},
+            )
+            step = "canary_set"
+        await session.commit()
+        await notify(session)
+    return step
