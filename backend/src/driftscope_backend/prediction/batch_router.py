@@ -1,0 +1,174 @@
+"""POST /api/v1/predict/batch: a CSV upload scored block by block, streamed back as CSV."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import IO, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+
+from driftscope.contract import FRAUD_CONTRACT
+from driftscope.errors import OverloadedError
+from driftscope.logs import request_id_var
+from driftscope_backend.http import LeanRoute
+from driftscope_backend.prediction.batch import OUTPUT_HEADER, BatchScorer
+from driftscope_backend.prediction.batch_reader import parse_header, read_header, row_blocks
+from driftscope_backend.prediction.batch_upload import spool_upload
+from driftscope_backend.prediction.writer import PredictionWriter, Row
+from driftscope_backend.runtime import Runtime
+from driftscope_backend.security import require_client
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1", tags=["prediction"])
+# How long a batch waits for the prediction log to accept rows (the database being down)
+# before it gives up and ends the response early.
+LOG_WAIT_S = 60.0
+
+Scored = tuple[bytes, list[Row]]
+
+
+async def predict_batch(request: Request) -> Response:
+    """Score a CSV file; the response streams one CSV row per input row, in input order.
+
+    Rows that fail validation carry the reason in `error` and are not scored; the file is
+    never rejected for them. Every scored row is logged with `source=batch`.
+    """
+    runtime: Runtime = request.app.state.runtime
+    require_client(request)
+    model = runtime.require_model()
+    source = await spool_upload(request, runtime.settings.batch_max_bytes)
+    try:
+        layout = parse_header(read_header(source), model.contract)
+        scorer = BatchScorer(model, layout, use_rules=runtime.settings.rules_enabled)
+    except BaseException:
+        source.close()
+        raise
+    body = _stream(runtime, scorer, source, request_id_var.get())
+    return StreamingResponse(body, media_type="text/csv; charset=utf-8")
+
+
+async def _stream(
+    runtime: Runtime, scorer: BatchScorer, source: IO[bytes], request_id: str | None
+) -> AsyncIterator[bytes]:
+    """Header, then each block's rows once they are in the log buffer; the next block is
+    scored in a thread meanwhile, so parsing and scoring overlap with database writes."""
+    blocks = row_blocks(source, runtime.settings.batch_chunk_rows)
+    pending: asyncio.Future[Scored | None] | None = None
+    started, logged = time.monotonic(), 0
+    try:
+        yield OUTPUT_HEADER
+        pending = asyncio.ensure_future(asyncio.to_thread(_score_next, scorer, blocks, request_id))
+        while (scored := await pending) is not None:
+            pending = asyncio.ensure_future(
+                asyncio.to_thread(_score_next, scorer, blocks, request_id)
+            )
+            out, rows = scored
+            await submit_with_backpressure(runtime.writer, rows)
+            logged += len(rows)
+            yield out
+        await runtime.writer.flush()  # the response ends when its rows are stored
+        log.info(
+            "batch scored: %d rows logged in %.1f s (model v%d)",
+            logged,
+            time.monotonic() - started,
+            scorer.model.version,
+        )
+    finally:
+        if pending is not None and not pending.done():
+            # the client went away: the block being scored is dropped (and was never sent)
+            pending.add_done_callback(_discard)
+        source.close()
+
+
+def _discard(future: asyncio.Future[Scored | None]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: a block read from the closed file fails quietly
+
+
+def _score_next(
+    scorer: BatchScorer, blocks: Iterator[bytes], request_id: str | None
+) -> Scored | None:
+    block = next(blocks, None)
+    if block is None:
+        return None
+    scored = scorer.score(block)
+    return scorer.to_csv(scored), scorer.log_rows(scored, request_id)
+
+
+async def submit_with_backpressure(writer: PredictionWriter, rows: list[Row]) -> None:
+    """Buffer `rows`, flushing the writer whenever it is half full: a batch waits instead of
+    the 503 an online request gets, so every scored row is logged, and it never takes the
+    other half of the buffer, so online predictions keep being accepted meanwhile."""
+    share = max(1, writer.capacity // 2)
+    for start in range(0, len(rows), share):
+        part = rows[start : start + share]
+        deadline = time.monotonic() + LOG_WAIT_S
+        while writer.depth + len(part) > share:
+            if not await writer.flush():
+                if time.monotonic() > deadline:
+                    raise OverloadedError(f"prediction log unavailable: {writer.last_error}")
+                await asyncio.sleep(0.5)
+        writer.submit_many(part)
+
+
+_EXAMPLE_HEADER = ",".join(["transaction_id", *FRAUD_CONTRACT.names])
+_EXAMPLE_ROW = ",".join(
+    ["txn-1", *("" if v is None else str(v) for v in FRAUD_CONTRACT.example().values())]
+)
+BATCH_BODY_DOC: dict[str, Any] = {
+    "required": True,
+    "description": "CSV with a header row: the contract's columns (`GET /api/v1/schema`), "
+    "optionally `transaction_id` or `id`. Raw body (`text/csv`) or a form upload (field `file`).",
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string", "format": "binary"},
+            "example": f"{_EXAMPLE_HEADER}\n{_EXAMPLE_ROW}\n",
+        },
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "the CSV file"}
+                },
+                "required": ["file"],
+            },
+            "example": {"file": "transactions.csv"},
+        },
+    },
+}
+BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One CSV row per input row, in input order (streamed)",
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": ",".join(
+                    ["id", "fraud_probability", "decision", "path", "model_version", "error"]
+                )
+                + ",prediction_id\ntxn-1,0.193612,legit,model,1,,0b5c3a4e-7f55-4f2b-9a7c-0a8d3e1f2b44\n"
+                'txn-2,,,,1,"amount: -3 is below the minimum 0",\n',
+            }
+        },
+    },
+    413: {"description": "Upload larger than DRIFTSCOPE_BATCH_MAX_BYTES"},
+    422: {
+        "description": "Header does not match the contract, empty file, no `file` field, or bytes "
+        'that are not UTF-8: `{"error": {"code", "message", "details": [{"field", "reason"}]}}`'
+    },
+    503: {"description": "No model loaded"},
+}
+
+router.add_api_route(
+    "/predict/batch",
+    predict_batch,
+    methods=["POST"],
+    summary="Score a CSV file (streamed CSV back)",
+    response_model=None,
+    responses=BATCH_RESPONSES,
+    openapi_extra={"requestBody": BATCH_BODY_DOC},
+    route_class_override=LeanRoute,
+)

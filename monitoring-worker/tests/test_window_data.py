@@ -1,0 +1,67 @@
+"""Drift windows and batch-scored rows: excluded by default, included with drift_include_batch."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+
+from driftscope.contract import FRAUD_CONTRACT
+from driftscope.db import DriftReport, PerformanceSnapshot, Prediction
+from driftscope_worker.monitor import drift_and_performance
+from driftscope_worker.window_data import load_window, versions_in_window
+from driftscope_worker.windows import Window
+
+if TYPE_CHECKING:
+    from conftest import Harness
+
+
+async def mark_batch(harness: Harness, ids: list[uuid.UUID]) -> None:
+    """Turn logged rows into batch-scored ones, as POST /api/v1/predict/batch stores them."""
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Prediction).where(Prediction.id.in_(ids)).values(source="batch")
+        )
+
+
+async def test_batch_rows_are_left_out_of_windows_unless_included(harness: Harness) -> None:
+    end = harness.clock.now
+    await harness.log(harness.transactions(300, seed=1), end)
+    batch_ids = await harness.log(harness.transactions(200, seed=2, amount_shift=1.8), end)
+    await mark_batch(harness, batch_ids)
+
+    assert await drift_and_performance(harness.ctx) == 1
+    report = (await harness.all(DriftReport))[-1]
+    assert report.n == 300
+    assert not report.features["avg_amount_30d"]["drifted"]
+    snapshot = (await harness.all(PerformanceSnapshot))[-1]
+    assert snapshot.n_predictions == 300
+
+    harness.configure(drift_include_batch=True)
+    assert await drift_and_performance(harness.ctx) == 1  # the same window, recomputed
+    assert await harness.count(DriftReport) == 1
+    report = (await harness.all(DriftReport))[-1]
+    assert report.n == 500
+    assert report.features["avg_amount_30d"]["drifted"]
+    assert (await harness.all(PerformanceSnapshot))[-1].n_predictions == 500
+
+
+async def test_a_version_seen_only_in_batch_rows_is_not_a_window_version(
+    harness: Harness,
+) -> None:
+    end = harness.clock.now
+    ids = await harness.log(harness.transactions(50, seed=3), end, version=2)
+    await mark_batch(harness, ids)
+    await harness.log(harness.transactions(40, seed=4), end, version=1)
+    window = Window(end - timedelta(seconds=60), end)
+
+    async with harness.ctx.sessionmaker() as session:
+        assert await versions_in_window(session, "fraud", window) == [1]
+        assert await versions_in_window(session, "fraud", window, include_batch=True) == [1, 2]
+        online = await load_window(session, "fraud", 2, window, FRAUD_CONTRACT.names)
+        everything = await load_window(
+            session, "fraud", 2, window, FRAUD_CONTRACT.names, include_batch=True
+        )
+    assert (online.n, everything.n) == (0, 50)
