@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-MAX_DURATION_S = 20.0
+MAX_DURATION_S = 60.0
 MAX_CONNECTIONS = 256
 MAX_RATE = 20_000.0
 DRAIN_TIMEOUT_S = 5.0
@@ -73,6 +73,7 @@ class Target:
         method: str = "GET",
         body: bytes | None = None,
         content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> Target:
         parts = urlsplit(url)
         if parts.scheme != "http":
@@ -84,6 +85,7 @@ class Target:
         if parts.query:
             path += "?" + parts.query
         lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: */*"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         if body is not None:
             lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + (body or b"")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the benchmarks in bench/ (load tests against 127.0.0.1 only, each bounded in time).
-# Results go to bench/results/ (git-ignored); docs/BENCHMARKS.md records reference runs.
+# Results go to bench/results/ (git-ignored); at the end bench/report.py rewrites the summary
+# table at the top of docs/BENCHMARKS.md from the latest result of every benchmark.
 #
 # Usage: scripts/bench.sh [name...] [-- args for each benchmark]
 #   scripts/bench.sh                          every benchmark
@@ -20,8 +21,26 @@ declare -A BENCHMARKS=(
     [predict_vs_hello]="bench/predict_vs_hello.py"
     [drift_vs_evidently]="bench/drift_vs_evidently/bench.py" # re-runs itself via its run.sh (own venv)
     [ws_fanout]="bench/ws_fanout.py"
+    [naive_vs_ours]="bench/naive_vs_ours.py"
+    [lost_rows]="bench/lost_rows.py"
+    [rate_limit_spike]="bench/rate_limit_spike.py"
+    [demo_footprint]="bench/demo_footprint.py"
+    [batch_csv]="bench/batch_csv.py"
 )
-ORDER=(predict_vs_hello drift_vs_evidently ws_fanout)
+ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently ws_fanout rate_limit_spike demo_footprint batch_csv)
+
+# Project venv (scripts/setup.sh), wrk from Debian when we may install it; Evidently gets its own
+# venv in bench/drift_vs_evidently/run.sh.
+install_bench_deps() {
+    "$REPO_ROOT/scripts/setup.sh" --build-frontend >/dev/null
+    if ! command -v wrk >/dev/null; then
+        if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+            info "installing wrk (Debian package)"
+            apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
+        fi
+        command -v wrk >/dev/null || info "wrk not available: throughput from the Python load generator only"
+    fi
+}
 
 main() {
     local -a names=() args=()
@@ -43,7 +62,7 @@ main() {
             exit 2
         fi
     done
-    command -v wrk >/dev/null || info "wrk not found: throughput from the Python load generator only"
+    install_bench_deps
 
     for name in "${names[@]}"; do
         info "benchmark: $name"
@@ -53,7 +72,8 @@ main() {
             exit "$status"
         fi
     done
-    info "done: results in bench/results/"
+    (cd "$REPO_ROOT" && uv run --frozen python bench/report.py >/dev/null)
+    info "done: results in bench/results/, summary table rewritten in docs/BENCHMARKS.md"
 }
 
 main "$@"

@@ -7,7 +7,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-MYPY_PATHS=(core/src backend/src monitoring-worker/src traffic-simulator/src)
+MYPY_PATHS=(core/src backend/src monitoring-worker/src traffic-simulator/src bench)
 declare -a FAILED_STEPS=()
 
 # run_step NAME CMD... : run every step even after a failure, so one run shows all problems.

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install whatever is missing (uv, the Python workspace, frontend packages); quiet when up to date.
 #
-# Usage: scripts/setup.sh [--build-frontend] [--browser]
+# Usage: scripts/setup.sh [--build-frontend] [--browser] [--compose]
 #   --build-frontend   also build the dashboard (frontend/dist) when frontend/ exists
 #                      (same as SETUP_BUILD_FRONTEND=1); skipped when dist is newer than
 #                      every source file.
 #   --browser          also install Debian's chromium (as root) for the browser test
+#   --compose          also install Debian's docker-compose (as root) to validate docker-compose.yml
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -90,24 +91,35 @@ build_frontend() {
     (cd "$FRONTEND_DIR" && npm run build)
 }
 
-# Debian's Chromium for the browser end-to-end test (never a browser download by a tool).
-ensure_chromium() {
-    [[ -x /usr/bin/chromium ]] && return 0
+# Debian packages the test suite uses when present: Chromium for the browser end-to-end test
+# (never a browser download by a tool) and docker-compose to validate docker-compose.yml
+# offline (no Docker engine needed). Installed only as root with apt-get.
+ensure_test_packages() {
+    local -a missing=()
+    [[ $1 == 1 && ! -x /usr/bin/chromium ]] && missing+=(chromium)
+    if [[ $2 == 1 ]] && ! command -v docker-compose >/dev/null &&
+        ! docker compose version >/dev/null 2>&1; then
+        missing+=(docker-compose)
+    fi
+    ((${#missing[@]})) || return 0
     if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
-        info "Chromium is missing and cannot be installed here (needs root and apt-get): the browser test will be skipped"
+        info "${missing[*]} missing and cannot be installed here (needs root and apt-get): those tests will be skipped"
         return 0
     fi
-    info "installing Debian's chromium for the browser test"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    info "installing Debian packages for the tests: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    }
 }
 
 main() {
-    local build="${SETUP_BUILD_FRONTEND:-0}" browser="${SETUP_BROWSER:-0}"
+    local build="${SETUP_BUILD_FRONTEND:-0}" browser="${SETUP_BROWSER:-0}" compose=0
     while (($#)); do
         case "$1" in
             --build-frontend) build=1 ;;
             --browser) browser=1 ;;
+            --compose) compose=1 ;;
             -h | --help) usage && exit 0 ;;
             *) usage >&2 && die "unknown option: $1" ;;
         esac
@@ -122,9 +134,7 @@ main() {
             build_frontend
         fi
     fi
-    if [[ $browser == 1 ]]; then
-        ensure_chromium
-    fi
+    ensure_test_packages "$browser" "$compose"
 }
 
 main "$@"

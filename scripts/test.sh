@@ -3,6 +3,7 @@
 #
 # Usage: scripts/test.sh [pytest args...]      e.g. scripts/test.sh -k drift -x
 #   TEST_SKIP_FRONTEND=1   run only the Python tests
+#   TEST_SKIP_GATE=1       skip the promotion-gate check on a freshly trained model
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -43,14 +44,34 @@ run_python_tests() {
     record python "$status" "$note"
 }
 
+# Train a small model into a throwaway data dir and SQLite file, then run `driftscope gate`
+# on it: the shipped trainer must still produce a promotable model (~20 s of CPU).
+run_gate_check() {
+    local status=0 workdir
+    info "promotion gate on a freshly trained model"
+    workdir="$(mktemp -d)"
+    (
+        cd "$REPO_ROOT"
+        export DRIFTSCOPE_DATA_DIR="$workdir" DATABASE_URL="sqlite+aiosqlite:///$workdir/gate.db"
+        uv run --frozen driftscope train --rows 20000 --seed 7 >"$workdir/train.log" 2>&1 ||
+            { tail -n 20 "$workdir/train.log" >&2; exit 3; }
+        uv run --frozen driftscope gate
+    ) || status=$?
+    rm -rf "$workdir"
+    record gate "$status"
+}
+
 main() {
     # The browser test drives the built dashboard in Debian's Chromium.
-    "$REPO_ROOT/scripts/setup.sh" --build-frontend --browser
+    "$REPO_ROOT/scripts/setup.sh" --build-frontend --browser --compose
 
     if [[ -f $FRONTEND_DIR/package.json && ${TEST_SKIP_FRONTEND:-0} != 1 ]]; then
         run_frontend_tests
     fi
     run_python_tests "$@"
+    if [[ ${TEST_SKIP_GATE:-0} != 1 ]]; then
+        run_gate_check
+    fi
 
     local summary
     summary="$(printf '%s, ' "${RESULTS[@]}")"

@@ -15,15 +15,20 @@ from fastapi.openapi.utils import get_openapi
 from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.settings import Settings, get_settings
 from driftscope_backend.dashboard import install_dashboard
+from driftscope_backend.edge import install_edge
 from driftscope_backend.errors import install_error_handlers
 from driftscope_backend.health.router import router as health_router
 from driftscope_backend.live.router import router as live_router
 from driftscope_backend.live.tail import EventTail, publish_stats
+from driftscope_backend.metrics.router import router as metrics_router
 from driftscope_backend.monitoring.router import router as monitoring_router
+from driftscope_backend.prediction.batch_router import router as batch_router
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import Transaction
+from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.writer import PredictionWriter
 from driftscope_backend.registry.router import router as registry_router
+from driftscope_backend.registry.runs import router as runs_router
 from driftscope_backend.registry.service import sync_production
 from driftscope_backend.runtime import Runtime
 from driftscope_backend.simulator.router import router as simulator_router
@@ -45,9 +50,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     await writer.replay_spilled()
     runtime = Runtime(settings, engine, make_sessionmaker(engine), writer)
+    runtime.rate_limiter = app.state.rate_limiter
     app.state.runtime = runtime
     await sync_production(runtime)
     writer.start()
+    shadow = ShadowScorer(
+        writer,
+        lambda: runtime.shadow,
+        capacity=settings.shadow_queue_size,
+        batch_rows=settings.shadow_batch_rows,
+    )
+    runtime.shadow_scorer = shadow
+    shadow.start()
     tail = EventTail(runtime, runtime.hub)
     await tail.start_position()
     background = [
@@ -60,9 +74,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         for task in background:
             task.cancel()
+        # The writer before waiting for the background tasks: one stuck on a locked or lost
+        # database (its session cleanup waits for the driver) must not delay the bounded
+        # flush-and-spill past the shutdown grace period.
+        await shadow.stop()  # queued shadow work is best effort: dropped at shutdown
+        await writer.stop()
         await asyncio.gather(*background, return_exceptions=True)
         await tail.close()
-        await writer.stop()
         await engine.dispose()
 
 
@@ -93,12 +111,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
+    install_edge(app, app.state.settings)
     app.include_router(health_router)
+    app.include_router(batch_router)  # before /predict routes: nothing may shadow it
     app.include_router(prediction_router)
     app.include_router(registry_router)
+    app.include_router(runs_router)
     app.include_router(monitoring_router)
     app.include_router(simulator_router)
     app.include_router(live_router)
+    app.include_router(metrics_router)
     install_dashboard(app, app.state.settings.frontend_dist)  # last: its catch-all route
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
 
+from driftscope.logs import configure_logging
 from driftscope.settings import get_settings
 
 
@@ -20,10 +20,10 @@ def serve(
 
     from driftscope_backend.app import create_app
 
-    logging.basicConfig(
-        level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # No access log and uvloop/httptools: the request path is measured in microseconds.
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    # uvicorn's own access log is off: the edge middleware writes one structured line per
+    # request (with request id and model version); uvloop/httptools keep the path short.
     uvicorn.run(
         create_app(),
         host=host,
@@ -32,6 +32,7 @@ def serve(
         http="httptools",
         access_log=False,
         log_level=log_level,
+        log_config=None,  # keep the handlers configure_logging installed
         # Stats messages are ~300 bytes: compressing them per client costs CPU on the loop
         # that serves /predict and saves nothing.
         ws_per_message_deflate=False,

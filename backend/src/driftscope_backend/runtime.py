@@ -13,9 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from driftscope.errors import ModelNotFoundError
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
+from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.live.counters import LiveCounters
 from driftscope_backend.live.hub import LiveHub
+from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.writer import PredictionWriter
+from driftscope_backend.security import KeyStore
 
 
 @dataclass
@@ -29,6 +32,16 @@ class Runtime:
     live: LiveCounters = field(default_factory=LiveCounters)
     hub: LiveHub = field(default_factory=LiveHub)
     swap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one model swap at a time
+    rate_limiter: RateLimiter | None = None  # the edge middleware's, for /metrics
+    # Canary and shadow (registry/service.py swaps them together with `model`, no await between).
+    canary: LoadedModel | None = None
+    canary_percent: float = 0.0
+    shadow: LoadedModel | None = None
+    shadow_scorer: ShadowScorer | None = None  # set by the lifespan; scores for `shadow`
+    keys: KeyStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = KeyStore.from_settings(self.settings)
 
     def require_model(self) -> LoadedModel:
         if self.model is None:

@@ -66,7 +66,7 @@ async def test_get_returns_the_default_state(client: httpx.AsyncClient) -> None:
 async def test_put_needs_the_admin_key(client: httpx.AsyncClient) -> None:
     error_of(await client.put(URL, json={"rate": 50}), 401, "unauthorized")
     wrong = await client.put(URL, json={"rate": 50}, headers={"X-API-Key": "nope"})
-    error_of(wrong, 403, "forbidden")
+    error_of(wrong, 401, "unauthorized")
     assert (await client.get(URL)).json()["desired"] == DEFAULT_DESIRED
 
 

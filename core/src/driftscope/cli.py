@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,18 +27,6 @@ models_app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 console = Console(stderr=True)
-
-METRIC_ROWS = (
-    "roc_auc",
-    "pr_auc",
-    "precision",
-    "recall",
-    "f1",
-    "brier",
-    "ece",
-    "fraud_rate",
-    "predicted_rate",
-)
 
 
 @app.command()
@@ -67,13 +57,27 @@ def train(
         str, typer.Option(help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md).")
     ] = "f1",
     kind: Annotated[
-        str | None, typer.Option(help="Predictor kind (default DRIFTSCOPE_MODEL_KIND).")
+        str | None,
+        typer.Option(
+            help="xgboost | random_forest | decision_tree | logistic | rules "
+            "(default DRIFTSCOPE_MODEL_KIND)."
+        ),
     ] = None,
     if_missing: Annotated[
         bool, typer.Option(help="Do nothing if a production model exists.")
     ] = False,
+    search: Annotated[
+        str | None, typer.Option(help="Hyperparameter search: random (with --trials, --cv).")
+    ] = None,
+    trials: Annotated[int, typer.Option(min=1, max=500, help="Search trials.")] = 10,
+    cv: Annotated[int, typer.Option(min=2, max=20, help="Stratified CV folds per trial.")] = 5,
+    register_as: Annotated[
+        str | None, typer.Option(help="Also point this alias at the new version: candidate.")
+    ] = None,
 ) -> None:
     """Train, calibrate and register a new model version (the first becomes production)."""
+    from driftscope.predictors import KINDS
+    from driftscope.training.report import print_search, print_training
     from driftscope.training.threshold import ThresholdPolicy
     from driftscope.training.trainer import TrainConfig, train_and_register
 
@@ -82,15 +86,52 @@ def train(
         console.print("a production model exists; nothing to train (--if-missing)")
         return
     model_kind = kind or settings.model_kind
-    if model_kind != "xgboost":
+    if model_kind not in KINDS:
         raise typer.BadParameter(
-            f"unknown kind '{model_kind}' (available: xgboost)", param_hint="--kind"
+            f"unknown kind '{model_kind}' (available: {', '.join(KINDS)})", param_hint="--kind"
         )
+    if search not in (None, "random"):
+        raise typer.BadParameter(f"unknown search '{search}' (use random)", param_hint="--search")
+    if search and model_kind == "rules":
+        raise typer.BadParameter("the rules kind has no hyperparameters", param_hint="--search")
+    if register_as not in (None, "candidate"):
+        raise typer.BadParameter("only the candidate alias", param_hint="--register-as")
     try:
         policy = ThresholdPolicy.parse(threshold_policy)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--threshold-policy") from exc
-    config = TrainConfig(rows=rows, seed=seed, data=data, policy=policy, kind=model_kind)
+    config = TrainConfig(
+        rows=rows,
+        seed=seed,
+        data=data,
+        policy=policy,
+        kind=model_kind,
+        rules=settings.rule_policy(),
+        register_as=register_as,
+    )
+    with _progress_bar() as progress:
+        if search:
+            from driftscope.training.search import run_search
+
+            found = asyncio.run(run_search(config, settings, trials, cv, progress))
+            result = found.registered
+        else:
+            result = asyncio.run(train_and_register(config, settings, progress))
+    out = Console()
+    if search:
+        print_search(out, found)
+    print_training(out, result.version, result.metrics, result.threshold)
+    console.print(f"artifacts: {result.directory}")
+    console.print(
+        "promoted to production" if result.promoted else "registered (production alias unchanged)"
+    )
+    if register_as:
+        console.print(f"alias {register_as} → v{result.version}")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, float], None]]:
+    """A rich progress bar per stage; yields the (stage, fraction) callback training takes."""
     with Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),
@@ -105,29 +146,7 @@ def train(
                 tasks[stage] = bar.add_task(stage, total=1.0)
             bar.update(tasks[stage], completed=fraction)
 
-        result = asyncio.run(train_and_register(config, settings, progress))
-    _print_training(
-        result.version, result.metrics, result.threshold, result.promoted, result.directory
-    )
-
-
-def _print_training(
-    version: int, metrics: dict, threshold: float, promoted: bool, directory: Path
-) -> None:
-    table = Table(title=f"fraud v{version} — test split ({metrics['test']['n']:,} rows)")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for key in METRIC_ROWS:
-        table.add_row(key, f"{metrics['test'][key]:.4f}")
-    table.add_row("threshold", f"{threshold:.3f} ({metrics['threshold_policy']})")
-    ece_raw, ece_cal = metrics["ece_uncalibrated"]["test"], metrics["ece_calibrated"]["test"]
-    table.add_row("ECE raw → calibrated", f"{ece_raw:.4f} → {ece_cal:.4f}")
-    table.add_row("evaluator", metrics["evaluator"])
-    Console().print(table)
-    console.print(f"artifacts: {directory}")
-    console.print(
-        "promoted to production" if promoted else "registered (production alias unchanged)"
-    )
+        yield progress
 
 
 async def _production_exists(model_name: str) -> bool:
@@ -201,7 +220,8 @@ def models_list() -> None:
     versions, aliases = asyncio.run(_in_session(work))
     by_version: dict[int, list[str]] = {}
     for alias in aliases:
-        by_version.setdefault(alias.version, []).append(alias.alias)
+        percent = "" if alias.traffic_percent is None else f" {alias.traffic_percent:g}%"
+        by_version.setdefault(alias.version, []).append(alias.alias + percent)
     table = Table(title="model versions")
     for column in ("version", "kind", "created", "ROC AUC", "F1", "threshold", "aliases"):
         table.add_column(column)
@@ -282,6 +302,70 @@ def models_rollback() -> None:
 
     result = asyncio.run(_in_session(work))
     console.print(f"production: v{result['version']} (rolled back from v{result['previous']})")
+
+
+@models_app.command("canary")
+def models_canary(
+    version: Annotated[int | None, typer.Argument(help="Version to send traffic to.")] = None,
+    percent: Annotated[
+        float, typer.Option(min=0, max=100, help="Share of online traffic (sticky per key).")
+    ] = 10.0,
+    off: Annotated[bool, typer.Option("--off", help="Turn the canary off.")] = False,
+    force: Annotated[bool, typer.Option(help="Even if the gate fails (needs --reason).")] = False,
+    reason: Annotated[str | None, typer.Option(help="Why (recorded in the model event).")] = None,
+) -> None:
+    """Send a share of traffic to a version (gated), or turn the canary off."""
+    from driftscope import lifecycle, registry
+
+    if off == (version is not None):
+        raise typer.BadParameter("give a VERSION or --off", param_hint="VERSION")
+
+    async def work(session: Any, settings: Any) -> dict[str, Any]:
+        if version is None:
+            return await lifecycle.clear(session, settings.model_name, registry.CANARY, actor="cli")
+        return await lifecycle.set_canary(
+            session,
+            settings.model_name,
+            version,
+            percent,
+            settings.gate_config(),
+            force=force,
+            reason=reason,
+            actor="cli",
+        )
+
+    result = asyncio.run(_in_session(work))
+    if version is None:
+        console.print(
+            f"canary off (was v{result['version']})" if result["changed"] else "no canary"
+        )
+    else:
+        console.print(f"canary: v{version} on {percent:g}% of traffic")
+
+
+@models_app.command("shadow")
+def models_shadow(
+    version: Annotated[int | None, typer.Argument(help="Version to score traffic with.")] = None,
+    off: Annotated[bool, typer.Option("--off", help="Turn shadow scoring off.")] = False,
+) -> None:
+    """Score all online traffic with a version too (logged, never returned), or turn it off."""
+    from driftscope import lifecycle, registry
+
+    if off == (version is not None):
+        raise typer.BadParameter("give a VERSION or --off", param_hint="VERSION")
+
+    async def work(session: Any, settings: Any) -> dict[str, Any]:
+        if version is None:
+            return await lifecycle.clear(session, settings.model_name, registry.SHADOW, actor="cli")
+        return await lifecycle.set_shadow(session, settings.model_name, version, actor="cli")
+
+    result = asyncio.run(_in_session(work))
+    if version is None:
+        console.print(
+            f"shadow off (was v{result['version']})" if result["changed"] else "no shadow"
+        )
+    else:
+        console.print(f"shadow: v{version} scores every online prediction")
 
 
 def _redact(url: str) -> str:

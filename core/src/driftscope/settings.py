@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 if TYPE_CHECKING:
     from driftscope.drift.engine import DriftConfig
     from driftscope.gate import GateConfig
+    from driftscope.rules import RulePolicy
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,6 +46,21 @@ class Settings(BaseSettings):
     writer_flush_interval_ms: float = Field(default=200.0, gt=0, le=1_000)
     max_body_bytes: int = Field(default=1_048_576, ge=1_024)
     log_level: str = "INFO"
+    log_format: str = Field(default="auto", pattern="^(auto|json|text)$")  # auto: text on a TTY
+
+    # HTTP hardening (backend): access log, timeouts, CORS, API keys, rate limits.
+    access_log: bool = True  # one structured line per request
+    request_timeout_s: float = Field(default=30.0, gt=0)  # 504 when a request takes longer
+    cors_origins: str = ""  # comma-separated allow-list; empty: no cross-origin access
+    # API keys (admin_api_keys above, client_api_keys): comma-separated "sha256:<hex>" hashes
+    # or plain keys (hashed at start-up; only hashes are kept by the key store).
+    client_api_keys: str = ""
+    # A file of "<role> sha256:<hex> [name]" lines, re-read when it changes (rotation, no restart).
+    api_keys_file: Path | None = None
+    require_predict_key: bool = False  # prediction endpoints need a client or admin key
+    rate_limit_per_s: float = Field(default=1_000.0, ge=0)  # per client; 0 disables
+    rate_limit_burst: int = Field(default=2_000, ge=1)
+    rate_limit_max_clients: int = Field(default=100_000, ge=1)  # buckets kept in memory
     frontend_dist: Path = Field(default_factory=lambda: REPO_ROOT / "frontend" / "dist")
 
     # Drift decisions (see driftscope.drift.engine) and alerting.
@@ -63,6 +79,37 @@ class Settings(BaseSettings):
     gate_min_f1: float = Field(default=0.30, ge=0, le=1)
     gate_max_regression: float = Field(default=0.01, ge=0, le=1)
     catch_up_windows: int = Field(default=20, ge=1)  # missed windows recomputed after a restart
+
+    # Rules fast path (driftscope.rules): decisive rules run before the model when enabled;
+    # training keeps a rule only if its precision on the test split clears the floor (legit
+    # rules: precision of "not fraud", above the ~0.96 a blanket "legit" already gets).
+    rules_enabled: bool = True
+    rules_min_precision: float = Field(default=0.95, gt=0, le=1)
+    rules_min_legit_precision: float = Field(default=0.995, gt=0, le=1)
+    rules_min_support: int = Field(default=30, ge=1)  # test rows a rule must match
+
+    # Canary, shadow, live gate and automatic retraining (issue #7; docs/OPERATIONS.md).
+    shadow_queue_size: int = Field(default=10_000, ge=1)  # shadow work beyond this is dropped
+    shadow_batch_rows: int = Field(default=128, ge=1)
+    gate_live_min_labels: int = Field(default=200, ge=1)  # live gate checks need this many
+    gate_live_window_h: float = Field(default=24.0, gt=0)
+    auto_retrain_enabled: bool = False
+    auto_retrain_after_s: float = Field(default=1_800.0, gt=0)  # alert open this long → retrain
+    auto_retrain_min_labels: int = Field(default=2_000, ge=100)
+    auto_retrain_window_h: float = Field(default=24.0, gt=0)  # labelled data this recent
+    auto_retrain_canary_percent: float = Field(default=10.0, ge=0, le=100)
+    auto_retrain_interval_s: float = Field(default=300.0, gt=0)  # how often the job looks
+
+    # Prometheus /metrics (issue #8; docs/OPERATIONS.md "Metrics and Grafana").
+    metrics_refresh_s: float = Field(
+        default=5.0, ge=0
+    )  # drift/perf/alert gauges re-read at most this often
+    metrics_bearer_token: str | None = None  # set: /metrics needs "Authorization: Bearer <token>"
+
+    # Batch CSV scoring, POST /api/v1/predict/batch (issue #8; docs/API.md "Batch scoring").
+    batch_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1_024)  # larger upload → 413
+    batch_chunk_rows: int = Field(default=10_000, ge=1)  # rows parsed, scored and logged at once
+    drift_include_batch: bool = False  # drift/performance windows count batch-scored rows too
 
     @field_validator("data_dir")
     @classmethod
@@ -94,11 +141,27 @@ class Settings(BaseSettings):
     def gate_config(self) -> GateConfig:
         from driftscope.gate import GateConfig
 
-        return GateConfig(self.gate_min_roc_auc, self.gate_min_f1, self.gate_max_regression)
+        return GateConfig(
+            self.gate_min_roc_auc,
+            self.gate_min_f1,
+            self.gate_max_regression,
+            live_min_labels=self.gate_live_min_labels,
+            live_window_h=self.gate_live_window_h,
+        )
+
+    def rule_policy(self) -> RulePolicy:
+        from driftscope.rules import RulePolicy
+
+        return RulePolicy(
+            self.rules_min_precision, self.rules_min_legit_precision, self.rules_min_support
+        )
 
     @property
     def admin_keys(self) -> frozenset[str]:
-        return frozenset(k.strip() for k in self.admin_api_keys.split(",") if k.strip())
+        """Plain admin keys given in settings (a client such as the simulator sends one);
+        `sha256:` entries are hashes, usable by the server only."""
+        keys = (k.strip() for k in self.admin_api_keys.split(","))
+        return frozenset(k for k in keys if k and not k.startswith("sha256:"))
 
 
 @lru_cache(maxsize=1)

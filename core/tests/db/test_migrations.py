@@ -148,3 +148,19 @@ async def test_unique_constraint_is_enforced(engine: AsyncEngine) -> None:
             await conn.execute(
                 sqlalchemy.insert(ModelVersion), [{**VERSION_ROW, "sha256": "b" * 64}]
             )
+
+
+async def test_replicas_migrating_at_once_do_not_collide(engine: AsyncEngine) -> None:
+    """Backends, worker and an init job may all start on an empty database together."""
+    import asyncio
+
+    from driftscope.db import create_engine
+
+    url = engine.url.render_as_string(hide_password=False)
+    replicas = [create_engine(url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(upgrade(e) for e in replicas))
+    finally:
+        for replica in replicas:
+            await replica.dispose()
+    assert await current_revision(engine) == head_revision(engine)

@@ -81,14 +81,14 @@ describe("request", () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it("sends the stored key as X-API-Key and explains a 403", async () => {
+  it("sends the stored key as X-API-Key and explains a 401", async () => {
     setAdminKey("wrong-key");
-    const fetch = respond(403, { error: { code: "forbidden", message: "X-API-Key is not valid", details: null } });
+    const fetch = respond(401, { error: { code: "unauthorized", message: "X-API-Key is not valid", details: null } });
     vi.stubGlobal("fetch", fetch);
     const error = await api.post("/api/v1/alerts/3/ack", undefined, true).catch((caught: unknown) => caught);
     const init = fetch.mock.calls[0]![1] as RequestInit;
     expect((init.headers as Record<string, string>)["X-API-Key"]).toBe("wrong-key");
-    expect(describeAdminError(error)).toMatch(/rejected \(403\)/);
+    expect(describeAdminError(error)).toMatch(/rejected \(401\)/);
   });
 
   it("reports an unreachable backend as a network error", async () => {

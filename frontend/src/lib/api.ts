@@ -119,8 +119,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export function describeAdminError(error: unknown): string {
   if (!(error instanceof ApiError)) return String(error);
   if (error.code === "missing_admin_key") return error.message;
+  if (error.status === 401 && error.message.includes("not valid"))
+    return "Admin key rejected (401): check the key under “Admin key” (top right).";
   if (error.status === 401) return "Admin key missing on the request (401): set it under “Admin key” (top right).";
-  if (error.status === 403) return "Admin key rejected (403): check the key under “Admin key” (top right).";
+  if (error.status === 403) return `Not allowed (403): ${error.message}`;
   return error.message;
 }
 
@@ -128,4 +130,5 @@ export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>(path, { signal }),
   post: <T>(path: string, body?: unknown, admin = false) => request<T>(path, { method: "POST", body, admin }),
   put: <T>(path: string, body?: unknown, admin = false) => request<T>(path, { method: "PUT", body, admin }),
+  delete: <T>(path: string, admin = false) => request<T>(path, { method: "DELETE", admin }),
 };

@@ -55,12 +55,36 @@ export interface PredictionResult {
   threshold: number;
   model_name: string;
   model_version: number;
-  variant: string;
+  /** production, or canary for the share of keys routed to it (shadow rows are never returned). */
+  variant: "production" | "canary" | string;
   path: "model" | "rules";
+  /** Id of the rule that decided when path is "rules". */
+  rule?: string | null;
   latency_us: number;
   replayed: boolean;
   warnings: string[];
+  /** Only with ?explain=true. */
+  explanation?: Explanation | null;
 }
+
+export interface Contribution {
+  feature: string;
+  /** The input value as sent. */
+  value: FeatureValue;
+  /** Share of the margin (log-odds) this feature's value moved the score. */
+  contribution: number;
+}
+
+export type Explanation =
+  | {
+      available: true;
+      method: "tree_shap" | "saabas" | "linear" | "points" | string;
+      bias: number;
+      margin: number;
+      /** Sorted by |contribution|, largest first. */
+      contributions: Contribution[];
+    }
+  | { available: false; reason: string };
 
 // ---- models -------------------------------------------------------------------------
 
@@ -101,8 +125,14 @@ export interface ModelAlias {
 export interface ModelsResponse {
   model_name: string;
   serving: { version: number; alias: string } | null;
+  /** The canary this replica routes to (percent of online traffic, sticky per key). */
+  canary?: { version: number; percent: number } | null;
+  /** The shadow this replica scores with, and its shadow rows logged / dropped so far. */
+  shadow?: { version: number; scored: number; dropped: number } | null;
+  /** Newest automatic-retraining steps (worker `retrain` events), newest first. */
+  retraining?: RetrainStep[];
   /** Promotion gate settings (present once promotion exists on the server). */
-  gate?: { min_roc_auc: number; min_f1: number; max_regression: number };
+  gate?: { min_roc_auc: number; min_f1: number; max_regression: number; live_min_labels?: number; live_window_h?: number };
   aliases: ModelAlias[];
   versions: ModelVersion[];
 }
@@ -113,6 +143,36 @@ export interface GateCheck {
   value: number | null;
   limit: number | null;
   message: string;
+}
+
+/** One step of the worker's automatic retraining (a `retrain` event). */
+export interface RetrainStep {
+  id?: number;
+  ts?: Timestamp;
+  step: "started" | "trained" | "gate_failed" | "canary_set" | "failed";
+  alert_id: number;
+  alert_kind?: string;
+  feature?: string | null;
+  rows?: number;
+  positives?: number;
+  version?: number;
+  roc_auc?: number | null;
+  f1?: number | null;
+  percent?: number;
+  failing?: string[];
+  error?: string;
+}
+
+/** Answer of PUT/DELETE /api/v1/models/{canary,shadow}, PUT /api/v1/models/candidate. */
+export interface AliasChange {
+  action: "canary" | "canary_off" | "shadow" | "shadow_off" | "candidate";
+  version: number | null;
+  changed: boolean;
+  serving: number | null;
+  canary: number | null;
+  shadow: number | null;
+  percent?: number;
+  forced?: boolean;
 }
 
 export interface GateResult {
@@ -248,6 +308,9 @@ export interface PerformancePoint {
   predicted_rate: number | null;
   realised: RealisedMetrics | null;
   estimated: EstimatedMetrics | null;
+  /** How the version served in that window (most of its rows); null for older windows. */
+  variant?: "production" | "canary" | "shadow" | null;
+  variants?: Record<string, number>;
 }
 
 export interface PerformanceHistory {
@@ -404,6 +467,7 @@ export type LiveMessage =
   | { type: "alert"; ts: Timestamp; id?: number; data: LiveAlertEvent }
   | { type: "simulator"; ts: Timestamp; id?: number; data: { desired: SimulatorDesired; changed: string[] } }
   | { type: "model"; ts: Timestamp; id?: number; data: Record<string, unknown> }
+  | { type: "retrain"; ts: Timestamp; id?: number; data: RetrainStep }
   | { type: "heartbeat"; ts: Timestamp; id?: number; data: Record<string, unknown> };
 
 export type LiveMessageType = LiveMessage["type"];

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Annotated
 
 import typer
 
+from driftscope.logs import configure_logging
 from driftscope.settings import get_settings
 
 
@@ -28,9 +28,7 @@ def worker(
         k: v for k, v in (("monitor_interval_s", interval), ("window_s", window)) if v is not None
     }
     settings = get_settings().model_copy(update=updates)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(run_worker(settings, once=once))
 
 

@@ -24,3 +24,4 @@ class WorkerContext:
     profiles: dict[tuple[str, int], dict[str, Any]] = field(
         default_factory=dict
     )  # cache by version
+    retraining: bool = False  # an auto_retrain run is training: at most one at a time

@@ -21,6 +21,7 @@ from driftscope.performance import window_performance
 from driftscope_worker import alerts, conditions
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.window_data import (
+    WindowData,
     load_profile,
     load_window,
     model_version,
@@ -55,8 +56,12 @@ async def drift_and_performance(ctx: WorkerContext) -> int:
     return written
 
 
-async def _versions(session: AsyncSession, model_name: str, window: Window) -> list[int]:
-    versions = set(await versions_in_window(session, model_name, window))
+async def _versions(
+    session: AsyncSession, model_name: str, window: Window, include_batch: bool
+) -> list[int]:
+    versions = set(
+        await versions_in_window(session, model_name, window, include_batch=include_batch)
+    )
     production = await registry.get_alias(session, model_name, registry.PRODUCTION)
     if production is not None:
         versions.add(production.version)  # an empty window is reported too: "insufficient data"
@@ -66,7 +71,7 @@ async def _versions(session: AsyncSession, model_name: str, window: Window) -> l
 async def compute_window(ctx: WorkerContext, window: Window) -> int:
     name = ctx.settings.model_name
     async with ctx.sessionmaker() as session:
-        versions = await _versions(session, name, window)
+        versions = await _versions(session, name, window, ctx.settings.drift_include_batch)
     written = 0
     for version in versions:
         pages = await _compute_version(ctx, window, version)
@@ -105,15 +110,18 @@ async def _compute_version(
         if profile is None or mv is None:
             log.warning("no reference profile for %s v%d; skipping", name, version)
             return None
-        data = await load_window(session, name, version, window, get_contract(name).names)
+        data = await load_window(
+            session,
+            name,
+            version,
+            window,
+            get_contract(name).names,
+            include_batch=settings.drift_include_batch,
+        )
         report = compare_to_profile(
             profile, data.features, data.scores, config=settings.drift_config()
         )
-        performance = strict_json(
-            window_performance(
-                data.scores, data.labels, mv.threshold, min_labels=settings.performance_min_labels
-            )
-        )
+        performance = _performance(data, mv.threshold, settings.performance_min_labels)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
         await upsert(
             session,
@@ -139,8 +147,14 @@ async def _compute_version(
         }
         await add_event(session, name, "drift", strict_json({**stamp, **_drift_summary(report)}))
         await add_event(session, name, "performance", {**stamp, **performance})
+        # Alerts are about the model answering clients: canary/shadow versions have their own
+        # reports and snapshots, but must not open or resolve production's alerts.
+        production = await registry.get_alias(session, name, registry.PRODUCTION)
+        serving = production is not None and production.version == version
         pages = (
-            await _evaluate_alerts(ctx, session, version, mv.metrics) if report.sufficient else []
+            await _evaluate_alerts(ctx, session, version, mv.metrics)
+            if report.sufficient and serving
+            else []
         )
         await session.commit()
         await notify(session)
@@ -153,6 +167,12 @@ async def _compute_version(
         performance["n_labelled"],
     )
     return pages
+
+
+def _performance(data: WindowData, threshold: float, min_labels: int) -> dict[str, Any]:
+    """Window metrics plus the rows per variant, so the history shows canary/shadow A/B."""
+    metrics = window_performance(data.scores, data.labels, threshold, min_labels=min_labels)
+    return strict_json({**metrics, "variants": data.variants})
 
 
 async def _upsert_performance(
@@ -228,16 +248,14 @@ async def label_join(ctx: WorkerContext, horizon_s: float = 600.0) -> int:
             if mv is None:
                 continue
             data = await load_window(
-                session, name, version, Window(start, end), get_contract(name).names
+                session,
+                name,
+                version,
+                Window(start, end),
+                get_contract(name).names,
+                include_batch=settings.drift_include_batch,
             )
-            performance = strict_json(
-                window_performance(
-                    data.scores,
-                    data.labels,
-                    mv.threshold,
-                    min_labels=settings.performance_min_labels,
-                )
-            )
+            performance = _performance(data, mv.threshold, settings.performance_min_labels)
             key = {"model_name": name, "model_version": version, "window_end": end}
             await _upsert_performance(session, key, Window(start, end), performance)
             refreshed += 1

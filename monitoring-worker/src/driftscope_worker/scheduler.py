@@ -19,6 +19,7 @@ from driftscope_worker.lock import LeaderLock
 from driftscope_worker.monitor import drift_and_performance, label_join
 from driftscope_worker.notify import WebhookNotifier
 from driftscope_worker.retention import retention
+from driftscope_worker.retrain import auto_retrain
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ JOBS: dict[str, Job] = {
     "drift_and_performance": Job(drift_and_performance, lambda s: s.monitor_interval_s),
     "label_join": Job(label_join, lambda s: max(60.0, s.monitor_interval_s)),
     "retention": Job(retention, lambda s: 3600.0),
+    # Off unless DRIFTSCOPE_AUTO_RETRAIN_ENABLED; training runs in a thread, one at a time.
+    "auto_retrain": Job(auto_retrain, lambda s: s.auto_retrain_interval_s),
 }
 
 
@@ -74,16 +77,35 @@ async def run_once(ctx: WorkerContext, names: list[str] | None = None) -> None:
         await _guarded(name, ctx)
 
 
+async def _acquire_unless_stopped(lock: LeaderLock, stop: asyncio.Event) -> bool:
+    """Wait to become the active worker; False if asked to stop first (a standby must obey
+    SIGTERM too, not only once it is leader)."""
+    acquiring = asyncio.create_task(lock.acquire())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not acquiring.done():
+        acquiring.cancel()
+        await asyncio.gather(acquiring, return_exceptions=True)
+        return False
+    acquiring.result()  # re-raise a failure to reach the database
+    return True
+
+
 async def run_worker(settings: Settings, *, once: bool = False) -> None:
     ctx = make_context(settings)
     await upgrade(ctx.engine)
-    lock = LeaderLock(ctx.engine, settings.data_dir / "worker.lock")
+    # A standby polls the lock often enough to take over within a fraction of one interval.
+    retry_s = min(2.0, settings.monitor_interval_s / 4)
+    lock = LeaderLock(ctx.engine, settings.data_dir / "worker.lock", retry_s=retry_s)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await lock.acquire()
+        if not await _acquire_unless_stopped(lock, stop):
+            log.info("stopped while standing by")
+            return
         log.info("worker active: jobs %s", ", ".join(JOBS))
         if once:
             await run_once(ctx)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 from typing import Annotated, Any
 
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from driftscope.logs import configure_logging
 from driftscope.scenarios import SCENARIOS
 from driftscope.settings import get_settings
 
@@ -47,7 +47,12 @@ def simulate(
     ] = None,
     url: Annotated[str | None, typer.Option(help="Backend URL (DRIFTSCOPE_API_URL).")] = None,
     api_key: Annotated[
-        str | None, typer.Option(help="Admin key (default: first of DRIFTSCOPE_ADMIN_API_KEYS).")
+        str | None,
+        typer.Option(
+            envvar="DRIFTSCOPE_API_KEY",
+            help="API key sent on every call; an admin key also lets the dashboard steer the "
+            "simulator (default: the first plain key of DRIFTSCOPE_ADMIN_API_KEYS).",
+        ),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
     duration: Annotated[
@@ -96,9 +101,7 @@ def simulate(
         control=control,
         initial=initial or None,
     )
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging("WARNING", settings.log_format)
     asyncio.run(_run(Simulator(options), quiet))
 
 

@@ -66,6 +66,8 @@ class Simulator:
         self.desired = Desired()
         self.client = client or httpx.AsyncClient(
             base_url=options.url,
+            # Sent on every call: predictions too, for a server with DRIFTSCOPE_REQUIRE_PREDICT_KEY.
+            headers={"x-api-key": options.api_key} if options.api_key else None,
             timeout=10.0,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         )

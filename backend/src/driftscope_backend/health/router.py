@@ -36,22 +36,36 @@ async def _database_ok(runtime: Runtime) -> str | None:
 
 @router.get(
     "/ready",
-    summary="Readiness: 200 when able to serve, else 503 with reasons",
-    responses={503: {"description": "Not ready; `reasons` lists why"}},
+    summary="Readiness: 200 when able to serve (status ready or degraded), else 503 with reasons",
+    responses={
+        200: {
+            "description": "`ready`, or `degraded`: predictions are answered and buffered "
+            "while the database is unreachable or writes fail; `reasons` says why"
+        },
+        503: {"description": "Not ready; `reasons` lists why"},
+    },
 )
 async def ready(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    reasons: list[str] = []
+    writer = runtime.writer
+    reasons: list[str] = []  # the process cannot serve predictions
     if runtime.model is None:
         reasons.append(f"no model loaded: {runtime.model_error or 'unknown'}")
-    if (problem := await _database_ok(runtime)) is not None:
-        reasons.append(problem)
-    writer = runtime.writer
     if writer.depth >= READY_QUEUE_FRACTION * writer.capacity:
         reasons.append(f"prediction log queue at {writer.depth}/{writer.capacity}")
+    # Degraded, still serving: the writer buffers rows until the database is back, so an outage
+    # must not take every replica out of the load balancer while the buffer has room.
+    degraded: list[str] = []
+    if (problem := await _database_ok(runtime)) is not None:
+        degraded.append(problem)
+    if writer.last_error is not None:
+        degraded.append(
+            f"prediction log writes failing ({writer.depth} rows buffered): {writer.last_error}"
+        )
+    status = "not_ready" if reasons else "degraded" if degraded else "ready"
     body: dict[str, Any] = {
-        "status": "ready" if not reasons else "not_ready",
-        "reasons": reasons,
+        "status": status,
+        "reasons": reasons + degraded,
         "model": None
         if runtime.model is None
         else {"name": runtime.model.model_name, "version": runtime.model.version},
@@ -59,6 +73,8 @@ async def ready(request: Request) -> Response:
             "queue_depth": writer.depth,
             "capacity": writer.capacity,
             "rows_written": writer.rows_written,
+            "failed_flushes": writer.failed_flushes,
+            "rejected": writer.rejected,
         },
     }
-    return json_response(body, 200 if not reasons else 503)
+    return json_response(body, 503 if reasons else 200)

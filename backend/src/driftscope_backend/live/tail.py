@@ -73,7 +73,9 @@ class EventTail:
 
     async def run(self) -> None:
         while True:
-            if self.postgres and self._listener is None:
+            # A connection lost with the database (outage, failover) is closed, not None:
+            # listen again, else events arrive only by the slow poll from then on.
+            if self.postgres and (self._listener is None or self._listener.is_closed()):
                 try:
                     await self._listen()
                 except Exception as exc:  # fall back to polling until LISTEN works again

@@ -19,6 +19,10 @@ SinceQuery = Annotated[
     datetime | None, Query(description="Only windows ending at or after (ISO 8601)")
 ]
 LimitQuery = Annotated[int, Query(ge=1, le=5_000, description="Most recent N points")]
+# Largest ids the columns hold (INTEGER versions, BIGINT alert ids): a larger number cannot
+# exist, and passing it on would overflow the database driver (a 500 instead of a 422).
+MAX_VERSION = 2**31 - 1
+MAX_ALERT_ID = 2**63 - 1
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown model/feature, or no data yet"}
 }
@@ -35,7 +39,7 @@ async def drift_latest(
     runtime: RuntimeDep,
     session: SessionDep,
     model: ModelQuery = None,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> dict[str, Any]:
     """Per-feature PSI, KS/χ², q-values and decisions of the newest window."""
     return service.report_body(
@@ -74,7 +78,7 @@ async def drift_feature(
 ) -> dict[str, Any]:
     """Bins with reference and current counts/shares from the latest report, for an overlay chart."""
     model_name = _model(runtime, model)
-    service.check_feature(model_name, name)
+    service.check_feature(model_name, name, field="name")
     return service.distribution(await service.latest_report(session, model_name), name)
 
 
@@ -116,6 +120,6 @@ async def alerts(
     summary="Acknowledge an alert (admin)",
 )
 async def acknowledge(
-    alert_id: Annotated[int, Path(ge=1)], session: SessionDep, _admin: AdminDep
+    alert_id: Annotated[int, Path(ge=1, le=MAX_ALERT_ID)], session: SessionDep, _admin: AdminDep
 ) -> dict[str, Any]:
     return await service.acknowledge(session, alert_id)

@@ -15,19 +15,25 @@ from driftscope.errors import ContractError, NotFoundError
 from driftscope.events import add_event, notify
 
 
+def _shown(value: str) -> str:
+    """A client-supplied name as echoed in a message: bounded, whatever was sent."""
+    return value if len(value) <= 64 else value[:64] + "…"
+
+
 def check_model(model_name: str) -> None:
     try:
         get_contract(model_name)
     except ContractError:
-        raise NotFoundError(f"unknown model '{model_name}'") from None
+        reason = f"unknown model '{_shown(model_name)}'"
+        raise NotFoundError(reason, [{"field": "model", "reason": reason}]) from None
 
 
-def check_feature(model_name: str, feature: str) -> None:
+def check_feature(model_name: str, feature: str, field: str = "feature") -> None:
     names = get_contract(model_name).names
     if feature not in names and feature != "prediction":
+        reason = f"unknown feature '{_shown(feature)}' of model '{model_name}'"
         raise NotFoundError(
-            f"unknown feature '{feature}' of model '{model_name}'",
-            {"features": [*names, "prediction"]},
+            reason, [{"field": field, "reason": reason, "allowed": [*names, "prediction"]}]
         )
 
 
@@ -170,9 +176,20 @@ async def performance_history(
             "realised": r.metrics.get("realised"),
             "estimated": r.metrics.get("estimated"),
             "predicted_rate": r.metrics.get("predicted_rate"),
+            **_variant_split(r.metrics.get("variants")),
         }
         for r in reversed(rows)
     ]
+
+
+def _variant_split(counts: dict[str, int] | None) -> dict[str, Any]:
+    """How the version served in that window: production, canary or shadow (rows of each).
+
+    One version per point, so canary/shadow vs production is an A/B by `model_version`.
+    """
+    if not counts:  # windows computed before variants were recorded
+        return {"variant": None, "variants": {}}
+    return {"variant": max(counts, key=lambda v: counts[v]), "variants": counts}
 
 
 def alert_body(a: Alert) -> dict[str, Any]:

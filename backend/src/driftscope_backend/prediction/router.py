@@ -10,18 +10,32 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from driftscope.errors import OverloadedError
-from driftscope_backend.http import LeanRoute, contract_error, json_response, read_body
-from driftscope_backend.prediction import feedback, service
+from driftscope.logs import request_id_var
+from driftscope_backend.http import (
+    LeanRoute,
+    contract_error,
+    json_response,
+    read_body,
+    require_json,
+)
+from driftscope_backend.metrics.predictions import prediction_counts
+from driftscope_backend.prediction import feedback, routing, service
+from driftscope_backend.prediction.explain import (
+    EXPLAIN_PARAMETER,
+    add_explanations,
+    explain_flag,
+)
 from driftscope_backend.prediction.schemas import (
     MAX_ITEMS,
     FeedbackRequest,
     FeedbackResponse,
     ListBody,
-    PredictionResult,
+    PredictionResults,
     SingleBody,
     Transaction,
 )
 from driftscope_backend.runtime import Runtime, SessionDep
+from driftscope_backend.security import ClientDep, require_client
 
 router = APIRouter(prefix="/api/v1", tags=["prediction"])
 
@@ -93,13 +107,18 @@ async def predict(request: Request) -> Response:
     """
     started = time.perf_counter_ns()
     runtime: Runtime = request.app.state.runtime
+    require_client(request)
     model = runtime.require_model()
+    canary, canary_percent = runtime.canary, runtime.canary_percent  # swapped with `model`
+    request.scope["model_version"] = model.version  # for the access log line
+    explain = explain_flag(request)
+    require_json(request)
     transactions, is_list = _parse(await read_body(request, runtime.settings.max_body_bytes))
     writer = runtime.writer
     if writer.depth + len(transactions) > writer.capacity:
         writer.rejected += 1
         raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
-    request_id = request.headers.get("x-request-id")
+    request_id = request_id_var.get()  # the edge middleware's: accepted or generated
     results, rows = [], []
     fresh: dict[str, Any] = {}  # rows of this request by transaction_id: a repeat is a replay
     for txn in transactions:
@@ -110,7 +129,15 @@ async def predict(request: Request) -> Response:
             if stored is not None:
                 results.append(service.result_from_row(stored, replayed=True))
                 continue
-        result, row = service.score(model, txn, started_ns=started, request_id=request_id)
+        scorer, variant = routing.choose(model, canary, canary_percent, txn, request)
+        result, row = service.score(
+            scorer,
+            txn,
+            started_ns=started,
+            request_id=request_id,
+            variant=variant,
+            use_rules=runtime.settings.rules_enabled,
+        )
         rows.append(row)
         if txn.transaction_id:
             fresh[txn.transaction_id] = row
@@ -118,10 +145,21 @@ async def predict(request: Request) -> Response:
     # All or nothing, and no await between the capacity check and buffering: a concurrent
     # request cannot fill the buffer half-way through this list.
     writer.submit_many(rows)
+    if runtime.shadow is not None and runtime.shadow_scorer is not None:
+        runtime.shadow_scorer.offer(rows)  # scored later by a background task; never blocks
     for row in rows:
         runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
-    headers = {"x-request-id": request_id} if request_id else None
-    return json_response(results if is_list else results[0], headers=headers)
+        key = (
+            row["model_name"],
+            row["model_version"],
+            row["variant"],
+            row["decision"],
+            row["path"],
+        )
+        prediction_counts[key] += 1  # exported by /metrics as driftscope_predictions_total
+    if explain:
+        await add_explanations([m for m in (model, canary) if m], transactions, results)
+    return json_response(results if is_list else results[0])
 
 
 router.add_api_route(
@@ -131,10 +169,11 @@ router.add_api_route(
     summary="Score one transaction or a list",
     response_model=None,
     responses={
-        200: {"model": PredictionResult, "description": "One result, or a list for a list"},
+        200: {"model": PredictionResults, "description": "One result, or a list for a list"},
         **ERROR_RESPONSES,
+        415: {"description": "Content-Type is not application/json"},
     },
-    openapi_extra={"requestBody": PREDICT_BODY_DOC},
+    openapi_extra={"requestBody": PREDICT_BODY_DOC, "parameters": [EXPLAIN_PARAMETER]},
     route_class_override=LeanRoute,
 )
 
@@ -146,7 +185,7 @@ router.add_api_route(
     summary="Send late ground-truth labels",
 )
 async def post_feedback(
-    body: FeedbackRequest, request: Request, session: SessionDep
+    body: FeedbackRequest, request: Request, session: SessionDep, _client: ClientDep
 ) -> FeedbackResponse:
     """Attach labels to prediction ids. Idempotent; unknown ids are reported per item."""
     return await feedback.store_labels(session, request.app.state.runtime.writer, body)

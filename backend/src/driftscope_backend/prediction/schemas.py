@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, create_model
 
 from driftscope.contract import FRAUD_CONTRACT, Feature, FeatureContract
+from driftscope_backend.prediction.explain import ExplanationOut
 
 CATEGORY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,31}$"
 MAX_ITEMS = 1_000
@@ -87,11 +88,19 @@ class PredictionResult(BaseModel):
     model_version: int
     variant: str = Field(description="production, canary or shadow")
     path: Literal["model", "rules"]
+    rule: str | None = Field(
+        None, description="Id of the rule that decided when path is rules, else null"
+    )
     latency_us: int
     replayed: bool = Field(
         False, description="True when a transaction_id retry returned a stored result"
     )
     warnings: list[str] = []
+    explanation: ExplanationOut | None = Field(None, description="Only with ?explain=true")
+
+
+class PredictionResults(RootModel[PredictionResult | list[PredictionResult]]):
+    """The /predict 200 body: one result for one transaction, a list for a list."""
 
 
 class LabelIn(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 import uuid
 from datetime import UTC, datetime
@@ -9,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from driftscope.db import Prediction
 from driftscope.serving.artifact import LoadedModel
@@ -16,6 +19,8 @@ from driftscope_backend.prediction.writer import PredictionWriter, Row
 
 # Namespace for ids derived from a client transaction_id: a retry maps to the same id.
 TRANSACTION_NAMESPACE = uuid.UUID("5e7f9a02-3c41-4d2e-8b1a-6f0c2d9e4b73")
+log = logging.getLogger(__name__)
+REPLAY_LOOKUP_TIMEOUT_S = 1.0  # a retried transaction_id must not hang on a lost database
 # predictions.request_id is VARCHAR(64): a longer client header would fail the whole batch.
 REQUEST_ID_MAX = 64
 
@@ -38,12 +43,21 @@ def score(
     request_id: str | None,
     variant: str = "production",
     source: str = "online",
+    use_rules: bool = True,
 ) -> tuple[dict[str, Any], Row]:
-    """Score one transaction; returns (response item, prediction row to log)."""
+    """Score one transaction; returns (response item, prediction row to log).
+
+    The model's accepted rules run first (when `use_rules`): a match decides with the rule's
+    measured fraud rate as probability, and the model is not evaluated (`path: rules`).
+    """
     record = transaction.model_dump(exclude={"transaction_id"})
     transaction_id: str | None = getattr(transaction, "transaction_id", None)
-    probability = model.probability_row(model.contract.encode_record(record))
-    fraud = probability >= model.threshold
+    rule = model.rules.match(record) if use_rules and model.rules is not None else None
+    if rule is None:
+        probability = model.probability_row(model.contract.encode_record(record))
+        fraud = probability >= model.threshold
+    else:
+        probability, fraud = float(rule.probability or 0.0), rule.decision == "fraud"
     prediction_id = (
         uuid.uuid5(TRANSACTION_NAMESPACE, f"{model.model_name}:{transaction_id}")
         if transaction_id
@@ -60,7 +74,8 @@ def score(
         "score": probability,
         "decision": fraud,
         "threshold": model.threshold,
-        "path": "model",
+        "path": "model" if rule is None else "rules",
+        "rule": None if rule is None else rule.id,  # response only: not a predictions column
         "variant": variant,
         "latency_us": latency_us,
         "request_id": request_id[:REQUEST_ID_MAX] if request_id else None,
@@ -82,6 +97,7 @@ def result_from_row(
         "model_version": row["model_version"],
         "variant": row["variant"],
         "path": row["path"],
+        "rule": row.get("rule"),
         "latency_us": row["latency_us"],
         "replayed": replayed,
         "warnings": warnings or [],
@@ -95,12 +111,20 @@ async def find_replay(
     pending = runtime_writer.pending_by_transaction.get((model_name, transaction_id))
     if pending is not None:
         return pending
-    async with sessionmaker() as session:
-        stored = await session.scalar(
-            select(Prediction).where(
-                Prediction.model_name == model_name, Prediction.transaction_id == transaction_id
+    if runtime_writer.last_error is not None:
+        return None  # the database is failing the writer too: do not queue behind it (see below)
+    try:
+        async with asyncio.timeout(REPLAY_LOOKUP_TIMEOUT_S), sessionmaker() as session:
+            stored = await session.scalar(
+                select(Prediction).where(
+                    Prediction.model_name == model_name, Prediction.transaction_id == transaction_id
+                )
             )
-        )
+    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+        # Database down: score afresh rather than fail. The id derives from transaction_id, so
+        # if the original was stored the writer's ON CONFLICT keeps it and logs no duplicate.
+        log.warning("replay lookup failed, scoring afresh: %s", exc)
+        return None
     if stored is None:
         return None
     return {

@@ -132,17 +132,27 @@ class PredictionWriter:
         """Stop accepting rows, flush with retries until `timeout_s`, spill what is left."""
         self._stopping = True
         self._wakeup.set()
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
-        deadline = time.monotonic() + timeout_s
-        while not await self.flush() and time.monotonic() < deadline:  # noqa: ASYNC110 - retry backoff
-            await asyncio.sleep(0.2)
+        # Bounded as a whole, and never waiting on a write that hangs (connect timeout, SQLite
+        # busy wait: even its cancellation waits for the driver) past the shutdown grace period
+        # before SIGKILL. Rows not stored by then are spilled; if a write still in flight
+        # commits them after all, the replay skips them (ON CONFLICT DO NOTHING).
+        drain = asyncio.create_task(self._drain())
+        await asyncio.wait({drain}, timeout=timeout_s)
+        for task in (drain, self._task):
+            if task is not None and not task.done():
+                task.cancel()
         left = [*self._inflight, *self._rows]
         if left:
             path = self._spill(left)
             log.error(
                 "database unreachable at shutdown: %d prediction rows saved to %s", len(left), path
             )
+
+    async def _drain(self) -> None:
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        while not await self.flush():  # noqa: ASYNC110 - retry backoff
+            await asyncio.sleep(0.2)
 
     def _spill(self, rows: list[Row]) -> Path:
         self.spill_dir.mkdir(parents=True, exist_ok=True)
@@ -160,7 +170,7 @@ class PredictionWriter:
         for path in sorted(self.spill_dir.glob("predictions-*.jsonl")):
             rows = [_row_from_json(line) for line in path.read_bytes().splitlines() if line.strip()]
             await self._write(rows)
-            path.unlink()
+            path.unlink(missing_ok=True)  # another replica sharing the dir got there first
             replayed += len(rows)
         if replayed:
             log.warning("replayed %d spilled prediction rows", replayed)

@@ -13,6 +13,7 @@ from driftscope_backend.simulator.schemas import SimulatorState, SimulatorStatus
 
 router = APIRouter(prefix="/api/v1/simulator", tags=["simulator"])
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed JSON body"},
     401: {"description": "No X-API-Key"},
     403: {"description": "Wrong key or admin API disabled"},
     422: {"description": "Invalid value, e.g. a negative rate or an unknown scenario"},

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from driftscope.scenarios import SCENARIOS, make_scenario
+from driftscope_backend.http import NAME_PATTERN
+
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 
 ScenarioName = Literal["none", "sudden", "gradual", "seasonal", "categorical", "concept", "auto"]
 
@@ -28,7 +31,7 @@ class SimulatorDesired(BaseModel):
     fraud_rate: float = Field(
         0.04, gt=0, lt=0.5, description="Base fraud rate of generated traffic"
     )
-    features: list[str] | None = Field(
+    features: list[Name] | None = Field(
         None, description="Features the scenario drives (default: the scenario's own)"
     )
 
@@ -57,24 +60,28 @@ class SimulatorUpdate(BaseModel):
     scenario: ScenarioName | None = None
     intensity: float | None = Field(None, ge=0, le=3)
     fraud_rate: float | None = Field(None, gt=0, lt=0.5)
-    features: list[str] | None = None
+    features: list[Name] | None = None
+
+
+MAX_COUNT = 2**63 - 1  # stored in JSON: a larger integer cannot be serialized (500)
 
 
 class SimulatorStatus(BaseModel):
     """Reported by the simulator about once a second."""
 
-    model_config = ConfigDict(extra="forbid")
+    # ±inf passes ge=0 and would be stored as JSON null: refuse it with the field named.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     actual_rate: float = Field(ge=0)
-    scenario: str
-    phase: str | None = Field(
+    scenario: Name
+    phase: Name | None = Field(
         None, description="Scenario in force now (the auto program's current step)"
     )
-    sent: int = Field(ge=0)
-    failed: int = Field(ge=0)
-    throttled: int = Field(0, ge=0)
-    labels_sent: int = Field(0, ge=0)
-    labels_pending: int = Field(0, ge=0)
+    sent: int = Field(ge=0, le=MAX_COUNT)
+    failed: int = Field(ge=0, le=MAX_COUNT)
+    throttled: int = Field(0, ge=0, le=MAX_COUNT)
+    labels_sent: int = Field(0, ge=0, le=MAX_COUNT)
+    labels_pending: int = Field(0, ge=0, le=MAX_COUNT)
     p50_ms: float | None = None
     p99_ms: float | None = None
     started_at: datetime | None = None

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x44534D47  # "DSMG": advisory lock key held while migrating
 
 
 def alembic_config(url: str) -> Config:
@@ -27,8 +33,27 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as conn:
+    async with _sqlite_file_lock(engine), engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Replicas starting together (backends, worker, an init job) migrate one at a time;
+            # the lock is released with the transaction. Others then find nothing to do.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_run)
+
+
+@asynccontextmanager
+async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """SQLite has no advisory locks: an exclusive flock on `<db file>.migrate.lock` instead."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    handle = await asyncio.to_thread(open, f"{database}.migrate.lock", "a")
+    try:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)  # off the loop: may wait
+        yield
+    finally:
+        handle.close()  # releases the lock
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

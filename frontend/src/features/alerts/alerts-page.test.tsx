@@ -60,13 +60,13 @@ describe("AlertsPage", () => {
     expect(fetch.mock.calls.some(([, init]) => init?.method === "POST")).toBe(false);
   });
 
-  it("says when the key is rejected (403)", async () => {
+  it("says when the key is rejected (401)", async () => {
     setAdminKey("wrong");
-    vi.stubGlobal("fetch", alertsBackend({ open: [alert] }, { status: 403, body: { error: { code: "forbidden", message: "X-API-Key is not valid", details: null } } }));
+    vi.stubGlobal("fetch", alertsBackend({ open: [alert] }, { status: 401, body: { error: { code: "unauthorized", message: "X-API-Key is not valid", details: null } } }));
     const user = userEvent.setup();
     render(<AlertsPage />);
     await user.click(await screen.findByRole("button", { name: "Acknowledge" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Admin key rejected (403)");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Admin key rejected (401)");
   });
 
   it("acknowledges with the key and refetches the lists", async () => {

@@ -46,12 +46,12 @@ describe("SimulatorControls", () => {
 
   it("goes back to normal with scenario none, and reports a rejected key", async () => {
     setAdminKey("wrong");
-    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify({ error: { code: "forbidden", message: "X-API-Key is not valid", details: null } }), { status: 403 }));
+    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify({ error: { code: "unauthorized", message: "X-API-Key is not valid", details: null } }), { status: 401 }));
     vi.stubGlobal("fetch", fetch);
     const user = userEvent.setup();
     render(<SimulatorControls state={state} onUpdated={() => undefined} />);
     await user.click(screen.getByRole("button", { name: "Back to normal" }));
     expect(JSON.parse(String((fetch.mock.calls[0]![1] as RequestInit).body))).toEqual({ scenario: "none" });
-    expect(await screen.findByRole("alert")).toHaveTextContent("Admin key rejected (403)");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Admin key rejected (401)");
   });
 });

@@ -1,0 +1,104 @@
+"""Logging for every process: one JSON object per line for log pipelines, readable text on a TTY.
+
+The backend puts the current request id into a context variable; every log line written while
+that request is handled carries it (`request_id`), whichever module logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+request_id_var: ContextVar[str | None] = ContextVar("driftscope_request_id", default=None)
+
+# LogRecord attributes that are not user-supplied `extra` fields.
+_STANDARD = frozenset(
+    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
+    | {"message", "asctime", "taskName"}
+)
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    fields = {k: v for k, v in record.__dict__.items() if k not in _STANDARD and k[0] != "_"}
+    if fields.get("request_id", "") is None:
+        del fields["request_id"]
+    return fields
+
+
+def _stamp_request_id(
+    factory: Callable[..., logging.LogRecord],
+) -> Callable[..., logging.LogRecord]:
+    """Record the request id when a record is made: handlers may format it later, elsewhere."""
+
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return record
+
+    make.driftscope = True  # type: ignore[attr-defined]
+    return make
+
+
+class JSONFormatter(logging.Formatter):
+    """`{"ts", "level", "logger", "message", "request_id"?, **extra, "exc"?}` on one line.
+
+    `request_id` is stamped on each record when it is made (see stamp_request_ids), so a
+    handler that formats later, on another thread, still has it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(_extras(record))
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return orjson.dumps(entry, default=str).decode()
+
+
+class TextFormatter(logging.Formatter):
+    """Human-readable: `time level logger: message key=value …`."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        fields = _extras(record)
+        if fields:
+            line += " " + " ".join(f"{k}={v}" for k, v in fields.items())
+        return line
+
+
+def stamp_request_ids() -> None:
+    """Give every log record made from now on the current request id (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "driftscope", False):
+        logging.setLogRecordFactory(_stamp_request_id(factory))
+
+
+def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
+    """Root logging for a process. `fmt`: "json", "text", or "auto" (text on a TTY, else JSON)."""
+    use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JSONFormatter() if use_json else TextFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    stamp_request_ids()
+    # uvicorn installs its own handlers; route its records through ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True

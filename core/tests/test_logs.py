@@ -1,0 +1,72 @@
+"""Structured logs: JSON lines with the request id stamped at record time, readable text on a TTY."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from driftscope.logs import JSONFormatter, TextFormatter, request_id_var, stamp_request_ids
+
+
+@pytest.fixture
+def captured() -> Iterator[tuple[logging.Logger, io.StringIO]]:
+    stamp_request_ids()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JSONFormatter())
+    logger = logging.getLogger("driftscope.test-logs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    yield logger, stream
+    logger.removeHandler(handler)
+
+
+def lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_json_line_has_fields_extras_and_the_request_id(
+    captured: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = captured
+    token = request_id_var.set("req-1")
+    try:
+        logger.info("scored %d rows", 3, extra={"path": "/api/v1/predict", "status": 200})
+    finally:
+        request_id_var.reset(token)
+    logger.warning("outside a request")
+
+    inside, outside = lines(stream)
+    assert inside["message"] == "scored 3 rows" and inside["level"] == "info"
+    assert inside["logger"] == "driftscope.test-logs"
+    assert inside["request_id"] == "req-1"
+    assert inside["path"] == "/api/v1/predict" and inside["status"] == 200
+    assert str(inside["ts"]).endswith("+00:00")
+    assert "request_id" not in outside
+
+
+def test_exceptions_and_odd_values_still_make_one_json_line(
+    captured: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = captured
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger.exception("failed", extra={"value": object(), "ratio": float("nan")})
+
+    (entry,) = lines(stream)
+    assert "ValueError: boom" in str(entry["exc"])
+    assert entry["level"] == "error"
+
+
+def test_text_format_is_readable_with_key_values() -> None:
+    stamp_request_ids()
+    record = logging.getLogger("x").makeRecord(
+        "x", logging.INFO, __file__, 1, "hello", (), None, extra={"status": 200}
+    )
+    assert TextFormatter().format(record).endswith("x: hello status=200")
