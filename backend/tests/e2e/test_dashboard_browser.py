@@ -139,8 +139,14 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         tile = page.get_by_text("Predictions served").locator("xpath=..")
         expect(tile).to_be_visible()
         first = _number(tile.inner_text())
-        page.wait_for_timeout(3_000)
+        # The simulator needs a few seconds to start (imports, first PUT) on a busy machine.
+        deadline = time.monotonic() + 30
+        while _number(tile.inner_text()) <= first and time.monotonic() < deadline:
+            page.wait_for_timeout(500)
         assert _number(tile.inner_text()) > first, "the prediction counter does not rise"
+        rising_from = _number(tile.inner_text())
+        page.wait_for_timeout(2_000)
+        assert _number(tile.inner_text()) > rising_from, "the prediction counter stopped"
         page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
 
         page.get_by_role("link", name="Drift", exact=True).click()
