@@ -28,6 +28,7 @@ ORDER = [
     "drift_vs_evidently",
     "batch_csv",
     "ws_fanout",
+    "shadow_latency",
     "rate_limit_spike",
     "demo_footprint",
 ]
@@ -79,10 +80,54 @@ def _ws_fanout(r: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _batch_csv(r: dict[str, Any]) -> list[Row]:
+    top = max(r["runs"], key=lambda run: run["rows"])
+    small = min(r["runs"], key=lambda run: run["rows"])
+    server, local = top["server"], top["local"]
+    goal = r["goal_rows_s"]
+    return [
+        {
+            "metric": f"batch CSV, {top['rows']:,} rows through the server (scored + logged)",
+            "value": f"{server['rows_s']:,} rows/s, peak RSS {server['server_peak_rss_mb']:.0f} MB "
+            f"({small['rows']:,} rows: {small['server']['server_peak_rss_mb']:.0f} MB)",
+            "goal": f"≥ {goal:,} rows/s, memory flat",
+            "met": server["rows_s"] >= goal,
+        },
+        {
+            "metric": f"batch CSV, {top['rows']:,} rows in-process (`driftscope score-csv`, not logged)",
+            "value": f"{local['rows_s']:,} rows/s, peak RSS {local['peak_rss_mb']:.0f} MB "
+            f"({small['rows']:,} rows: {small['local']['peak_rss_mb']:.0f} MB)",
+            "goal": f"≥ {goal:,} rows/s, memory flat",
+            "met": local["rows_s"] >= goal,
+        },
+    ]
+
+
+def _shadow_latency(r: dict[str, Any]) -> list[Row]:
+    def p99(kind: str) -> float:
+        values = sorted(
+            p["latency_ms"]["p99"] for k, p in r["phases"].items() if k.startswith(kind)
+        )
+        return values[len(values) // 2]
+
+    off, on = p99("off"), p99("shadow")
+    return [
+        {
+            "metric": f"/predict p99 at {r['rate']:.0f} req/s: no shadow → shadow model on",
+            "value": f"{off:.2f} → {on:.2f} ms ({on / off - 1:+.0%}); shadow rows "
+            f"{r['shadow_rows']['scored']}, dropped {r['shadow_rows']['dropped']}",
+            "goal": "no p99 increase (≤ +20 % noise)",
+            "met": on <= off * 1.2,
+        }
+    ]
+
+
 ADAPTERS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "predict_vs_hello": _predict_vs_hello,
     "drift_vs_evidently": _drift_vs_evidently,
     "ws_fanout": _ws_fanout,
+    "batch_csv": _batch_csv,
+    "shadow_latency": _shadow_latency,
 }
 
 
@@ -93,7 +138,13 @@ def rows_of(name: str) -> tuple[list[Row], str, str]:
         return [{"metric": "—", "value": "not run", "goal": "—", "met": None}], "", ""
     result = json.loads(path.read_text())
     rows = result.get("summary_rows") or ADAPTERS[name](result)
-    when = result.get("when") or result.get("started_utc") or result.get("started_at") or ""
+    when = (
+        result.get("when")
+        or result.get("started_utc")
+        or result.get("started_at")
+        or result.get("started")
+        or time.strftime("%Y-%m-%dT%H:%M", time.gmtime(path.stat().st_mtime))
+    )
     command = result.get("command") or f"scripts/bench.sh {name}"
     return rows, command, str(when)[:16].replace("T", " ")
 

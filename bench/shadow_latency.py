@@ -78,8 +78,8 @@ def phase(port: int, rate: float, seconds: float) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=2, help="off/shadow pairs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="driftscope-shadow-") as tmp:

@@ -26,8 +26,9 @@ declare -A BENCHMARKS=(
     [rate_limit_spike]="bench/rate_limit_spike.py"
     [demo_footprint]="bench/demo_footprint.py"
     [batch_csv]="bench/batch_csv.py"
+    [shadow_latency]="bench/shadow_latency.py"
 )
-ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently ws_fanout rate_limit_spike demo_footprint batch_csv)
+ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently batch_csv ws_fanout shadow_latency rate_limit_spike demo_footprint)
 
 # Project venv (scripts/setup.sh), wrk from Debian when we may install it; Evidently gets its own
 # venv in bench/drift_vs_evidently/run.sh.
