@@ -54,7 +54,8 @@ app = FastAPI()
 def predict(transaction: dict[str, Any]) -> dict[str, Any]:
     frame = pd.DataFrame([transaction])
     matrix = FRAUD_CONTRACT.encode_columns(frame)
-    margin = float(BOOSTER.predict(xgb.DMatrix(matrix), output_margin=True)[0])
+    dmatrix = xgb.DMatrix(matrix, feature_names=BOOSTER.feature_names)
+    margin = float(BOOSTER.predict(dmatrix, output_margin=True)[0])
     probability = 1.0 / (1.0 + math.exp(-(A * margin + B)))
     row = Logged(
         id=str(uuid.uuid4()),

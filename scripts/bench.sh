@@ -65,16 +65,22 @@ main() {
     done
     install_bench_deps
 
+    local -a failed=()
     for name in "${names[@]}"; do
         info "benchmark: $name"
+        status=0
         (cd "$REPO_ROOT" && uv run --frozen python "${BENCHMARKS[$name]}" "${args[@]}") || status=$?
         if ((status)); then
-            info "$name: exit $status"
-            exit "$status"
+            info "$name: exit $status (the others still run)"
+            failed+=("$name")
         fi
     done
     (cd "$REPO_ROOT" && uv run --frozen python bench/report.py >/dev/null)
     info "done: results in bench/results/, summary table rewritten in docs/BENCHMARKS.md"
+    if ((${#failed[@]})); then
+        info "FAILED: ${failed[*]}"
+        exit 1
+    fi
 }
 
 main "$@"
