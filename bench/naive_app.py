@@ -57,8 +57,9 @@ def predict(transaction: dict[str, Any]) -> dict[str, Any]:
     dmatrix = xgb.DMatrix(matrix, feature_names=BOOSTER.feature_names)
     margin = float(BOOSTER.predict(dmatrix, output_margin=True)[0])
     probability = 1.0 / (1.0 + math.exp(-(A * margin + B)))
+    prediction_id = str(uuid.uuid4())
     row = Logged(
-        id=str(uuid.uuid4()),
+        id=prediction_id,
         ts=datetime.now(UTC).isoformat(),
         features=transaction,
         score=probability,
@@ -66,4 +67,4 @@ def predict(transaction: dict[str, Any]) -> dict[str, Any]:
     with Session(ENGINE) as session:
         session.add(row)
         session.commit()
-    return {"prediction_id": row.id, "fraud_probability": probability}
+    return {"prediction_id": prediction_id, "fraud_probability": probability}

@@ -13,12 +13,8 @@ from starlette.websockets import WebSocket
 log = logging.getLogger(__name__)
 CLIENT_QUEUE = 256
 REPLAY_EVENTS = 1_000
-# Clients woken per slice of a broadcast, and the pause between slices. Each woken client costs
-# its send (~50-100 µs in uvicorn's WebSocket stack), paid on the loop that serves /predict: a
-# request arriving mid-slice waits for the whole slice, so slices stay ~0.1-0.2 ms long
-# (p99 is set by the rare request that lands in one). 200 clients take ~100 ms.
-CHUNK = 2
-CHUNK_PAUSE_S = 0.001
+CHUNK = 10  # clients woken per slice of a broadcast: 200 clients take ~100 ms
+CHUNK_PAUSE_S = 0.005  # (2 per 1 ms measured worse: +104 % p99 vs +49 %, bench/ws_fanout.py)
 
 
 class Client:

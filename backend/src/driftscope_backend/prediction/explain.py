@@ -48,6 +48,8 @@ class ExplanationOut(BaseModel):
 
 def explain_flag(request: Request) -> bool:
     """The `explain` query parameter; a value that is not a boolean is a 422 naming it."""
+    if not request.scope["query_string"]:
+        return False  # the usual case, without parsing a query string
     raw = request.query_params.get("explain")
     if raw is None or raw.lower() in _FALSE:
         return False

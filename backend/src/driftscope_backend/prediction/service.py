@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 import uuid
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from driftscope.contract import FeatureContract
 from driftscope.db import Prediction
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.writer import PredictionWriter, Row
@@ -25,13 +27,17 @@ REPLAY_LOOKUP_TIMEOUT_S = 1.0  # a retried transaction_id must not hang on a los
 REQUEST_ID_MAX = 64
 
 
+@functools.cache
+def _open_categorical(contract: FeatureContract) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((f.name, frozenset(f.categories)) for f in contract.features if f.open_categories)
+
+
 def _unseen_warnings(model: LoadedModel, record: dict[str, Any]) -> list[str]:
     warnings = []
-    for feature in model.contract.features:
-        if feature.open_categories:
-            value = record.get(feature.name)
-            if value is not None and value not in feature.categories:
-                warnings.append(f"{feature.name}: unseen category '{value}' scored as unknown")
+    for name, known in _open_categorical(model.contract):
+        value = record.get(name)
+        if value is not None and value not in known:
+            warnings.append(f"{name}: unseen category '{value}' scored as unknown")
     return warnings
 
 
@@ -50,8 +56,9 @@ def score(
     The model's accepted rules run first (when `use_rules`): a match decides with the rule's
     measured fraud rate as probability, and the model is not evaluated (`path: rules`).
     """
-    record = transaction.model_dump(exclude={"transaction_id"})
-    transaction_id: str | None = getattr(transaction, "transaction_id", None)
+    # The validated fields as they are (model_dump would copy the same values, ~10x slower).
+    record = dict(transaction.__dict__)
+    transaction_id: str | None = record.pop("transaction_id", None)
     rule = model.rules.match(record) if use_rules and model.rules is not None else None
     if rule is None:
         probability = model.probability_row(model.contract.encode_record(record))
