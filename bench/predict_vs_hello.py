@@ -63,7 +63,7 @@ BENCH_ENV = {"DRIFTSCOPE_RATE_LIMIT_PER_S": "0"}
 GOAL_RATIO = 0.7
 GOAL_P99_MS = 3.0
 PACED_RATE = 500.0
-COMMAND = "scripts/bench.sh   # = uv run --frozen python bench/predict_vs_hello.py"
+COMMAND = "scripts/bench.sh predict_vs_hello   # = uv run --frozen python bench/predict_vs_hello.py"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

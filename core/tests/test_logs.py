@@ -70,3 +70,26 @@ def test_text_format_is_readable_with_key_values() -> None:
         "x", logging.INFO, __file__, 1, "hello", (), None, extra={"status": 200}
     )
     assert TextFormatter().format(record).endswith("x: hello status=200")
+
+
+async def test_json_line_sink_batches_whole_lines_until_flushed() -> None:
+    import asyncio
+    import os
+
+    from driftscope.logs import JsonLineSink
+
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    sink = JsonLineSink(write_fd)
+    try:
+        sink.emit({"message": "GET /a 200", "latency_ms": 0.4})
+        sink.emit({"message": "GET /b 404", "odd": object()})
+        with pytest.raises(BlockingIOError):
+            os.read(read_fd, 65_536)  # nothing written yet: one write per batch
+        await asyncio.sleep(JsonLineSink.FLUSH_AFTER_S * 2)  # the scheduled flush
+        first, second = [json.loads(line) for line in os.read(read_fd, 65_536).splitlines()]
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
+    assert first == {"message": "GET /a 200", "latency_ms": 0.4}
+    assert second["message"] == "GET /b 404" and "object" in second["odd"]

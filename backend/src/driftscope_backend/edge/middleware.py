@@ -9,11 +9,12 @@ import logging
 import re
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from driftscope.logs import request_id_var
+from driftscope.logs import json_sink, request_id_var
 from driftscope.settings import Settings
 from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.http import error_body, json_response
@@ -120,20 +121,28 @@ class EdgeMiddleware:
         if not access_log.isEnabledFor(level):
             return
         client = scope.get("client")
-        access_log.log(
-            level,
-            "%s %s %d",
-            scope["method"],
-            path,
-            status,
-            extra={
-                "method": scope["method"],
-                "path": path,
-                "status": status,
-                "latency_ms": round(elapsed * 1000, 3),
-                "model_version": scope.get("model_version"),
-                "client": client[0] if client else None,
-            },
+        fields = {
+            "method": scope["method"],
+            "path": path,
+            "status": status,
+            "latency_ms": round(elapsed * 1000, 3),
+            "model_version": scope.get("model_version"),
+            "client": client[0] if client else None,
+        }
+        sink = json_sink()
+        if sink is None:  # text on a terminal, or tests: through the logging module
+            access_log.log(level, "%s %s %d", scope["method"], path, status, extra=fields)
+            return
+        # The same line JSONFormatter would write, without a LogRecord per request.
+        sink.emit(
+            {
+                "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "level": "error" if level == logging.ERROR else "info",
+                "logger": access_log.name,
+                "message": f"{scope['method']} {path} {status}",
+                "request_id": request_id_var.get(),
+                **fields,
+            }
         )
 
 
