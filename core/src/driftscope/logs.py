@@ -138,7 +138,12 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     """Root logging for a process. `fmt`: "json", "text", or "auto" (text on a TTY, else JSON)."""
     global _json_sink
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
-    _json_sink = JsonLineSink(sys.stderr.fileno()) if use_json else None
+    _json_sink = None
+    if use_json:
+        try:
+            _json_sink = JsonLineSink(sys.stderr.fileno())
+        except (AttributeError, OSError, ValueError):  # stderr replaced (e.g. a CLI test runner)
+            _json_sink = None
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JSONFormatter() if use_json else TextFormatter())
     root = logging.getLogger()
