@@ -27,7 +27,7 @@ from driftscope.db import Prediction, create_engine, make_sessionmaker, upgrade
 from driftscope.generator import generate_frame
 from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope.settings import Settings
-from driftscope.testing import TrainedArtifact
+from driftscope.testing import TrainedArtifact, prediction_row
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.notify import WebhookNotifier
 from driftscope_worker.scheduler import make_context
@@ -127,22 +127,15 @@ class Harness:
         ids = [uuid.uuid4() for _ in range(len(frame))]
         rows = [
             {
+                **prediction_row(features, score, self.model.threshold, ts, version=version),
                 "id": pid,
-                "model_name": "fraud",
-                "model_version": version,
-                "ts": end - INTERVAL + timedelta(seconds=float(offset)),
-                "transaction_id": None,
-                "features": features,
-                "score": float(score),
-                "decision": bool(score >= self.model.threshold),
-                "threshold": self.model.threshold,
-                "path": "model",
-                "variant": "production",
-                "latency_us": 150,
-                "request_id": None,
             }
-            for pid, offset, features, score in zip(
-                ids, offsets, records(frame), scores, strict=True
+            for pid, ts, features, score in zip(
+                ids,
+                (end - INTERVAL + timedelta(seconds=float(o)) for o in offsets),
+                records(frame),
+                scores,
+                strict=True,
             )
         ]
         if rows:

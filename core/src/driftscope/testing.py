@@ -15,6 +15,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,30 @@ async def registered_settings(
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
     await register_artifact(settings, trained_model)
     yield settings
+
+
+def prediction_row(
+    features: dict[str, object],
+    score: float,
+    threshold: float,
+    ts: datetime,
+    *,
+    version: int = 1,
+    variant: str = "production",
+) -> dict[str, object]:
+    """A `predictions` row as the backend's writer stores it, for tests that log directly."""
+    return {
+        "id": uuid.uuid4(),
+        "model_name": "fraud",
+        "model_version": version,
+        "ts": ts,
+        "transaction_id": None,
+        "features": features,
+        "score": float(score),
+        "decision": bool(score >= threshold),
+        "threshold": threshold,
+        "path": "model",
+        "variant": variant,
+        "latency_us": 150,
+        "request_id": None,
+    }

@@ -88,8 +88,8 @@ export type Explanation =
 
 // ---- models -------------------------------------------------------------------------
 
-export interface TestMetrics {
-  n?: number;
+/** Classification metrics as the trainer and the worker compute them (null: undefined, e.g. one class). */
+export interface ClassificationMetrics {
   roc_auc: number | null;
   pr_auc: number | null;
   precision: number | null;
@@ -97,6 +97,10 @@ export interface TestMetrics {
   f1: number | null;
   brier: number | null;
   ece: number | null;
+}
+
+export interface TestMetrics extends ClassificationMetrics {
+  n?: number;
   fraud_rate?: number | null;
   predicted_rate?: number | null;
 }
@@ -274,15 +278,8 @@ export interface FeatureDistribution {
 
 // ---- performance --------------------------------------------------------------------
 
-export interface RealisedMetrics {
+export interface RealisedMetrics extends ClassificationMetrics {
   n: number;
-  roc_auc: number | null;
-  pr_auc: number | null;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-  brier: number | null;
-  ece: number | null;
   fraud_rate: number | null;
   predicted_rate: number | null;
   tp: number;

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from driftscope.db import DriftReport, Prediction, create_engine, make_sessionma
 from driftscope.generator import generate_frame
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
+from driftscope.testing import prediction_row
 
 pytestmark = pytest.mark.slow
 
@@ -160,21 +160,7 @@ class Database:
             records = columns.where(columns.notna(), None).to_dict("records")
             now = datetime.now(UTC)
             rows = [
-                {
-                    "id": uuid.uuid4(),
-                    "model_name": "fraud",
-                    "model_version": 1,
-                    "ts": now,
-                    "transaction_id": None,
-                    "features": features,
-                    "score": float(score),
-                    "decision": bool(score >= self.model.threshold),
-                    "threshold": self.model.threshold,
-                    "path": "model",
-                    "variant": "production",
-                    "latency_us": 150,
-                    "request_id": None,
-                }
+                prediction_row(features, score, self.model.threshold, now)
                 for features, score in zip(records, scores, strict=True)
             ]
             async with self.sessionmaker() as session, session.begin():
