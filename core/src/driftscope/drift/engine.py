@@ -11,7 +11,9 @@ negligible shifts (the PSI floor).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -32,6 +34,9 @@ from driftscope.drift.reference import (
 )
 from driftscope.drift.report import DriftReport, FeatureDrift, Severity
 from driftscope.drift.wasserstein import normalised, wasserstein, wasserstein_from_counts
+
+PARALLEL_MIN_ROWS = 100_000  # smaller windows: thread start-up costs more than it saves
+PARALLEL_MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -206,17 +211,31 @@ def compare(
         if categorical is not None
         else {c for c in reference.columns if _is_categorical(reference[c])}
     )
-    features = []
-    for column in reference.columns:
-        ref: Reference
+
+    def one(column: Any) -> FeatureDrift:
         if column in chosen:
-            ref = CategoricalReference.from_values(reference[column])
-        else:
-            ref = NumericReference.from_values(pd.to_numeric(reference[column], errors="coerce"))
-            current_values: Any = pd.to_numeric(current[column], errors="coerce")
-        values = current[column] if column in chosen else current_values
-        features.append(evaluate(str(column), ref, values, config))
+            categorical_ref = CategoricalReference.from_values(reference[column])
+            return evaluate(str(column), categorical_ref, current[column], config)
+        numeric_ref = NumericReference.from_values(
+            pd.to_numeric(reference[column], errors="coerce")
+        )
+        values = pd.to_numeric(current[column], errors="coerce")
+        return evaluate(str(column), numeric_ref, values, config)
+
+    features = _per_feature(one, list(reference.columns), len(current))
     return decide(features, None, len(reference), len(current), config)
+
+
+def _per_feature(
+    work: Callable[[Any], FeatureDrift], names: list[Any], rows: int
+) -> list[FeatureDrift]:
+    """`work` for each feature, in order; large windows on several cores (numpy's sorting and
+    searching release the GIL, so threads overlap the counting passes)."""
+    workers = min(PARALLEL_MAX_WORKERS, os.cpu_count() or 1, len(names))
+    if rows < PARALLEL_MIN_ROWS or workers < 2:
+        return [work(name) for name in names]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(work, names))
 
 
 def compare_to_profile(
@@ -229,14 +248,17 @@ def compare_to_profile(
     """Drift of a window (columns by feature name, plus model scores) against a stored profile."""
     config = config or DriftConfig()
     names = list(profile["features"])
-    features = [
-        evaluate(name, reference_from_profile(profile["features"][name]), current[name], config)
-        for name in names
-    ]
+    n_current = len(np.asarray(current[names[0]])) if names else 0
+    features = _per_feature(
+        lambda name: evaluate(
+            name, reference_from_profile(profile["features"][name]), current[name], config
+        ),
+        names,
+        n_current,
+    )
     prediction = None
     if scores is not None and profile.get("score"):
         prediction = evaluate(
             "prediction", reference_from_profile(profile["score"]), scores, config
         )
-    n_current = len(np.asarray(current[names[0]])) if names else 0
     return decide(features, prediction, int(profile.get("n", 0)), n_current, config)
