@@ -213,3 +213,18 @@ def test_insufficient_windows_flag_nothing(profile: dict[str, object], n: int) -
     assert report.drifted_features == [] and not report.dataset_drifted
     assert report.prediction is not None and not report.prediction.drifted
     json.dumps(report.to_dict(), allow_nan=False)
+
+
+def test_threaded_evaluation_gives_the_serial_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large windows are evaluated on threads: same features, same order, same numbers."""
+    from driftscope.drift import engine
+    from driftscope.generator import generate_frame
+
+    reference = generate_frame(5_000, seed=1)
+    current = generate_frame(20_000, seed=2)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_ROWS", 10**9)
+    serial = engine.compare(reference, current).to_dict()
+    monkeypatch.setattr(engine, "PARALLEL_MIN_ROWS", 1)
+    threaded = engine.compare(reference, current).to_dict()
+    assert threaded == serial
+    assert list(threaded["features"]) == list(reference.columns)
