@@ -160,6 +160,25 @@ async def _announce(
     return {**payload, "event_id": event.id}
 
 
+async def _move_alias(
+    session: AsyncSession,
+    model_name: str,
+    alias: str,
+    version: int,
+    actor: str,
+    percent: float | None = None,
+    **details: Any,
+) -> dict[str, Any]:
+    """Point `alias` at `version` and announce it with the version it pointed at before."""
+    before = await registry.get_alias(session, model_name, alias)
+    await registry.set_alias(session, model_name, alias, version, percent)
+    payload: dict[str, Any] = {"action": alias, "version": version}
+    if percent is not None:
+        payload["percent"] = percent
+    payload |= {"previous": None if before is None else before.version, **details}
+    return await _announce(session, model_name, {**payload, "actor": actor, "changed": True})
+
+
 async def set_canary(
     session: AsyncSession,
     model_name: str,
@@ -184,23 +203,17 @@ async def set_canary(
     if shadow is not None and shadow.version == version:  # shadow → canary: the usual next step
         await registry.clear_alias(session, model_name, registry.SHADOW)
         cleared.append(registry.SHADOW)
-    before = await registry.get_alias(session, model_name, registry.CANARY)
-    await registry.set_alias(session, model_name, registry.CANARY, version, float(percent))
-    return await _announce(
+    return await _move_alias(
         session,
         model_name,
-        {
-            "action": "canary",
-            "version": version,
-            "percent": float(percent),
-            "previous": None if before is None else before.version,
-            "cleared": cleared,
-            "forced": forced,
-            "reason": reason,
-            "actor": actor,
-            "checks": [asdict(c) for c in checks],
-            "changed": True,
-        },
+        registry.CANARY,
+        version,
+        actor,
+        float(percent),
+        cleared=cleared,
+        forced=forced,
+        reason=reason,
+        checks=[asdict(c) for c in checks],
     )
 
 
@@ -215,19 +228,7 @@ async def set_shadow(
             f"version {version} is the canary; turn the canary off first",
             [{"field": "version", "reason": "already canary"}],
         )
-    before = await registry.get_alias(session, model_name, registry.SHADOW)
-    await registry.set_alias(session, model_name, registry.SHADOW, version)
-    return await _announce(
-        session,
-        model_name,
-        {
-            "action": "shadow",
-            "version": version,
-            "previous": None if before is None else before.version,
-            "actor": actor,
-            "changed": True,
-        },
-    )
+    return await _move_alias(session, model_name, registry.SHADOW, version, actor)
 
 
 async def set_candidate(
@@ -235,19 +236,7 @@ async def set_candidate(
 ) -> dict[str, Any]:
     """Mark `version` as the proposed next production version (serves nothing). Caller commits."""
     await _version(session, model_name, version)
-    before = await registry.get_alias(session, model_name, registry.CANDIDATE)
-    await registry.set_alias(session, model_name, registry.CANDIDATE, version)
-    return await _announce(
-        session,
-        model_name,
-        {
-            "action": "candidate",
-            "version": version,
-            "previous": None if before is None else before.version,
-            "actor": actor,
-            "changed": True,
-        },
-    )
+    return await _move_alias(session, model_name, registry.CANDIDATE, version, actor)
 
 
 async def clear(
