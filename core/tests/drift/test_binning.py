@@ -114,3 +114,14 @@ def test_booleans_with_missing_keep_missing() -> None:
 def test_non_boolean_objects_are_left_alone() -> None:
     assert category_labels(pd.Series(["x", None, "y"])).tolist()[::2] == ["x", "y"]
     assert count_categorical([1, 2, 2], ["1", "2"]) == ([1, 2], 0, 0)  # numbers as strings
+
+
+def test_categorical_counts_match_a_row_by_row_count() -> None:
+    rng = np.random.default_rng(7)
+    pool = np.array(["pos", "online", "atm", "fax", None, float("nan"), 3, "3"], dtype=object)
+    values = pool[rng.integers(0, len(pool), 5_000)]
+    categories = ["pos", "online", "mobile", "atm", "3"]
+    labels = ["(missing)" if pd.isna(v) else str(v) for v in values]
+    expected = [labels.count(c) for c in categories]
+    unseen = sum(label not in categories and label != "(missing)" for label in labels)
+    assert count_categorical(values, categories) == (expected, unseen, labels.count("(missing)"))
