@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,7 +65,7 @@ class EdgeMiddleware:
             elif name == b"x-api-key":
                 api_key = value
         request_id = given_id if given_id and REQUEST_ID_SAFE.fullmatch(given_id) else None
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or os.urandom(16).hex()  # uuid4().hex's 32 hex digits, faster
         token = request_id_var.set(request_id)
         path: str = scope["path"]
         extra = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]

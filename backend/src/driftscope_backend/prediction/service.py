@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 import uuid
@@ -14,8 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from driftscope.contract import FeatureContract
 from driftscope.db import Prediction
+from driftscope.ids import random_uuid4
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.writer import PredictionWriter, Row
 
@@ -27,14 +26,9 @@ REPLAY_LOOKUP_TIMEOUT_S = 1.0  # a retried transaction_id must not hang on a los
 REQUEST_ID_MAX = 64
 
 
-@functools.cache
-def _open_categorical(contract: FeatureContract) -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((f.name, frozenset(f.categories)) for f in contract.features if f.open_categories)
-
-
 def _unseen_warnings(model: LoadedModel, record: dict[str, Any]) -> list[str]:
     warnings = []
-    for name, known in _open_categorical(model.contract):
+    for name, known in model.contract.open_categorical:
         value = record.get(name)
         if value is not None and value not in known:
             warnings.append(f"{name}: unseen category '{value}' scored as unknown")
@@ -68,7 +62,7 @@ def score(
     prediction_id = (
         uuid.uuid5(TRANSACTION_NAMESPACE, f"{model.model_name}:{transaction_id}")
         if transaction_id
-        else uuid.uuid4()
+        else random_uuid4()
     )
     latency_us = (time.perf_counter_ns() - started_ns) // 1_000
     row: Row = {
