@@ -112,22 +112,21 @@ async def score_file(
 ) -> tuple[int, int]:
     """Score `source` into `target` in this process (blocks in two threads, in order); log
     the rows through `writer` when given. Returns (rows, rows with an error)."""
-    from driftscope_backend.prediction.batch_router import submit_with_backpressure
+    from driftscope_backend.prediction.batch_router import store_block
 
     rows = errors = 0
     with source.open("rb") as src, target.open("wb") as out, _progress() as bar:
         task = bar.add_task("scoring", total=src.seek(0, 2))
         src.seek(0)
         layout = parse_header(read_header(src), model.contract)
-        scorer = BatchScorer(
-            model, layout, use_rules=settings.rules_enabled, logged=writer is not None
-        )
+        log = writer.bulk if writer is not None else None
+        scorer = BatchScorer(model, layout, use_rules=settings.rules_enabled, log=log)
         out.write(OUTPUT_HEADER)
         blocks = _checked(row_blocks(src, settings.batch_chunk_rows))
-        for scored, text in score_blocks(scorer, blocks):
-            out.write(text)
+        for scored, text, inserts in score_blocks(scorer, blocks):
             if writer is not None:
-                await submit_with_backpressure(writer, scorer.log_rows(scored, None))
+                await store_block(writer, inserts, scored)
+            out.write(text)
             rows, errors = rows + scored.n, errors + int((~scored.valid).sum())
             bar.update(task, completed=src.tell())
     return rows, errors
@@ -155,8 +154,7 @@ def _writer(settings: Settings) -> PredictionWriter:
         batch_rows=settings.writer_batch_rows,
         flush_interval_s=settings.writer_flush_interval_ms / 1000,
         spill_dir=settings.data_dir / "spill",
-    )
-    writer.start()
+    )  # not started: batch blocks are written straight away, nothing is buffered
     return writer
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,9 +17,12 @@ import pytest
 from backend.tests.conftest import error_fields, error_of, transaction
 
 from driftscope.contract import FRAUD_CONTRACT
+from driftscope.errors import OverloadedError
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings
-from driftscope_backend.prediction.batch_router import submit_with_backpressure
+from driftscope_backend.prediction import batch_router
+from driftscope_backend.prediction.batch import OUTPUT_HEADER, BatchScorer
+from driftscope_backend.prediction.batch_reader import parse_header, read_header
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api
@@ -309,6 +313,12 @@ def small_settings(registered_settings: Settings) -> Settings:
     )
 
 
+@pytest.fixture
+def block_settings(small_settings: Settings) -> Settings:
+    """Blocks of 64 rows, a writer buffer of 100 rows, uploads up to 10 MB."""
+    return small_settings.model_copy(update={"batch_max_bytes": 10_000_000})
+
+
 async def test_upload_over_the_limit_is_413(serve: Serve, small_settings: Settings) -> None:
     body = to_csv(frame(100))
     assert len(body) > 4_096
@@ -331,61 +341,117 @@ async def test_upload_over_the_limit_is_413(serve: Serve, small_settings: Settin
         assert await api.count() == 0
 
 
-async def test_a_file_larger_than_the_log_buffer_is_fully_logged(
-    serve: Serve, small_settings: Settings
+async def test_a_file_larger_than_the_log_buffer_skips_it_and_is_fully_logged(
+    serve: Serve, block_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = small_settings.model_copy(update={"batch_max_bytes": 10_000_000})
     data = frame(1_500, ids=None)
 
-    async with serve(settings) as api:
+    async with serve(block_settings) as api:  # writer capacity 100
+        buffered: list[int] = []
+        monkeypatch.setattr(api.writer, "submit_many", lambda rows: buffered.append(len(rows)))
         out = results(await post(api, to_csv(data)))
         assert len(out) == 1_500
-        assert api.writer.rejected == 0
+        assert buffered == [] and api.writer.rejected == 0  # online requests keep the buffer
+        assert api.writer.rows_written == 1_500  # in /metrics and /ready
         rows = await stored(api)
         assert len(rows) == 1_500
         assert {p.source for p in rows.values()} == {"batch"}
         assert {str(uuid.UUID(r["prediction_id"])) for r in out} == set(rows)
 
 
-async def test_a_batch_leaves_half_the_log_buffer_to_online_predictions(
-    serve: Serve, small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+async def test_a_batch_row_reads_back_like_the_same_online_row(api: Api) -> None:
+    row = transaction(distance_from_home_km=None)
+    online_id = (await api.predict({"transaction_id": "online", **row})).json()["prediction_id"]
+    batch_id = results(await post(api, csv_of([{"transaction_id": "batch", **row}])))[0][
+        "prediction_id"
+    ]
+
+    rows = await stored(api)
+    online, batch = rows[online_id], rows[batch_id]
+    assert isinstance(batch.id, uuid.UUID) and str(batch.id) == batch_id
+    assert batch.ts.tzinfo is UTC and abs(batch.ts - online.ts) < timedelta(seconds=30)
+    assert batch.features == online.features
+    assert [type(v) for v in batch.features.values()] == [type(v) for v in online.features.values()]
+    assert (batch.source, batch.variant, batch.transaction_id) == ("batch", "production", "batch")
+    assert type(batch.decision) is bool and batch.decision == online.decision
+    for column in ("model_name", "model_version", "score", "threshold", "path"):
+        assert getattr(batch, column) == getattr(online, column), column
+    assert type(batch.latency_us) is int and batch.request_id
+
+
+async def test_batch_prediction_ids_take_feedback_as_soon_as_they_are_sent(api: Api) -> None:
+    out = results(await post(api, to_csv(frame(20))))
+    ids = [r["prediction_id"] for r in out]
+
+    response = await api.feedback([(pid, i % 2) for i, pid in enumerate(ids)])  # no flush
+
+    assert response.status_code == 200, response.text
+    assert response.json()["stored"] == 20
+    assert await api.labels() == {pid: i % 2 for i, pid in enumerate(ids)}
+
+
+def failing_writes(api: Api, monkeypatch: pytest.MonkeyPatch, fail: Callable[[int], bool]) -> None:
+    """Make the database refuse the writer's n-th write (from 0) when `fail(n)`."""
+    execute, calls = api.writer._execute, [0]
+
+    async def flaky(statements: Any) -> None:
+        calls[0] += 1
+        if fail(calls[0] - 1):
+            raise ConnectionRefusedError("database is down")
+        await execute(statements)
+
+    monkeypatch.setattr(api.writer, "_execute", flaky)
+
+
+async def test_a_block_waits_for_the_database_and_is_then_stored(
+    serve: Serve, block_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    depths: list[int] = []
+    async with serve(block_settings) as api:  # blocks of 64 rows
+        failing_writes(api, monkeypatch, lambda n: n in (1, 2))  # the second block, twice
 
-    async with serve(small_settings) as api:  # writer capacity 100
-        submit = api.writer.submit_many
+        out = results(await post(api, to_csv(frame(200))))
 
-        def recording(rows: list[dict[str, Any]]) -> None:
-            submit(rows)
-            depths.append(api.writer.depth)
-
-        monkeypatch.setattr(api.writer, "submit_many", recording)
-        await submit_with_backpressure(api.writer, [row(i) for i in range(430)])
-        await api.flush()
-
-        assert max(depths) <= 50
-        assert len(depths) == 9  # 430 rows in parts of at most 50
-        assert api.writer.rejected == 0
-        assert await api.count() == 430
+        assert len(out) == 200 and api.writer.failed_flushes == 2
+        assert set(await stored(api)) == {r["prediction_id"] for r in out}
 
 
-def row(i: int) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "model_name": "fraud",
-        "model_version": 1,
-        "ts": datetime.now(UTC),
-        "transaction_id": None,
-        "features": transaction(),
-        "score": 0.1,
-        "decision": False,
-        "threshold": 0.5,
-        "path": "model",
-        "variant": "production",
-        "latency_us": i,
-        "request_id": None,
-        "source": "batch",
-    }
+async def test_a_batch_ends_early_when_the_database_stays_down(
+    serve: Serve, block_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch_router, "LOG_WAIT_S", 0.5)
+    async with serve(block_settings) as api:  # blocks of 64 rows
+        failing_writes(api, monkeypatch, lambda n: n >= 1)  # down after the first block
+
+        # the status line is long sent: the response is cut short (a server drops the connection)
+        with pytest.raises(RuntimeError, match="response already started") as ended:
+            await post(api, to_csv(frame(200)))
+
+        assert isinstance(ended.value.__cause__, OverloadedError)
+        assert "prediction log unavailable: database is down" in str(ended.value.__cause__)
+
+        assert api.writer.failed_flushes >= 2  # retried
+        assert await api.count() == 64  # the first block: sent, so stored
+
+
+async def test_a_block_is_stored_before_it_is_sent_and_a_client_may_go_away(
+    serve: Serve, block_settings: Settings
+) -> None:
+    async with serve(block_settings) as api:  # blocks of 64 rows
+        runtime = api.app.state.runtime
+        source = io.BytesIO(to_csv(frame(640)))
+        layout = parse_header(read_header(source), runtime.model.contract)
+        scorer = BatchScorer(runtime.model, layout, log=api.writer.bulk)
+        body = batch_router.stream_results(api.writer, scorer, source, 64)
+
+        assert await anext(body) == OUTPUT_HEADER
+        first = list(csv.reader(io.StringIO((await anext(body)).decode())))
+        assert len(first) == 64 and await api.count() == 64
+        await body.aclose()  # the client went away while the second block was being scored
+
+        assert source.closed
+        await asyncio.sleep(0.2)  # the second block, if scored after all, is never stored
+        assert await api.count() == 64
+        assert set(await stored(api)) == {r[6] for r in first}
 
 
 async def test_rules_decide_first_unless_disabled(

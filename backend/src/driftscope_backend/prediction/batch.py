@@ -1,4 +1,4 @@
-"""Batch CSV scoring: vectorised validation, rules and model per block, CSV output, log rows."""
+"""Batch CSV scoring: vectorised validation, rules and model per block, CSV output, log INSERTs."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from driftscope.db.bulk import BulkInsert
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.batch_checks import check_feature, check_ids
 from driftscope_backend.prediction.batch_ids import PredictionIds, prediction_ids
 from driftscope_backend.prediction.batch_reader import CsvLayout, parse_block
 from driftscope_backend.prediction.service import REQUEST_ID_MAX
-from driftscope_backend.prediction.writer import Row
+from driftscope_backend.prediction.writer import Statements
 
 OUTPUT_COLUMNS = (
     "id",
@@ -51,15 +52,25 @@ class ScoredBlock:
         return len(self.errors)
 
 
+Processed = tuple[ScoredBlock, bytes, Statements]  # a block's result, CSV rows, log INSERTs
+
+
 class BatchScorer:
     """Scores CSV row blocks against one loaded model (no I/O: callers read and write)."""
 
     def __init__(
-        self, model: LoadedModel, layout: CsvLayout, *, use_rules: bool = True, logged: bool = True
+        self,
+        model: LoadedModel,
+        layout: CsvLayout,
+        *,
+        use_rules: bool = True,
+        log: BulkInsert | None = None,
+        request_id: str | None = None,
     ) -> None:
         self.model = model
         self.use_rules = use_rules  # DRIFTSCOPE_RULES_ENABLED, as on /predict
-        self.logged = logged  # rows get prediction ids (and log rows) only when they are logged
+        self.log = log  # rows get prediction ids (and INSERTs) only when they are logged
+        self.request_id = request_id[:REQUEST_ID_MAX] if request_id else None
         self.contract = model.contract
         self.layout = layout
         text = [f.name for f in self.contract.features if f.is_categorical]
@@ -90,7 +101,7 @@ class BatchScorer:
         if valid.any():
             matrix = np.column_stack(encoded).astype(np.float32)[valid]
             probability[valid], fraud[valid], by_rules[valid] = self._decide(matrix)
-        prediction = prediction_ids(self.model.model_name, ids) if self.logged else None
+        prediction = prediction_ids(self.model.model_name, ids) if self.log is not None else None
         elapsed_us = (time.perf_counter_ns() - started) // 1_000
         return ScoredBlock(
             ids, probability, fraud, by_rules, errors, valid, typed, prediction, elapsed_us
@@ -144,64 +155,57 @@ class BatchScorer:
         ]
         return ("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode()
 
-    def log_rows(self, block: ScoredBlock, request_id: str | None) -> list[Row]:
-        """Prediction-log rows of the valid rows (source "batch"); latency is the block's
-        processing time shared out per row."""
-        if block.prediction_ids is None:
-            raise ValueError("this scorer was made with logged=False")
-        model, names, valid_mask = self.model, self.contract.names, block.valid
-        columns = [np.asarray(block.features[name])[valid_mask].tolist() for name in names]
-        records = [dict(zip(names, values)) for values in zip(*columns)]  # noqa: B905 - same length
-        ts = datetime.now(UTC)
-        latency_us = block.elapsed_us // max(block.n, 1)
-        request_id = request_id[:REQUEST_ID_MAX] if request_id else None
-        valid = np.flatnonzero(valid_mask).tolist()
-        ids = block.prediction_ids.uuids(valid)
-        scores = block.probability[valid_mask].tolist()
-        fraud = block.fraud[valid_mask].tolist()
-        paths = np.where(block.by_rules[valid_mask], "rules", "model").tolist()
-        return [
+    def inserts(self, block: ScoredBlock) -> Statements:
+        """INSERTs logging the valid rows (source "batch"), their values built column by column
+        as the driver takes them; latency is the block's processing time shared out per row."""
+        log, valid = self.log, block.valid
+        if log is None or block.prediction_ids is None or not valid.any():
+            return []
+        model, names = self.model, self.contract.names
+        features = [np.asarray(block.features[name])[valid].tolist() for name in names]
+        return log.insert_columns(
             {
-                "id": prediction_id,
+                "id": block.prediction_ids.hex(valid),
                 "model_name": model.model_name,
                 "model_version": model.version,
-                "ts": ts,
-                "transaction_id": block.ids[row],
-                "features": record,
-                "score": score,
-                "decision": decision,
+                "ts": datetime.now(UTC),
+                "transaction_id": [block.ids[row] for row in np.flatnonzero(valid).tolist()],
+                "features": [
+                    log.json_text(dict(zip(names, values, strict=True)))
+                    for values in zip(*features, strict=True)
+                ],
+                "score": block.probability[valid].tolist(),
+                "decision": block.fraud[valid].tolist(),
                 "threshold": model.threshold,
-                "path": path,
+                "path": np.where(block.by_rules[valid], "rules", "model").tolist(),
                 "variant": "production",
-                "latency_us": latency_us,
-                "request_id": request_id,
+                "latency_us": block.elapsed_us // max(block.n, 1),
+                "request_id": self.request_id,
                 "source": "batch",
             }
-            for row, prediction_id, record, score, decision, path in zip(
-                valid, ids, records, scores, fraud, paths, strict=True
-            )
-        ]
+        )
+
+    def process(self, block: bytes) -> Processed:
+        """Score a block: the result, its CSV rows, and the INSERTs logging it (none unless
+        logged)."""
+        scored = self.score(block)
+        return scored, self.to_csv(scored), self.inserts(scored)
 
 
 def score_blocks(
     scorer: BatchScorer, blocks: Iterator[bytes], workers: int = 2
-) -> Iterator[tuple[ScoredBlock, bytes]]:
-    """(scored block, its CSV rows) in input order, `workers` blocks at a time in threads:
+) -> Iterator[Processed]:
+    """`scorer.process` of each block in input order, `workers` blocks at a time in threads:
     parsing and the compiled evaluator release the GIL, so a second core helps. At most
     `workers` + 1 blocks are held at once."""
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch-score") as pool:
-        pending: deque[Future[tuple[ScoredBlock, bytes]]] = deque()
+        pending: deque[Future[Processed]] = deque()
         for block in blocks:
-            pending.append(pool.submit(_score_and_write, scorer, block))
+            pending.append(pool.submit(scorer.process, block))
             if len(pending) > workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-def _score_and_write(scorer: BatchScorer, block: bytes) -> tuple[ScoredBlock, bytes]:
-    scored = scorer.score(block)
-    return scored, scorer.to_csv(scored)
 
 
 def _cells(values: list[str | None]) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,9 +27,11 @@ class PredictionIds:
             for i in range(0, len(h), 32)
         ]
 
-    def uuids(self, rows: list[int]) -> list[uuid.UUID]:
-        data = self.raw.tobytes()
-        return [_uuid(int.from_bytes(data[16 * row : 16 * row + 16])) for row in rows]
+    def hex(self, rows: np.ndarray) -> list[str]:
+        """The ids of `rows` (a mask or indices) as 32 hex digits: how SQLite stores a Uuid
+        column, and a form asyncpg takes."""
+        h = self.raw[rows].tobytes().hex()
+        return [h[i : i + 32] for i in range(0, len(h), 32)]
 
 
 def prediction_ids(model_name: str, row_ids: list[str | None]) -> PredictionIds:
@@ -47,15 +48,3 @@ def prediction_ids(model_name: str, row_ids: list[str | None]) -> PredictionIds:
     raw[:, 6] = (raw[:, 6] & 0x0F) | np.where(derived, 0x50, 0x40).astype(np.uint8)
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # the RFC 4122 variant
     return PredictionIds(raw)
-
-
-_new_uuid, _set_slot, _UNKNOWN = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
-
-
-def _uuid(value: int) -> uuid.UUID:
-    """uuid.UUID(int=value) without the constructor's argument checks (a third of the cost of
-    logging a row); UUID.__setstate__ fills the immutable slots the same way."""
-    made: uuid.UUID = _new_uuid(uuid.UUID)
-    _set_slot(made, "int", value)
-    _set_slot(made, "is_safe", _UNKNOWN)
-    return made

@@ -15,20 +15,24 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.errors import OverloadedError
 from driftscope.logs import request_id_var
 from driftscope_backend.http import LeanRoute
-from driftscope_backend.prediction.batch import OUTPUT_HEADER, BatchScorer
+from driftscope_backend.prediction.batch import (
+    OUTPUT_HEADER,
+    BatchScorer,
+    Processed,
+    ScoredBlock,
+)
 from driftscope_backend.prediction.batch_reader import parse_header, read_header, row_blocks
 from driftscope_backend.prediction.batch_upload import spool_upload
-from driftscope_backend.prediction.writer import PredictionWriter, Row
+from driftscope_backend.prediction.writer import PredictionWriter, Statements
 from driftscope_backend.runtime import Runtime
 from driftscope_backend.security import require_client
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["prediction"])
-# How long a batch waits for the prediction log to accept rows (the database being down)
-# before it gives up and ends the response early.
+# How long a batch waits for the database to take a block (retrying with backoff) before it
+# gives up and ends the response early.
 LOG_WAIT_S = 60.0
-
-Scored = tuple[bytes, list[Row]]
+RETRY_MAX_S = 2.0
 
 
 async def predict_batch(request: Request) -> Response:
@@ -43,34 +47,36 @@ async def predict_batch(request: Request) -> Response:
     source = await spool_upload(request, runtime.settings.batch_max_bytes)
     try:
         layout = parse_header(read_header(source), model.contract)
-        scorer = BatchScorer(model, layout, use_rules=runtime.settings.rules_enabled)
+        scorer = BatchScorer(
+            model,
+            layout,
+            use_rules=runtime.settings.rules_enabled,
+            log=runtime.writer.bulk,
+            request_id=request_id_var.get(),
+        )
     except BaseException:
         source.close()
         raise
-    body = _stream(runtime, scorer, source, request_id_var.get())
+    body = stream_results(runtime.writer, scorer, source, runtime.settings.batch_chunk_rows)
     return StreamingResponse(body, media_type="text/csv; charset=utf-8")
 
 
-async def _stream(
-    runtime: Runtime, scorer: BatchScorer, source: IO[bytes], request_id: str | None
+async def stream_results(
+    writer: PredictionWriter, scorer: BatchScorer, source: IO[bytes], chunk_rows: int
 ) -> AsyncIterator[bytes]:
-    """Header, then each block's rows once they are in the log buffer; the next block is
-    scored in a thread meanwhile, so parsing and scoring overlap with database writes."""
-    blocks = row_blocks(source, runtime.settings.batch_chunk_rows)
-    pending: asyncio.Future[Scored | None] | None = None
+    """Header, then each block's rows once they are stored, so every prediction id sent is in
+    the database; the next block is scored in a thread meanwhile, overlapping the write."""
+    blocks = row_blocks(source, chunk_rows)
+    pending: asyncio.Future[Processed | None] | None = None
     started, logged = time.monotonic(), 0
     try:
         yield OUTPUT_HEADER
-        pending = asyncio.ensure_future(asyncio.to_thread(_score_next, scorer, blocks, request_id))
-        while (scored := await pending) is not None:
-            pending = asyncio.ensure_future(
-                asyncio.to_thread(_score_next, scorer, blocks, request_id)
-            )
-            out, rows = scored
-            await submit_with_backpressure(runtime.writer, rows)
-            logged += len(rows)
+        pending = asyncio.ensure_future(asyncio.to_thread(_process_next, scorer, blocks))
+        while (processed := await pending) is not None:
+            pending = asyncio.ensure_future(asyncio.to_thread(_process_next, scorer, blocks))
+            scored, out, inserts = processed
+            logged += await store_block(writer, inserts, scored)
             yield out
-        await runtime.writer.flush()  # the response ends when its rows are stored
         log.info(
             "batch scored: %d rows logged in %.1f s (model v%d)",
             logged,
@@ -84,35 +90,33 @@ async def _stream(
         source.close()
 
 
-def _discard(future: asyncio.Future[Scored | None]) -> None:
+def _discard(future: asyncio.Future[Processed | None]) -> None:
     if not future.cancelled():
         future.exception()  # retrieved: a block read from the closed file fails quietly
 
 
-def _score_next(
-    scorer: BatchScorer, blocks: Iterator[bytes], request_id: str | None
-) -> Scored | None:
+def _process_next(scorer: BatchScorer, blocks: Iterator[bytes]) -> Processed | None:
     block = next(blocks, None)
-    if block is None:
-        return None
-    scored = scorer.score(block)
-    return scorer.to_csv(scored), scorer.log_rows(scored, request_id)
+    return None if block is None else scorer.process(block)
 
 
-async def submit_with_backpressure(writer: PredictionWriter, rows: list[Row]) -> None:
-    """Buffer `rows`, flushing the writer whenever it is half full: a batch waits instead of
-    the 503 an online request gets, so every scored row is logged, and it never takes the
-    other half of the buffer, so online predictions keep being accepted meanwhile."""
-    share = max(1, writer.capacity // 2)
-    for start in range(0, len(rows), share):
-        part = rows[start : start + share]
-        deadline = time.monotonic() + LOG_WAIT_S
-        while writer.depth + len(part) > share:
-            if not await writer.flush():
-                if time.monotonic() > deadline:
-                    raise OverloadedError(f"prediction log unavailable: {writer.last_error}")
-                await asyncio.sleep(0.5)
-        writer.submit_many(part)
+async def store_block(writer: PredictionWriter, inserts: Statements, scored: ScoredBlock) -> int:
+    """Write a block's log rows in one transaction, retrying with backoff while the database
+    is unavailable: a batch waits rather than drop rows, up to LOG_WAIT_S, then it fails.
+    Returns the rows stored."""
+    if not inserts:
+        return 0
+    rows, delay = int(scored.valid.sum()), 0.1
+    deadline = time.monotonic() + LOG_WAIT_S
+    while True:
+        try:
+            await writer.write_now(inserts, rows)
+            return rows
+        except Exception as exc:
+            if time.monotonic() + delay > deadline:
+                raise OverloadedError(f"prediction log unavailable: {exc}") from exc
+        await asyncio.sleep(delay)
+        delay = min(2 * delay, RETRY_MAX_S)
 
 
 _EXAMPLE_HEADER = ",".join(["transaction_id", *FRAUD_CONTRACT.names])

@@ -20,6 +20,7 @@ from driftscope.errors import OverloadedError
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
+Statements = list[tuple[str, Any]]  # (sql, parameters) pairs from BulkInsert
 
 
 class PredictionWriter:
@@ -27,7 +28,8 @@ class PredictionWriter:
 
     `submit` never blocks: a full buffer raises OverloadedError (the API answers 503 with
     Retry-After). Failed writes are retried; rows still unwritten at shutdown are spilled to
-    JSON lines in `spill_dir` and replayed on the next start.
+    JSON lines in `spill_dir` and replayed on the next start. Batch blocks skip the buffer
+    (`write_now`): their caller waits for the database instead.
     """
 
     def __init__(
@@ -104,9 +106,7 @@ class PredictionWriter:
             try:
                 await self._write(self._inflight)
             except Exception as exc:  # DB down or locked: keep rows, report, retry later
-                self.failed_flushes += 1
-                self.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                log.warning("prediction write failed (%d rows kept): %s", len(self._inflight), exc)
+                self._failed(exc, len(self._inflight))
                 return False
             self._forget(self._inflight)
             self.rows_written += len(self._inflight)
@@ -115,12 +115,40 @@ class PredictionWriter:
         self.last_error = None
         return True
 
-    async def _write(self, rows: list[Row]) -> None:
+    def _failed(self, exc: Exception, rows: int) -> None:
+        self.failed_flushes += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        log.warning("prediction write of %d rows failed (to be retried): %s", rows, exc)
+
+    @property
+    def bulk(self) -> BulkInsert:
+        """INSERT statements for the predictions table on this engine's database."""
         if self._bulk is None:
             self._bulk = BulkInsert(Prediction.__table__, self.engine.dialect)  # type: ignore[arg-type]
+        return self._bulk
+
+    async def _write(self, rows: list[Row]) -> None:
+        await self._execute(self.bulk.statements(rows))
+
+    async def _execute(self, statements: Statements) -> None:
         async with self.engine.begin() as conn:
-            for sql, params in self._bulk.statements(rows):
+            for sql, params in statements:
                 await conn.exec_driver_sql(sql, params)
+
+    async def write_now(self, statements: Statements, rows: int) -> None:
+        """Run prepared INSERTs of `rows` rows (a batch block, from `bulk`) in one transaction,
+        past the buffer, counted as written rows; on failure nothing is stored and the error
+        is raised for the caller to retry."""
+        # Taken per attempt, between flushes: SQLite has one writer at a time, and waiting on
+        # the lock beats the busy handler's polling.
+        async with self._flush_lock:
+            try:
+                await self._execute(statements)
+            except Exception as exc:
+                self._failed(exc, rows)
+                raise
+        self.rows_written += rows
+        self.flushes += 1
 
     def _forget(self, rows: list[Row]) -> None:
         for row in rows:

@@ -1,0 +1,112 @@
+"""BulkInsert: rows given column by column are stored exactly as the same rows given as dicts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy.dialects.sqlite.aiosqlite import dialect as sqlite_dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from driftscope.db import Prediction, upgrade
+from driftscope.db.bulk import BulkInsert, _sqlite_utc_text
+
+ROWS = 1_500  # more than one statement's worth on SQLite
+TS = datetime(2025, 3, 1, 12, 30, 5, 123456, tzinfo=UTC)
+
+
+def rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": uuid.uuid5(uuid.NAMESPACE_OID, str(i)),
+            "model_name": "fraud",
+            "model_version": 3,
+            "ts": TS,
+            "transaction_id": f"t-{i}" if i % 3 else None,
+            "features": {"amount": i / 7, "channel": "online", "distance": None, "foreign": i > 9},
+            "score": i / ROWS,
+            "decision": i % 2 == 0,
+            "threshold": 0.5,
+            "path": "model",
+            "variant": "production",
+            "latency_us": 17,
+            "request_id": None,
+            "source": "batch",
+        }
+        for i in range(ROWS)
+    ]
+
+
+def columns(bulk: BulkInsert, given: list[dict[str, Any]]) -> dict[str, Any]:
+    """The same rows column by column: per-row values as the driver takes them, the rest once."""
+    per_row = ("transaction_id", "score", "decision")
+    return {
+        **{name: given[0][name] for name in bulk.names if name not in per_row},
+        **{name: [row[name] for row in given] for name in per_row},
+        "id": [row["id"].hex for row in given],
+        "features": [bulk.json_text(row["features"]) for row in given],
+    }
+
+
+async def insert_and_read(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> list[Any]:
+    """Insert, read every stored value back as the driver returns it, empty the table."""
+    async with engine.begin() as conn:
+        for sql, params in statements:
+            await conn.exec_driver_sql(sql, params)
+        stored = await conn.exec_driver_sql("SELECT * FROM predictions ORDER BY id")
+        values = [tuple(row) for row in stored]
+        await conn.exec_driver_sql("DELETE FROM predictions")
+    return values
+
+
+async def test_column_wise_rows_are_stored_as_rows_of_dicts(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
+    given = rows()
+
+    by_dict = await insert_and_read(engine, bulk.statements(given))
+    by_column = await insert_and_read(engine, bulk.insert_columns(columns(bulk, given)))
+
+    assert len(by_dict) == ROWS
+    assert by_column == by_dict
+
+
+async def test_column_wise_rows_already_stored_are_skipped(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
+    statements = bulk.insert_columns(columns(bulk, rows()))
+
+    async with engine.begin() as conn:
+        for _ in range(2):
+            for sql, params in statements:
+                await conn.exec_driver_sql(sql, params)
+        count = await conn.exec_driver_sql("SELECT count(*) FROM predictions")
+        assert count.scalar() == ROWS
+
+
+def test_nothing_to_insert_is_no_statement(engine: AsyncEngine) -> None:
+    bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
+    assert bulk.insert_columns({"model_name": "fraud", "id": []}) == []
+    assert bulk.statements([]) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 23, 19, 33, 46, 861513, tzinfo=UTC),
+        datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 30, 0, 5, tzinfo=timezone(timedelta(hours=2))),
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-11))),
+    ],
+)
+def test_sqlite_timestamps_are_bound_as_sqlalchemy_binds_them(value: datetime) -> None:
+    dialect = sqlite_dialect()
+    bulk = BulkInsert(Prediction.__table__, dialect)  # type: ignore[arg-type]
+    ts = bulk.names.index("ts")
+    sqlalchemy_own = Prediction.__table__.c.ts.type.dialect_impl(dialect).bind_processor(dialect)
+    assert bulk.processors[ts] is _sqlite_utc_text  # the faster one was taken
+    assert bulk.processors[ts](value) == sqlalchemy_own(value)
+    with pytest.raises(ValueError, match="naive"):
+        bulk.processors[ts](value.replace(tzinfo=None))
