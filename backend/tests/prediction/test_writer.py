@@ -31,11 +31,11 @@ def hold_writes(
     gate = asyncio.Event()
     write = api.writer._write
 
-    async def gated(rows: list[dict[str, Any]]) -> None:
+    async def gated(rows: list[dict[str, Any]], *bound: Any) -> None:
         await gate.wait()
         if written is not None:
             written.append(len(rows))
-        await write(rows)
+        await write(rows, *bound)
 
     monkeypatch.setattr(api.writer, "_write", gated)
     return gate
@@ -193,7 +193,7 @@ async def test_rows_unwritable_at_shutdown_are_spilled_and_replayed(
 ) -> None:
     async with serve(registered_settings) as api:
 
-        async def database_down(rows: list[dict[str, Any]]) -> None:
+        async def database_down(rows: list[dict[str, Any]], *bound: Any) -> None:
             raise OSError("connection refused")
 
         monkeypatch.setattr(api.writer, "_write", database_down)
@@ -225,8 +225,8 @@ async def test_replay_skips_rows_already_stored(
     async with serve(registered_settings) as api:
         write = api.writer._write
 
-        async def commit_then_fail(rows: list[dict[str, Any]]) -> None:
-            await write(rows)
+        async def commit_then_fail(rows: list[dict[str, Any]], *bound: Any) -> None:
+            await write(rows, *bound)
             raise TimeoutError("connection lost after commit")
 
         monkeypatch.setattr(api.writer, "_write", commit_then_fail)

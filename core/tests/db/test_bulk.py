@@ -86,6 +86,24 @@ async def test_column_wise_rows_already_stored_are_skipped(engine: AsyncEngine) 
         assert count.scalar() == ROWS
 
 
+async def test_rows_bound_ahead_are_stored_as_rows_of_dicts(engine: AsyncEngine) -> None:
+    """The online writer binds rows as they are buffered; a row may leave columns out (NULL)."""
+    await upgrade(engine)
+    bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
+    given = rows()
+    for row in given[::2]:
+        del row["request_id"]  # left out: stored as NULL, like None
+
+    by_dict = await insert_and_read(engine, bulk.statements(given))
+    by_bound = await insert_and_read(engine, bulk.insert_bound([bulk.bind(r) for r in given]))
+
+    assert len(by_bound) == ROWS
+    assert by_bound == by_dict
+    assert bulk.bind(given[0])[bulk.names.index("request_id")] is None
+    driver_id = given[0]["id"] if bulk.postgres else given[0]["id"].hex  # asyncpg takes UUIDs
+    assert bulk.bind(given[0])[bulk.names.index("id")] == driver_id
+
+
 def test_nothing_to_insert_is_no_statement(engine: AsyncEngine) -> None:
     bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
     assert bulk.insert_columns({"model_name": "fraud", "id": []}) == []

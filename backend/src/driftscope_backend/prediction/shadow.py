@@ -22,6 +22,9 @@ from driftscope.variants import SHADOW, shadow_id
 from driftscope_backend.prediction.writer import PredictionWriter, Row
 
 log = logging.getLogger(__name__)
+# After the first row arrives, wait this long for more before scoring: one model call and one
+# log hand-off per batch (≈ 25 rows at 500 req/s) instead of a task switch per request.
+GATHER_S = 0.05
 
 
 class ShadowScorer:
@@ -68,6 +71,8 @@ class ShadowScorer:
     async def _run(self) -> None:
         while True:
             await self._wakeup.wait()
+            if len(self._queue) < self.batch_rows:
+                await asyncio.sleep(GATHER_S)
             self._wakeup.clear()
             while self._queue:
                 try:

@@ -21,13 +21,16 @@ from driftscope.errors import OverloadedError
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
 Statements = list[tuple[str, Any]]  # (sql, parameters) pairs from BulkInsert
+Bound = tuple[Any, ...]  # a row's values as the driver takes them (BulkInsert.bind)
 
 
 class PredictionWriter:
     """Buffers rows in memory and writes them in batches every `flush_interval_s` or `batch_rows`.
 
     `submit` never blocks: a full buffer raises OverloadedError (the API answers 503 with
-    Retry-After). Failed writes are retried; rows still unwritten at shutdown are spilled to
+    Retry-After). Rows are bound to driver values as they are buffered (a few µs inside each
+    request), so a flush holds the event loop only to join them, not to bind hundreds of rows
+    at once while requests wait. Failed writes are retried; rows still unwritten at shutdown are spilled to
     JSON lines in `spill_dir` and replayed on the next start. Batch blocks skip the buffer
     (`write_now`): their caller waits for the database instead.
     """
@@ -47,7 +50,9 @@ class PredictionWriter:
         self.flush_interval_s = flush_interval_s
         self.spill_dir = spill_dir
         self._rows: deque[Row] = deque()
+        self._bound: deque[Bound] = deque()  # `_rows`, bound; the two move together
         self._inflight: list[Row] = []
+        self._inflight_bound: list[Bound] = []
         self._wakeup = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._stopping = False
@@ -73,6 +78,8 @@ class PredictionWriter:
         if self.depth + len(rows) > self.capacity or self._stopping:
             self.rejected += 1
             raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
+        bound = [self.bulk.bind(row) for row in rows]  # raises before anything is buffered
+        self._bound.extend(bound)
         for row in rows:
             self._rows.append(row)
             self.pending_by_id[row["id"]] = row
@@ -103,15 +110,16 @@ class PredictionWriter:
             if not self._inflight:
                 count = min(len(self._rows), self.batch_rows)
                 self._inflight = [self._rows.popleft() for _ in range(count)]
+                self._inflight_bound = [self._bound.popleft() for _ in range(count)]
             try:
-                await self._write(self._inflight)
+                await self._write(self._inflight, self._inflight_bound)
             except Exception as exc:  # DB down or locked: keep rows, report, retry later
                 self._failed(exc, len(self._inflight))
                 return False
             self._forget(self._inflight)
             self.rows_written += len(self._inflight)
             self.flushes += 1
-            self._inflight = []
+            self._inflight, self._inflight_bound = [], []
         self.last_error = None
         return True
 
@@ -127,8 +135,11 @@ class PredictionWriter:
             self._bulk = BulkInsert(Prediction.__table__, self.engine.dialect)  # type: ignore[arg-type]
         return self._bulk
 
-    async def _write(self, rows: list[Row]) -> None:
-        await self._execute(self.bulk.statements(rows))
+    async def _write(self, rows: list[Row], bound: list[Bound] | None = None) -> None:
+        """Insert `rows` (given `bound`, their `bulk.bind` values, nothing is bound here)."""
+        await self._execute(
+            self.bulk.statements(rows) if bound is None else self.bulk.insert_bound(bound)
+        )
 
     async def _execute(self, statements: Statements) -> None:
         async with self.engine.begin() as conn:
@@ -189,7 +200,8 @@ class PredictionWriter:
             for row in rows:
                 fh.write(orjson.dumps(row) + b"\n")
         self._rows.clear()
-        self._inflight = []
+        self._bound.clear()
+        self._inflight, self._inflight_bound = [], []
         return path
 
     async def replay_spilled(self) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Table
@@ -46,6 +47,9 @@ class BulkInsert:
                 for c in self.columns
             ]
         self.processors = [_faster(p) for p in processors]
+        names = self.names
+        self._getter = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        self._processed = [(i, p) for i, p in enumerate(self.processors) if p is not None]
 
     @lru_cache(maxsize=64)  # noqa: B019 - one instance per engine, a handful of sizes
     def _values_sql(self, rows: int) -> str:
@@ -70,15 +74,35 @@ class BulkInsert:
         processor = self.processors[index]
         return value if processor is None or value is None else processor(value)
 
-    def statements(self, rows: Sequence[dict[str, Any]]) -> list[tuple[str, Any]]:
+    def bind(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """One row's values in column order, as the driver takes them (bind processing done).
+        The online writer binds each row when it is buffered, so a flush only joins tuples."""
+        try:
+            values = list(self._getter(row))
+        except KeyError:  # a column left out: NULL
+            values = [row.get(name) for name in self.names]
+        for index, processor in self._processed:
+            if (value := values[index]) is not None:
+                values[index] = processor(value)
+        return tuple(values)
+
+    def statements(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, Any]]:
         """(sql, parameters) pairs that insert `rows`, skipping rows that conflict."""
-        columns = []
-        for name, processor in zip(self.names, self.processors, strict=True):
-            values = [row.get(name) for row in rows]
-            if processor is not None:
-                values = [None if v is None else processor(v) for v in values]
-            columns.append(values)
-        return self._statements(columns, len(rows))
+        return self.insert_bound([self.bind(row) for row in rows])
+
+    def insert_bound(self, bound: Sequence[tuple[Any, ...]]) -> list[tuple[str, Any]]:
+        """(sql, parameters) pairs that insert rows already bound (`bind`), skipping conflicts."""
+        if not bound:
+            return []
+        if self.postgres:
+            return [(self._unnest_sql, tuple(list(column) for column in zip(*bound, strict=True)))]
+        return [
+            (self._values_sql(len(chunk)), tuple(chain.from_iterable(chunk)))
+            for chunk in (
+                bound[start : start + SQLITE_ROWS_PER_STATEMENT]
+                for start in range(0, len(bound), SQLITE_ROWS_PER_STATEMENT)
+            )
+        ]
 
     def insert_columns(self, columns: Mapping[str, Any]) -> list[tuple[str, Any]]:
         """(sql, parameters) pairs that insert rows given column by column, skipping rows that
