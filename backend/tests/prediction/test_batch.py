@@ -98,11 +98,14 @@ async def test_good_rows_are_scored_in_order_and_logged_as_batch(api: Api, form:
     rows = await stored(api)
     assert len(rows) == 300
     assert {p.source for p in rows.values()} == {"batch"}
-    for r in out[:20]:
+    for i, r in enumerate(out):  # logged in id order: each row must keep its own values
         logged = rows[r["prediction_id"]]
         assert logged.transaction_id == r["id"]
         assert logged.score == pytest.approx(float(r["fraud_probability"]), abs=1e-6)
-        assert logged.features["hour_of_day"] == int(data.loc[out.index(r), "hour_of_day"])
+        assert logged.decision == (r["decision"] == "fraud")
+        assert logged.path == r["path"]
+        assert logged.features["hour_of_day"] == int(data.loc[i, "hour_of_day"])
+        assert logged.features["amount"] == pytest.approx(float(data.loc[i, "amount"]))
 
 
 async def test_batch_results_equal_online_results_row_by_row(api: Api) -> None:
