@@ -81,6 +81,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await writer.stop()
         await asyncio.gather(*background, return_exceptions=True)
         await tail.close()
+        runtime.replay.close()
         await engine.dispose()
 
 

@@ -16,6 +16,7 @@ from driftscope.settings import Settings
 from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.live.counters import LiveCounters
 from driftscope_backend.live.hub import LiveHub
+from driftscope_backend.prediction.replay import ReplayLookup
 from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.writer import PredictionWriter
 from driftscope_backend.security import KeyStore
@@ -39,9 +40,11 @@ class Runtime:
     shadow: LoadedModel | None = None
     shadow_scorer: ShadowScorer | None = None  # set by the lifespan; scores for `shadow`
     keys: KeyStore = field(init=False)
+    replay: ReplayLookup = field(init=False)  # a retried transaction_id's stored prediction
 
     def __post_init__(self) -> None:
         self.keys = KeyStore.from_settings(self.settings)
+        self.replay = ReplayLookup(self.writer, self.sessionmaker, self.engine)
 
     def require_model(self) -> LoadedModel:
         if self.model is None:

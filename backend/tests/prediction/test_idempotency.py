@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import TYPE_CHECKING
 
 import pytest
@@ -104,3 +105,35 @@ async def test_bad_transaction_id_is_refused(api: Api, transaction_id: str) -> N
 
     assert response.status_code == 422
     assert [d["field"] for d in response.json()["error"]["details"]] == ["transaction_id"]
+
+
+async def test_stored_prediction_reads_the_same_on_every_lookup_path(api: Api) -> None:
+    """SQLite's direct lookup and the session's give the same row (types included)."""
+    first = (await api.predict(transaction(transaction_id="txn-7"))).json()
+    await api.flush()
+    replay = api.app.state.runtime.replay
+
+    found = await replay.find("fraud", "txn-7")
+    by_session = await replay._find_async("fraud", "txn-7")
+
+    assert found == by_session
+    assert str(found["id"]) == first["prediction_id"] and found["decision"] in (True, False)
+    assert await replay.find("fraud", "txn-never-sent") is None
+
+
+async def test_a_busy_direct_lookup_falls_back_to_the_session(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = (await api.predict(transaction(transaction_id="txn-8"))).json()
+    await api.flush()
+    replay = api.app.state.runtime.replay
+
+    def busy(*_args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(replay, "_find_sqlite", busy)
+    second = (await api.predict(transaction(transaction_id="txn-8"))).json()
+
+    assert (second["prediction_id"], second["replayed"]) == (first["prediction_id"], True)
+    await api.flush()
+    assert await api.count() == 1

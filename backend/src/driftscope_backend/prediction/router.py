@@ -123,8 +123,8 @@ async def predict(request: Request) -> Response:
     fresh: dict[str, Any] = {}  # rows of this request by transaction_id: a repeat is a replay
     for txn in transactions:
         if txn.transaction_id:
-            stored = fresh.get(txn.transaction_id) or await service.find_replay(
-                writer, runtime.sessionmaker, model.model_name, txn.transaction_id
+            stored = fresh.get(txn.transaction_id) or await runtime.replay.find(
+                model.model_name, txn.transaction_id
             )
             if stored is not None:
                 results.append(service.result_from_row(stored, replayed=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -10,18 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
-from driftscope.db import Prediction
 from driftscope.ids import random_uuid4
 from driftscope.serving.artifact import LoadedModel
-from driftscope_backend.prediction.writer import PredictionWriter, Row
+from driftscope_backend.prediction.writer import Row
 
 # Namespace for ids derived from a client transaction_id: a retry maps to the same id.
 TRANSACTION_NAMESPACE = uuid.UUID("5e7f9a02-3c41-4d2e-8b1a-6f0c2d9e4b73")
 log = logging.getLogger(__name__)
-REPLAY_LOOKUP_TIMEOUT_S = 1.0  # a retried transaction_id must not hang on a lost database
 # predictions.request_id is VARCHAR(64): a longer client header would fail the whole batch.
 REQUEST_ID_MAX = 64
 
@@ -102,44 +97,4 @@ def result_from_row(
         "latency_us": row["latency_us"],
         "replayed": replayed,
         "warnings": warnings or [],
-    }
-
-
-async def find_replay(
-    runtime_writer: PredictionWriter, sessionmaker: Any, model_name: str, transaction_id: str
-) -> Row | None:
-    """The stored (or still buffered) prediction for a retried transaction_id, if any."""
-    pending = runtime_writer.pending_by_transaction.get((model_name, transaction_id))
-    if pending is not None:
-        return pending
-    if runtime_writer.last_error is not None:
-        return None  # the database is failing the writer too: do not queue behind it (see below)
-    try:
-        async with asyncio.timeout(REPLAY_LOOKUP_TIMEOUT_S), sessionmaker() as session:
-            stored = await session.scalar(
-                select(Prediction).where(
-                    Prediction.model_name == model_name, Prediction.transaction_id == transaction_id
-                )
-            )
-    except (OSError, TimeoutError, SQLAlchemyError) as exc:
-        # Database down: score afresh rather than fail. The id derives from transaction_id, so
-        # if the original was stored the writer's ON CONFLICT keeps it and logs no duplicate.
-        log.warning("replay lookup failed, scoring afresh: %s", exc)
-        return None
-    if stored is None:
-        return None
-    return {
-        c: getattr(stored, c)
-        for c in (
-            "id",
-            "transaction_id",
-            "score",
-            "decision",
-            "threshold",
-            "model_name",
-            "model_version",
-            "variant",
-            "path",
-            "latency_us",
-        )
     }
