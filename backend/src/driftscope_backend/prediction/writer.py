@@ -56,6 +56,7 @@ class PredictionWriter:
         self._wakeup = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._stopping = False
+        self._deadline = 0.0  # monotonic time when `stop` gives up writing
         self._task: asyncio.Task[None] | None = None
         self.pending_by_id: dict[uuid.UUID, Row] = {}
         self.pending_by_transaction: dict[tuple[str, str], Row] = {}
@@ -97,6 +98,7 @@ class PredictionWriter:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.flush_interval_s)
             self._wakeup.clear()
             await self.flush()
+        await self._drain()
 
     async def flush(self) -> bool:
         """Write everything buffered now; on failure keep it for the next attempt."""
@@ -169,17 +171,20 @@ class PredictionWriter:
 
     async def stop(self, timeout_s: float = 10.0) -> None:
         """Stop accepting rows, flush with retries until `timeout_s`, spill what is left."""
+        self._deadline = time.monotonic() + timeout_s
         self._stopping = True
         self._wakeup.set()
-        # Bounded as a whole, and never waiting on a write that hangs (connect timeout, SQLite
-        # busy wait: even its cancellation waits for the driver) past the shutdown grace period
-        # before SIGKILL. Rows not stored by then are spilled; if a write still in flight
-        # commits them after all, the replay skips them (ON CONFLICT DO NOTHING).
-        drain = asyncio.create_task(self._drain())
-        await asyncio.wait({drain}, timeout=timeout_s)
-        for task in (drain, self._task):
-            if task is not None and not task.done():
-                task.cancel()
+        # Bounded as a whole: a write that hangs (connect timeout, SQLite busy wait) must not eat
+        # the shutdown grace period before SIGKILL. Rows not stored by then are spilled; if the
+        # write still in flight commits them after all, the replay skips them (ON CONFLICT DO
+        # NOTHING). That write is left to end on its own, not cancelled: cancelling an aiosqlite
+        # call that waits on a lock, then cancelling again at loop shutdown, leaves SQLAlchemy's
+        # connection close awaiting a driver thread that has exited, and the process hangs.
+        if self._task is not None and not self._task.done():
+            await asyncio.wait({self._task}, timeout=timeout_s)  # its loop drains as it ends
+        if self._task is None or self._task.done():  # it ended (or was cancelled, or never ran)
+            self._task = asyncio.create_task(self._drain(), name="prediction-writer-drain")
+            await asyncio.wait({self._task}, timeout=max(0.0, self._deadline - time.monotonic()))
         left = [*self._inflight, *self._rows]
         if left:
             path = self._spill(left)
@@ -188,9 +193,7 @@ class PredictionWriter:
             )
 
     async def _drain(self) -> None:
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
-        while not await self.flush():  # noqa: ASYNC110 - retry backoff
+        while not await self.flush() and time.monotonic() < self._deadline:  # noqa: ASYNC110 - retry backoff
             await asyncio.sleep(0.2)
 
     def _spill(self, rows: list[Row]) -> Path:
