@@ -17,7 +17,6 @@ import sqlite3
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -53,7 +52,7 @@ class ReplayLookup:
     ) -> None:
         self.writer = writer
         self.sessionmaker = sessionmaker
-        url = make_url(str(engine.url))
+        url = engine.url
         file = url.database if url.get_backend_name() == "sqlite" else None
         self._sqlite_path = file if file and file != ":memory:" else None
         self._sqlite: sqlite3.Connection | None = None

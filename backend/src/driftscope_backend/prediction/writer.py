@@ -56,7 +56,6 @@ class PredictionWriter:
         self._wakeup = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._stopping = False
-        self._deadline = 0.0  # monotonic time when `stop` gives up writing
         self._task: asyncio.Task[None] | None = None
         self.pending_by_id: dict[uuid.UUID, Row] = {}
         self.pending_by_transaction: dict[tuple[str, str], Row] = {}
@@ -98,7 +97,6 @@ class PredictionWriter:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.flush_interval_s)
             self._wakeup.clear()
             await self.flush()
-        await self._drain()
 
     async def flush(self) -> bool:
         """Write everything buffered now; on failure keep it for the next attempt."""
@@ -171,7 +169,6 @@ class PredictionWriter:
 
     async def stop(self, timeout_s: float = 10.0) -> None:
         """Stop accepting rows, flush with retries until `timeout_s`, spill what is left."""
-        self._deadline = time.monotonic() + timeout_s
         self._stopping = True
         self._wakeup.set()
         # Bounded as a whole: a write that hangs (connect timeout, SQLite busy wait) must not eat
@@ -180,11 +177,8 @@ class PredictionWriter:
         # NOTHING). That write is left to end on its own, not cancelled: cancelling an aiosqlite
         # call that waits on a lock, then cancelling again at loop shutdown, leaves SQLAlchemy's
         # connection close awaiting a driver thread that has exited, and the process hangs.
-        if self._task is not None and not self._task.done():
-            await asyncio.wait({self._task}, timeout=timeout_s)  # its loop drains as it ends
-        if self._task is None or self._task.done():  # it ended (or was cancelled, or never ran)
-            self._task = asyncio.create_task(self._drain(), name="prediction-writer-drain")
-            await asyncio.wait({self._task}, timeout=max(0.0, self._deadline - time.monotonic()))
+        drain = asyncio.create_task(self._drain(time.monotonic() + timeout_s))
+        await asyncio.wait({drain}, timeout=timeout_s)
         left = [*self._inflight, *self._rows]
         if left:
             path = self._spill(left)
@@ -192,8 +186,11 @@ class PredictionWriter:
                 "database unreachable at shutdown: %d prediction rows saved to %s", len(left), path
             )
 
-    async def _drain(self) -> None:
-        while not await self.flush() and time.monotonic() < self._deadline:  # noqa: ASYNC110 - retry backoff
+    async def _drain(self, deadline: float) -> None:
+        if self._task is not None:
+            # `wait`, not `gather`: cancelling the drain must not cancel a write in flight too
+            await asyncio.wait({self._task})
+        while not await self.flush() and time.monotonic() < deadline:  # noqa: ASYNC110 - backoff
             await asyncio.sleep(0.2)
 
     def _spill(self, rows: list[Row]) -> Path:
