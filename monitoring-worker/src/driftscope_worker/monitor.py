@@ -83,11 +83,18 @@ async def compute_window(ctx: WorkerContext, window: Window) -> int:
     return written
 
 
-def _drift_summary(report: DriftResult) -> dict[str, Any]:
+def _dataset_verdict(report: DriftResult) -> dict[str, Any]:
+    """The window's overall verdict: stored on the report row and repeated in the drift event."""
     return {
         "dataset_drift_share": report.dataset_drift_share,
         "dataset_drifted": report.dataset_drifted,
         "sufficient": report.sufficient,
+    }
+
+
+def _drift_summary(report: DriftResult) -> dict[str, Any]:
+    return {
+        **_dataset_verdict(report),
         "drifted_features": report.drifted_features,
         "features": {
             n: {"psi": f.psi, "drifted": f.drifted, "severity": f.severity, "q_value": f.q_value}
@@ -110,52 +117,16 @@ async def _compute_version(
         if profile is None or mv is None:
             log.warning("no reference profile for %s v%d; skipping", name, version)
             return None
-        data = await load_window(
-            session,
-            name,
-            version,
-            window,
-            get_contract(name).names,
-            include_batch=settings.drift_include_batch,
-        )
+        data = await _window_data(session, ctx, version, window)
         report = compare_to_profile(
             profile, data.features, data.scores, config=settings.drift_config()
         )
         performance = _performance(data, mv.threshold, settings.performance_min_labels)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
-        await upsert(
-            session,
-            DriftReport,
-            {
-                **key,
-                "window_start": window.start,
-                "n": data.n,
-                "features": {n: f.to_dict() for n, f in report.features.items()},
-                "prediction_drift": report.prediction.to_dict() if report.prediction else {},
-                "dataset_drift_share": report.dataset_drift_share,
-                "dataset_drifted": report.dataset_drifted,
-                "sufficient": report.sufficient,
-            },
-            conflict=list(key),
-        )
+        await _upsert_report(session, key, window, data.n, report)
         await _upsert_performance(session, key, window, performance)
-        stamp = {
-            "model_version": version,
-            "window_start": window.start.isoformat(),
-            "window_end": window.end.isoformat(),
-            "n": data.n,
-        }
-        await add_event(session, name, "drift", strict_json({**stamp, **_drift_summary(report)}))
-        await add_event(session, name, "performance", {**stamp, **performance})
-        # Alerts are about the model answering clients: canary/shadow versions have their own
-        # reports and snapshots, but must not open or resolve production's alerts.
-        production = await registry.get_alias(session, name, registry.PRODUCTION)
-        serving = production is not None and production.version == version
-        pages = (
-            await _evaluate_alerts(ctx, session, version, mv.metrics)
-            if report.sufficient and serving
-            else []
-        )
+        await _add_window_events(session, key, window, data.n, report, performance)
+        pages = await _serving_pages(ctx, session, version, mv.metrics) if report.sufficient else []
         await session.commit()
         await notify(session)
     log.info(
@@ -167,6 +138,65 @@ async def _compute_version(
         performance["n_labelled"],
     )
     return pages
+
+
+async def _window_data(
+    session: AsyncSession, ctx: WorkerContext, version: int, window: Window
+) -> WindowData:
+    name = ctx.settings.model_name
+    return await load_window(
+        session,
+        name,
+        version,
+        window,
+        get_contract(name).names,
+        include_batch=ctx.settings.drift_include_batch,
+    )
+
+
+async def _upsert_report(
+    session: AsyncSession, key: dict[str, Any], window: Window, n: int, report: DriftResult
+) -> None:
+    row = {
+        **key,
+        "window_start": window.start,
+        "n": n,
+        "features": {name: f.to_dict() for name, f in report.features.items()},
+        "prediction_drift": report.prediction.to_dict() if report.prediction else {},
+        **_dataset_verdict(report),
+    }
+    await upsert(session, DriftReport, row, conflict=list(key))
+
+
+async def _add_window_events(
+    session: AsyncSession,
+    key: dict[str, Any],
+    window: Window,
+    n: int,
+    report: DriftResult,
+    performance: dict[str, Any],
+) -> None:
+    stamp = {
+        "model_version": key["model_version"],
+        "window_start": window.start.isoformat(),
+        "window_end": window.end.isoformat(),
+        "n": n,
+    }
+    name = key["model_name"]
+    await add_event(session, name, "drift", strict_json({**stamp, **_drift_summary(report)}))
+    await add_event(session, name, "performance", {**stamp, **performance})
+
+
+async def _serving_pages(
+    ctx: WorkerContext, session: AsyncSession, version: int, training_metrics: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Alerts of a sufficient window, for the production version only."""
+    # Alerts are about the model answering clients: canary/shadow versions have their own
+    # reports and snapshots, but must not open or resolve production's alerts.
+    production = await registry.get_alias(session, ctx.settings.model_name, registry.PRODUCTION)
+    if production is None or production.version != version:
+        return []
+    return await _evaluate_alerts(ctx, session, version, training_metrics)
 
 
 def _performance(data: WindowData, threshold: float, min_labels: int) -> dict[str, Any]:
@@ -247,14 +277,7 @@ async def label_join(ctx: WorkerContext, horizon_s: float = 600.0) -> int:
             mv = await model_version(session, name, version)
             if mv is None:
                 continue
-            data = await load_window(
-                session,
-                name,
-                version,
-                Window(start, end),
-                get_contract(name).names,
-                include_batch=settings.drift_include_batch,
-            )
+            data = await _window_data(session, ctx, version, Window(start, end))
             performance = _performance(data, mv.threshold, settings.performance_min_labels)
             key = {"model_name": name, "model_version": version, "window_end": end}
             await _upsert_performance(session, key, Window(start, end), performance)
