@@ -17,12 +17,14 @@ from driftscope.settings import Settings, get_settings
 from driftscope_backend.dashboard import install_dashboard
 from driftscope_backend.edge import install_edge
 from driftscope_backend.errors import install_error_handlers
+from driftscope_backend.health.router import FAST_ROUTES as HEALTH_FAST_ROUTES
 from driftscope_backend.health.router import router as health_router
 from driftscope_backend.live.router import router as live_router
 from driftscope_backend.live.tail import EventTail, publish_stats
 from driftscope_backend.metrics.router import router as metrics_router
 from driftscope_backend.monitoring.router import router as monitoring_router
 from driftscope_backend.prediction.batch_router import router as batch_router
+from driftscope_backend.prediction.router import FAST_ROUTES
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import Transaction
 from driftscope_backend.prediction.shadow import ShadowScorer
@@ -112,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
-    install_edge(app, app.state.settings)
+    install_edge(app, app.state.settings, {**FAST_ROUTES, **HEALTH_FAST_ROUTES})
     # Routes are matched in order and each miss costs a few µs: the hot path comes first.
     app.include_router(prediction_router)
     app.include_router(batch_router)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from driftscope.settings import Settings
-from driftscope_backend.edge.middleware import EdgeMiddleware
+from driftscope_backend.edge.middleware import EdgeMiddleware, FastRoute
 from driftscope_backend.edge.ratelimit import RateLimiter
 
 
-def install_edge(app: FastAPI, settings: Settings) -> None:
-    """Edge middleware, then CORS outside it (preflights never count against a rate limit)."""
+def install_edge(
+    app: FastAPI, settings: Settings, fast_routes: Mapping[tuple[str, str], FastRoute]
+) -> None:
+    """Edge middleware, then CORS outside it (preflights never count against a rate limit);
+    `fast_routes`, by (method, path), are called by the edge itself (see EdgeMiddleware)."""
     limiter = None
     if settings.rate_limit_per_s > 0:
         limiter = RateLimiter(
@@ -20,7 +25,7 @@ def install_edge(app: FastAPI, settings: Settings) -> None:
             max_clients=settings.rate_limit_max_clients,
         )
     app.state.rate_limiter = limiter
-    app.add_middleware(EdgeMiddleware, settings=settings, limiter=limiter)
+    app.add_middleware(EdgeMiddleware, settings=settings, limiter=limiter, fast_routes=fast_routes)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
@@ -32,4 +37,4 @@ def install_edge(app: FastAPI, settings: Settings) -> None:
         )
 
 
-__all__ = ["EdgeMiddleware", "RateLimiter", "install_edge"]
+__all__ = ["EdgeMiddleware", "FastRoute", "RateLimiter", "install_edge"]

@@ -1,41 +1,62 @@
-"""The request edge (pure ASGI, one layer): request id, rate limit, timeout, security headers,
-latency metric and one structured access-log line per request."""
+"""The request edge (pure ASGI, one layer): request id, rate limit, deadline, security headers,
+latency metric and one structured access-log line per request; hot routes dispatched directly.
+
+Cost per request is what makes /predict keep up with a bare hello-world app (docs/BENCHMARKS.md,
+"what the edge costs"): header byte pairs are precomputed, the deadline is one shared timer
+instead of a timeout task per request, the access line is rendered when the log is flushed,
+and the hot routes (`POST /api/v1/predict`) skip Starlette's router and exception layers —
+their domain errors go through the app's own exception handlers, so responses are the same.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import os
 import re
 import time
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from fastapi.responses import Response
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from driftscope.logs import json_sink, request_id_var
+from driftscope.logs import request_id_var
 from driftscope.settings import Settings
+from driftscope_backend.edge.access_log import log_request
+from driftscope_backend.edge.deadlines import Deadlines
 from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.http import error_body, json_response
 from driftscope_backend.metrics import observe_request
 
-access_log = logging.getLogger("driftscope.access")
 REQUEST_ID_SAFE = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 # Paths whose requests may legitimately run long (streamed uploads and downloads).
 UNTIMED_PREFIXES = ("/api/v1/predict/batch",)
-NO_CSP_PREFIXES = ("/docs", "/redoc")  # Swagger UI and ReDoc load their assets from a CDN
-SECURITY_HEADERS = [
+SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
-]
-CSP = (
-    b"content-security-policy",
-    b"default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-    b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    (
+        b"content-security-policy",
+        b"default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+        b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    ),
 )
+NO_CSP_PREFIXES = ("/docs", "/redoc")  # Swagger UI and ReDoc load their assets from a CDN
+NO_CSP_HEADERS = SECURITY_HEADERS[:-1]
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class FastRoute:
+    """A route the edge calls directly: its endpoint takes the Request (see http.LeanRoute)."""
+
+    endpoint: Endpoint
+    template: str  # the route's path template, the metrics label
 
 
 def _client_of(scope: Scope, api_key: bytes | None) -> str:
@@ -46,12 +67,38 @@ def _client_of(scope: Scope, api_key: bytes | None) -> str:
     return "ip:" + (client[0] if client else "unknown")
 
 
+class _Outcome:
+    """What the edge learns about the response while passing it on."""
+
+    __slots__ = ("headers", "send", "started", "status")
+
+    def __init__(self, send: Send, headers: tuple[tuple[bytes, bytes], ...]) -> None:
+        self.send = send
+        self.headers = headers
+        self.status = 500
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.started = True
+            message["headers"] = [*message.get("headers", ()), *self.headers]
+        await self.send(message)
+
+
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        limiter: RateLimiter | None,
+        fast_routes: Mapping[tuple[str, str], FastRoute] | None = None,
+    ) -> None:
         self.app = app
         self.limiter = limiter
-        self.timeout_s = settings.request_timeout_s
+        self.deadlines = Deadlines(settings.request_timeout_s)
         self.log_requests = settings.access_log
+        self.fast_routes = dict(fast_routes or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,86 +111,87 @@ class EdgeMiddleware:
                 given_id = value.decode("latin-1")
             elif name == b"x-api-key":
                 api_key = value
-        request_id = given_id if given_id and REQUEST_ID_SAFE.fullmatch(given_id) else None
-        request_id = request_id or os.urandom(16).hex()  # uuid4().hex's 32 hex digits, faster
+        if given_id is None or not REQUEST_ID_SAFE.fullmatch(given_id):
+            given_id = os.urandom(16).hex()  # uuid4().hex's 32 hex digits, faster
+        request_id: str = given_id
         token = request_id_var.set(request_id)
         path: str = scope["path"]
-        extra = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
-        if not path.startswith(NO_CSP_PREFIXES):
-            extra.append(CSP)
-        state = {"status": 500, "started": False}
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                state["status"] = message["status"]
-                state["started"] = True
-                message["headers"] = [*message.get("headers", ()), *extra]
-            await send(message)
-
+        security = NO_CSP_HEADERS if path.startswith(NO_CSP_PREFIXES) else SECURITY_HEADERS
+        outcome = _Outcome(send, ((b"x-request-id", request_id.encode()), *security))
+        template = "other"
         try:
-            await self._guarded(scope, receive, send_with_headers, path, api_key, state)
+            if self.limiter is not None and path.startswith("/api/"):
+                wait_s = self.limiter.acquire(_client_of(scope, api_key))
+                if wait_s > 0:
+                    await _refuse(scope, receive, outcome, 429, "rate_limited", wait_s)
+                    return
+            fast = self.fast_routes.get((scope["method"], path))
+            if fast is not None:
+                template = fast.template
+                await self._within_deadline(
+                    scope, self._dispatch(fast, scope, receive, outcome), outcome
+                )
+            elif path.startswith(UNTIMED_PREFIXES):
+                await self.app(scope, receive, outcome)
+            else:
+                await self._within_deadline(scope, self.app(scope, receive, outcome), outcome)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
-            template = getattr(route, "path", None) or "other"
-            observe_request(scope["method"], template, int(state["status"]), elapsed)
+            if route is not None:
+                template = getattr(route, "path", None) or template
+            observe_request(scope["method"], template, outcome.status, elapsed)
             if self.log_requests:
-                self._log(scope, path, int(state["status"]), elapsed)
+                log_request(scope, request_id, outcome.status, elapsed)
             request_id_var.reset(token)
 
-    async def _guarded(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        path: str,
-        api_key: bytes | None,
-        state: dict[str, Any],
-    ) -> None:
-        if self.limiter is not None and path.startswith("/api/"):
-            wait_s = self.limiter.acquire(_client_of(scope, api_key))
-            if wait_s > 0:
-                await _refuse(scope, receive, send, 429, "rate_limited", wait_s)
-                return
-        if path.startswith(UNTIMED_PREFIXES):
-            await self.app(scope, receive, send)
-            return
+    async def _dispatch(self, fast: FastRoute, scope: Scope, receive: Receive, send: Send) -> None:
+        """Call a hot route's endpoint; its domain errors through the app's exception handlers
+        (unexpected ones propagate to Starlette's ServerErrorMiddleware, as for any route)."""
+        request = Request(scope, receive)
         try:
-            async with asyncio.timeout(self.timeout_s):
-                await self.app(scope, receive, send)
-        except TimeoutError:
-            if state["started"]:
-                raise  # part of the response is out: all we can do is drop the connection
-            await _refuse(scope, receive, send, 504, "timeout", self.timeout_s)
+            response = await fast.endpoint(request)
+        except Exception as exc:
+            handler = _handler_for(scope["app"].exception_handlers, exc)
+            if handler is None:
+                raise
+            response = await handler(request, exc)
+        await response(scope, receive, send)
 
-    def _log(self, scope: Scope, path: str, status: int, elapsed: float) -> None:
-        level = logging.ERROR if status >= 500 else logging.INFO
-        if not access_log.isEnabledFor(level):
+    async def _within_deadline(
+        self, scope: Scope, call: Awaitable[None], outcome: _Outcome
+    ) -> None:
+        """Await `call`; past the request timeout it is cancelled and answered with a 504."""
+        task = asyncio.current_task()
+        if task is None:  # not in a task (never under an ASGI server): no deadline
+            await call
             return
-        client = scope.get("client")
-        fields = {
-            "method": scope["method"],
-            "path": path,
-            "status": status,
-            "latency_ms": round(elapsed * 1000, 3),
-            "model_version": scope.get("model_version"),
-            "client": client[0] if client else None,
-        }
-        sink = json_sink()
-        if sink is None:  # text on a terminal, or tests: through the logging module
-            access_log.log(level, "%s %s %d", scope["method"], path, status, extra=fields)
-            return
-        # The same line JSONFormatter would write, without a LogRecord per request.
-        sink.emit(
-            {
-                "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                "level": "error" if level == logging.ERROR else "info",
-                "logger": access_log.name,
-                "message": f"{scope['method']} {path} {status}",
-                "request_id": request_id_var.get(),
-                **fields,
-            }
-        )
+        self.deadlines.enter(task, time.perf_counter())
+        try:
+            await call
+        except asyncio.CancelledError:
+            if not self.deadlines.expired(task):
+                raise
+            task.uncancel()
+            if outcome.started:
+                raise  # part of the response is out: all we can do is drop the connection
+            await _refuse(scope, _never, outcome, 504, "timeout", self.deadlines.timeout_s)
+        finally:
+            self.deadlines.leave(task)
+
+
+def _handler_for(
+    handlers: Mapping[Any, Callable[[Request, Exception], Awaitable[Response]]], exc: Exception
+) -> Callable[[Request, Exception], Awaitable[Response]] | None:
+    """The handler registered for the nearest class of `exc`, as Starlette looks it up."""
+    for cls in type(exc).__mro__:
+        if cls in handlers:
+            return handlers[cls]
+    return None
+
+
+async def _never() -> Message:  # a 504 or 429 body never reads the request
+    return {"type": "http.disconnect"}
 
 
 async def _refuse(

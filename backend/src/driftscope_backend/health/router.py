@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import text
 
+from driftscope_backend.edge.middleware import FastRoute
+from driftscope_backend.health.schemas import Liveness, Readiness, ServedModel, WriterStatus
 from driftscope_backend.http import json_response
 from driftscope_backend.runtime import Runtime
 
@@ -19,10 +19,24 @@ READY_QUEUE_FRACTION = 0.9
 @router.get(
     "/health",
     summary="Liveness",
-    responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+    response_model=None,  # probed constantly: a constant body, no validation
+    responses={
+        200: {
+            "model": Liveness,
+            "content": {"application/json": {"example": {"status": "ok"}}},
+        }
+    },
 )
 async def health() -> Response:
     return json_response({"status": "ok"})
+
+
+async def _health_fast(_request: Request) -> Response:
+    return await health()
+
+
+# Load balancers poll liveness often: the edge answers it without the router (edge.middleware).
+FAST_ROUTES = {("GET", "/health"): FastRoute(_health_fast, "/health")}
 
 
 async def _database_ok(runtime: Runtime) -> str | None:
@@ -37,12 +51,14 @@ async def _database_ok(runtime: Runtime) -> str | None:
 @router.get(
     "/ready",
     summary="Readiness: 200 when able to serve (status ready or degraded), else 503 with reasons",
+    response_model=None,  # the body goes out as is with either status
     responses={
         200: {
+            "model": Readiness,
             "description": "`ready`, or `degraded`: predictions are answered and buffered "
-            "while the database is unreachable or writes fail; `reasons` says why"
+            "while the database is unreachable or writes fail; `reasons` says why",
         },
-        503: {"description": "Not ready; `reasons` lists why"},
+        503: {"model": Readiness, "description": "Not ready; `reasons` lists why"},
     },
 )
 async def ready(request: Request) -> Response:
@@ -63,18 +79,17 @@ async def ready(request: Request) -> Response:
             f"prediction log writes failing ({writer.depth} rows buffered): {writer.last_error}"
         )
     status = "not_ready" if reasons else "degraded" if degraded else "ready"
-    body: dict[str, Any] = {
-        "status": status,
-        "reasons": reasons + degraded,
-        "model": None
-        if runtime.model is None
-        else {"name": runtime.model.model_name, "version": runtime.model.version},
-        "writer": {
-            "queue_depth": writer.depth,
-            "capacity": writer.capacity,
-            "rows_written": writer.rows_written,
-            "failed_flushes": writer.failed_flushes,
-            "rejected": writer.rejected,
-        },
-    }
-    return json_response(body, 503 if reasons else 200)
+    model = runtime.model
+    body = Readiness(
+        status=status,
+        reasons=reasons + degraded,
+        model=None if model is None else ServedModel(name=model.model_name, version=model.version),
+        writer=WriterStatus(
+            queue_depth=writer.depth,
+            capacity=writer.capacity,
+            rows_written=writer.rows_written,
+            failed_flushes=writer.failed_flushes,
+            rejected=writer.rejected,
+        ),
+    )
+    return json_response(body.model_dump(mode="json"), 503 if reasons else 200)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from driftscope.errors import OverloadedError
 from driftscope.logs import request_id_var
+from driftscope_backend.edge.middleware import FastRoute
 from driftscope_backend.http import (
     LeanRoute,
     contract_error,
@@ -176,6 +177,9 @@ router.add_api_route(
     openapi_extra={"requestBody": PREDICT_BODY_DOC, "parameters": [EXPLAIN_PARAMETER]},
     route_class_override=LeanRoute,
 )
+# Called by the request edge directly, past Starlette's router (see edge.middleware); the route
+# above still documents it and answers other methods.
+FAST_ROUTES = {("POST", "/api/v1/predict"): FastRoute(predict, "/api/v1/predict")}
 
 
 @router.post(
