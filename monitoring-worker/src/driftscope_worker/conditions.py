@@ -12,21 +12,29 @@ from driftscope.settings import Settings
 from driftscope_worker.alerts import Condition
 
 
+async def _newest(
+    session: AsyncSession,
+    table: type[DriftReport] | type[PerformanceSnapshot],
+    key: tuple[str, int],
+    limit: int,
+    *criteria: Any,
+) -> list[Any]:
+    """The newest `limit` windows of (model name, version) in `table`, newest first."""
+    model_name, version = key
+    query = select(table).where(
+        table.model_name == model_name, table.model_version == version, *criteria
+    )
+    return list(await session.scalars(query.order_by(table.window_end.desc()).limit(limit)))
+
+
 async def drift_history(
     session: AsyncSession, model_name: str, version: int, depth: int
 ) -> list[DriftReport]:
     """The newest `depth` reports with enough data, oldest first."""
-    rows = await session.scalars(
-        select(DriftReport)
-        .where(
-            DriftReport.model_name == model_name,
-            DriftReport.model_version == version,
-            DriftReport.sufficient.is_(True),
-        )
-        .order_by(DriftReport.window_end.desc())
-        .limit(depth)
+    rows = await _newest(
+        session, DriftReport, (model_name, version), depth, DriftReport.sufficient.is_(True)
     )
-    return list(reversed(list(rows)))
+    return list(reversed(rows))
 
 
 def feature_conditions(report: DriftReport) -> list[Condition]:
@@ -93,14 +101,7 @@ def performance_bad(
 async def performance_history(
     session: AsyncSession, model_name: str, version: int, depth: int
 ) -> list[PerformanceSnapshot]:
-    rows = await session.scalars(
-        select(PerformanceSnapshot)
-        .where(
-            PerformanceSnapshot.model_name == model_name,
-            PerformanceSnapshot.model_version == version,
-        )
-        .order_by(PerformanceSnapshot.window_end.desc())
-        .limit(depth * 3)
-    )
+    """The newest `depth` snapshots with realised metrics, oldest first."""
+    rows = await _newest(session, PerformanceSnapshot, (model_name, version), depth * 3)
     informative = [r for r in rows if r.metrics.get("realised")]
     return list(reversed(informative[:depth]))

@@ -170,26 +170,16 @@ async def _gate_and_canary(ctx: WorkerContext, cause: dict[str, Any], version: i
     percent = settings.auto_retrain_canary_percent
     async with ctx.sessionmaker() as session:
         checks = await lifecycle.gate_checks(session, name, version, settings.gate_config())
-        if not all(c.passed for c in checks):
-            failing = [c.message for c in checks if not c.passed]
-            await add_event(
-                session,
-                name,
-                "retrain",
-                {"step": "gate_failed", **cause, "version": version, "failing": failing},
-            )
-            step = "gate_failed"
+        failing = [c.message for c in checks if not c.passed]
+        if failing:
+            step, outcome = "gate_failed", {"failing": failing}
         else:
             await lifecycle.set_canary(
                 session, name, version, percent, settings.gate_config(), actor=ACTOR
             )
-            await add_event(
-                session,
-                name,
-                "retrain",
-                {"step": "canary_set", **cause, "version": version, "percent": percent},
-            )
-            step = "canary_set"
+            step, outcome = "canary_set", {"percent": percent}
+        payload = {"step": step, **cause, "version": version, **outcome}
+        await add_event(session, name, "retrain", payload)
         await session.commit()
         await notify(session)
     return step
