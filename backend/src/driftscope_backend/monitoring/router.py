@@ -8,6 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 
 from driftscope_backend.monitoring import service
+from driftscope_backend.monitoring.schemas import (
+    AlertOut,
+    AlertsPage,
+    DriftHistory,
+    DriftReportOut,
+    FeatureDistribution,
+    PerformanceHistory,
+)
 from driftscope_backend.runtime import RuntimeDep, SessionDep
 from driftscope_backend.security import AdminDep
 
@@ -34,20 +42,29 @@ def _model(runtime: Any, model: str | None) -> str:
     return name
 
 
-@router.get("/drift/latest", responses=NOT_FOUND, summary="Latest drift report")
+@router.get(
+    "/drift/latest",
+    responses=NOT_FOUND,
+    summary="Latest drift report",
+    response_model_exclude_unset=True,  # stored statistics keep their own keys
+)
 async def drift_latest(
     runtime: RuntimeDep,
     session: SessionDep,
     model: ModelQuery = None,
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
-) -> dict[str, Any]:
+) -> DriftReportOut:
     """Per-feature PSI, KS/χ², q-values and decisions of the newest window."""
-    return service.report_body(
-        await service.latest_report(session, _model(runtime, model), version)
-    )
+    report = await service.latest_report(session, _model(runtime, model), version)
+    return DriftReportOut.model_validate(service.report_body(report))
 
 
-@router.get("/drift/history", responses=NOT_FOUND, summary="Drift over time")
+@router.get(
+    "/drift/history",
+    responses=NOT_FOUND,
+    summary="Drift over time",
+    response_model_exclude_unset=True,  # feature statistics only when a feature was asked for
+)
 async def drift_history(
     runtime: RuntimeDep,
     session: SessionDep,
@@ -55,16 +72,13 @@ async def drift_history(
     feature: Annotated[str | None, Query(examples=["amount"])] = None,
     since: SinceQuery = None,
     limit: LimitQuery = 240,
-) -> dict[str, Any]:
+) -> DriftHistory:
     """Dataset drift share and prediction PSI per window; with `feature`, that feature's statistics."""
     name = _model(runtime, model)
     if feature is not None:
         service.check_feature(name, feature)
-    return {
-        "model_name": name,
-        "feature": feature,
-        "points": await service.drift_history(session, name, feature, since, limit),
-    }
+    points = await service.drift_history(session, name, feature, since, limit)
+    return DriftHistory.model_validate({"model_name": name, "feature": feature, "points": points})
 
 
 @router.get(
@@ -75,11 +89,12 @@ async def drift_feature(
     session: SessionDep,
     name: Annotated[str, Path(examples=["amount"])],
     model: ModelQuery = None,
-) -> dict[str, Any]:
+) -> FeatureDistribution:
     """Bins with reference and current counts/shares from the latest report, for an overlay chart."""
     model_name = _model(runtime, model)
     service.check_feature(model_name, name, field="name")
-    return service.distribution(await service.latest_report(session, model_name), name)
+    report = await service.latest_report(session, model_name)
+    return FeatureDistribution.model_validate(service.distribution(report, name))
 
 
 @router.get("/performance/history", responses=NOT_FOUND, summary="Performance over time")
@@ -89,13 +104,11 @@ async def performance_history(
     model: ModelQuery = None,
     since: SinceQuery = None,
     limit: LimitQuery = 240,
-) -> dict[str, Any]:
+) -> PerformanceHistory:
     """Realised metrics on late labels, label coverage, and the label-free estimate per window."""
     name = _model(runtime, model)
-    return {
-        "model_name": name,
-        "points": await service.performance_history(session, name, since, limit),
-    }
+    points = await service.performance_history(session, name, since, limit)
+    return PerformanceHistory.model_validate({"model_name": name, "points": points})
 
 
 @router.get("/alerts", responses=NOT_FOUND, summary="Alerts")
@@ -105,9 +118,10 @@ async def alerts(
     model: ModelQuery = None,
     status: Annotated[Literal["open", "acknowledged", "resolved"] | None, Query()] = None,
     limit: LimitQuery = 200,
-) -> dict[str, Any]:
+) -> AlertsPage:
     name = _model(runtime, model)
-    return {"model_name": name, "alerts": await service.list_alerts(session, name, status, limit)}
+    rows = await service.list_alerts(session, name, status, limit)
+    return AlertsPage.model_validate({"model_name": name, "alerts": rows})
 
 
 @router.post(
@@ -121,5 +135,5 @@ async def alerts(
 )
 async def acknowledge(
     alert_id: Annotated[int, Path(ge=1, le=MAX_ALERT_ID)], session: SessionDep, _admin: AdminDep
-) -> dict[str, Any]:
-    return await service.acknowledge(session, alert_id)
+) -> AlertOut:
+    return AlertOut.model_validate(await service.acknowledge(session, alert_id))

@@ -1,39 +1,61 @@
-"""Read side of the model registry and the feature contract: /api/v1/schema, /api/v1/models."""
+"""The model registry API: feature contract, versions and aliases, gate, promotion and rollout."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import lifecycle, registry
 from driftscope.contract import get_contract
 from driftscope.events import notify
-from driftscope_backend.http import NO_NUL
+from driftscope_backend.registry.schemas import (
+    MAX_VERSION,
+    AliasChange,
+    CanaryRequest,
+    FeatureContractOut,
+    GateResult,
+    ModelsOut,
+    PromoteRequest,
+    VersionRequest,
+)
 from driftscope_backend.registry.service import retrain_history, sync_production
-from driftscope_backend.runtime import RuntimeDep, SessionDep
+from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
-MAX_VERSION = 2**31 - 1  # model_versions.version is INTEGER: larger would overflow the driver
+VersionPath = Annotated[int, Path(ge=1, le=MAX_VERSION)]
+Change = Callable[[str], Awaitable[dict[str, Any]]]  # model name → lifecycle result
+
+ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed JSON body"},
+    401: {"description": "No X-API-Key"},
+    403: {"description": "Wrong key"},
+    404: {"description": "Unknown version / nothing to roll back to"},
+}
+GATED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ADMIN_RESPONSES,
+    422: {"description": "Invalid version/percent, or the gate fails: `details` lists every check"},
+}
+# The keys of an alias change vary by action (`percent` for a canary, `checks` when gated):
+# leave out what the action did not produce rather than send nulls.
+ALIAS_CHANGE: dict[str, Any] = {"response_model": AliasChange, "response_model_exclude_unset": True}
 
 
 @router.get("/schema", summary="Feature contract of the served model")
-async def schema(runtime: RuntimeDep) -> dict[str, Any]:
+async def schema(runtime: RuntimeDep) -> FeatureContractOut:
     """Features with type, unit, valid range, categories and an example transaction."""
     contract = get_contract(runtime.settings.model_name)
-    return {**contract.to_dict(), "example": contract.example()}
+    return FeatureContractOut.model_validate({**contract.to_dict(), "example": contract.example()})
 
 
-@router.get("/models", summary="Registered model versions and aliases")
-async def models(runtime: RuntimeDep, session: SessionDep) -> dict[str, Any]:
-    name = runtime.settings.model_name
-    versions = await registry.list_versions(session, name)
-    aliases = await registry.list_aliases(session, name)
+def _live_aliases(runtime: Runtime) -> dict[str, Any]:
+    """What this replica serves now, which may lag the aliases by one swap."""
+    shadow_scorer = runtime.shadow_scorer
     return {
-        "model_name": name,
         "serving": None
         if runtime.model is None
         else {"version": runtime.model.version, "alias": "production"},
@@ -44,70 +66,68 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> dict[str, Any]:
         if runtime.shadow is None
         else {
             "version": runtime.shadow.version,
-            "scored": runtime.shadow_scorer.scored if runtime.shadow_scorer else 0,
-            "dropped": runtime.shadow_scorer.dropped if runtime.shadow_scorer else 0,
+            "scored": shadow_scorer.scored if shadow_scorer else 0,
+            "dropped": shadow_scorer.dropped if shadow_scorer else 0,
         },
-        "gate": asdict(runtime.settings.gate_config()),
-        "retraining": await retrain_history(session, name),
-        "aliases": [
-            {
-                "alias": a.alias,
-                "version": a.version,
-                "traffic_percent": a.traffic_percent,
-                "updated_at": a.updated_at,
-            }
-            for a in aliases
-        ],
-        "versions": [
-            {
-                "version": v.version,
-                "kind": v.kind,
-                "created_at": v.created_at,
-                "threshold": v.threshold,
-                "sha256": v.sha256,
-                "metrics": {
-                    "test": v.metrics.get("test"),
-                    "threshold_policy": v.metrics.get("threshold_policy"),
-                    "evaluator": v.metrics.get("evaluator"),
-                },
-            }
-            for v in versions
-        ],
     }
 
 
-class PromoteRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{}, {"force": True, "reason": "hotfix for incident 42"}]},
+@router.get(
+    "/models",
+    summary="Registered model versions and aliases",
+    response_model_exclude_unset=True,  # retraining steps and stored metrics keep their own keys
+)
+async def models(runtime: RuntimeDep, session: SessionDep) -> ModelsOut:
+    name = runtime.settings.model_name
+    versions = await registry.list_versions(session, name)
+    aliases = await registry.list_aliases(session, name)
+    return ModelsOut.model_validate(
+        {
+            "model_name": name,
+            **_live_aliases(runtime),
+            "gate": asdict(runtime.settings.gate_config()),
+            "retraining": await retrain_history(session, name),
+            "aliases": [
+                {
+                    "alias": a.alias,
+                    "version": a.version,
+                    "traffic_percent": a.traffic_percent,
+                    "updated_at": a.updated_at,
+                }
+                for a in aliases
+            ],
+            "versions": [
+                {
+                    "version": v.version,
+                    "kind": v.kind,
+                    "created_at": v.created_at,
+                    "threshold": v.threshold,
+                    "sha256": v.sha256,
+                    "metrics": {
+                        key: v.metrics.get(key) for key in ("test", "threshold_policy", "evaluator")
+                    },
+                }
+                for v in versions
+            ],
+        }
     )
 
-    force: bool = Field(
-        False, description="Promote even if the gate fails (needs a reason; audited)"
-    )
-    reason: str | None = Field(None, max_length=500, pattern=NO_NUL)
 
-
-ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed JSON body"},
-    401: {"description": "No X-API-Key"},
-    403: {"description": "Wrong key"},
-    404: {"description": "Unknown version / nothing to roll back to"},
-}
-
-
-async def _commit_and_swap(
-    session: SessionDep, runtime: RuntimeDep, result: dict[str, Any]
-) -> dict[str, Any]:
+async def _change(runtime: Runtime, session: SessionDep, change: Change) -> AliasChange:
+    """Apply one alias change to the served model, commit it, and swap this replica now
+    (the others swap on the event)."""
+    result = await change(runtime.settings.model_name)
     await session.commit()
     await notify(session, result.get("event_id"))
-    await sync_production(runtime)  # this replica swaps now; the others on the event
-    return {
-        **result,
-        "serving": None if runtime.model is None else runtime.model.version,
-        "canary": None if runtime.canary is None else runtime.canary.version,
-        "shadow": None if runtime.shadow is None else runtime.shadow.version,
-    }
+    await sync_production(runtime)
+    return AliasChange.model_validate(
+        {
+            **result,
+            "serving": None if runtime.model is None else runtime.model.version,
+            "canary": None if runtime.canary is None else runtime.canary.version,
+            "shadow": None if runtime.shadow is None else runtime.shadow.version,
+        }
+    )
 
 
 @router.get(
@@ -115,17 +135,17 @@ async def _commit_and_swap(
     summary="Run the promotion gate for a version",
     responses={404: {"description": "Unknown version"}},
 )
-async def gate(
-    version: Annotated[int, Path(ge=1, le=MAX_VERSION)], runtime: RuntimeDep, session: SessionDep
-) -> dict[str, Any]:
+async def gate(version: VersionPath, runtime: RuntimeDep, session: SessionDep) -> GateResult:
     checks = await lifecycle.gate_checks(
         session, runtime.settings.model_name, version, runtime.settings.gate_config()
     )
-    return {
-        "version": version,
-        "passed": all(c.passed for c in checks),
-        "checks": [asdict(c) for c in checks],
-    }
+    return GateResult.model_validate(
+        {
+            "version": version,
+            "passed": all(c.passed for c in checks),
+            "checks": [asdict(c) for c in checks],
+        }
+    )
 
 
 @router.post(
@@ -135,124 +155,123 @@ async def gate(
         **ADMIN_RESPONSES,
         422: {"description": "The gate fails: `details` lists every check"},
     },
+    **ALIAS_CHANGE,
 )
 async def promote(
-    version: Annotated[int, Path(ge=1, le=MAX_VERSION)],
+    version: VersionPath,
     runtime: RuntimeDep,
     session: SessionDep,
     _admin: AdminDep,
     body: PromoteRequest | None = None,
-) -> dict[str, Any]:
+) -> AliasChange:
     """Hot swap without downtime: in-flight requests finish on the old model."""
     body = body or PromoteRequest()
-    result = await lifecycle.promote(
+    config = runtime.settings.gate_config()
+    return await _change(
+        runtime,
         session,
-        runtime.settings.model_name,
-        version,
-        runtime.settings.gate_config(),
-        force=body.force,
-        reason=body.reason,
+        lambda name: lifecycle.promote(
+            session, name, version, config, force=body.force, reason=body.reason
+        ),
     )
-    return await _commit_and_swap(session, runtime, result)
 
 
 @router.post(
     "/models/rollback",
     summary="Roll production back to the previous version (admin)",
     responses=ADMIN_RESPONSES,
+    **ALIAS_CHANGE,
 )
-async def rollback(runtime: RuntimeDep, session: SessionDep, _admin: AdminDep) -> dict[str, Any]:
-    result = await lifecycle.rollback(session, runtime.settings.model_name)
-    return await _commit_and_swap(session, runtime, result)
-
-
-class VersionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"version": 3}]})
-
-    version: int = Field(..., ge=1, le=MAX_VERSION, examples=[3])
-
-
-class CanaryRequest(VersionRequest):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"version": 3, "percent": 10},
-                {"version": 3, "percent": 5, "force": True, "reason": "gate skipped: incident 42"},
-            ]
-        },
-    )
-
-    percent: float = Field(..., ge=0, le=100, description="Share of online traffic", examples=[10])
-    force: bool = Field(False, description="Even if the gate fails (needs a reason; audited)")
-    reason: str | None = Field(None, max_length=500, pattern=NO_NUL)
-
-
-GATED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **ADMIN_RESPONSES,
-    422: {"description": "Invalid version/percent, or the gate fails: `details` lists every check"},
-}
+async def rollback(runtime: RuntimeDep, session: SessionDep, _admin: AdminDep) -> AliasChange:
+    return await _change(runtime, session, lambda name: lifecycle.rollback(session, name))
 
 
 @router.put(
     "/models/canary",
     summary="Send a share of traffic to a version (admin, gated)",
     responses=GATED_RESPONSES,
+    **ALIAS_CHANGE,
 )
 async def put_canary(
     body: CanaryRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
-) -> dict[str, Any]:
+) -> AliasChange:
     """Sticky per key (transaction_id, else API key, else client IP); replaces any canary."""
-    result = await lifecycle.set_canary(
+    config = runtime.settings.gate_config()
+    return await _change(
+        runtime,
         session,
-        runtime.settings.model_name,
-        body.version,
-        body.percent,
-        runtime.settings.gate_config(),
-        force=body.force,
-        reason=body.reason,
+        lambda name: lifecycle.set_canary(
+            session,
+            name,
+            body.version,
+            body.percent,
+            config,
+            force=body.force,
+            reason=body.reason,
+        ),
     )
-    return await _commit_and_swap(session, runtime, result)
 
 
-@router.delete("/models/canary", summary="Turn the canary off (admin)", responses=ADMIN_RESPONSES)
-async def delete_canary(
-    runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
-) -> dict[str, Any]:
-    result = await lifecycle.clear(session, runtime.settings.model_name, registry.CANARY)
-    return await _commit_and_swap(session, runtime, result)
+def _add_alias_route(
+    method: str,
+    alias: str,
+    endpoint: Callable[..., Awaitable[AliasChange]],
+    summary: str,
+    responses: dict[int | str, dict[str, Any]],
+    description: str | None = None,
+) -> None:
+    router.add_api_route(
+        f"/models/{alias}",
+        endpoint,
+        methods=[method],
+        name=f"{method.lower()}_{alias}",  # keeps the operation ids clients know
+        summary=summary,
+        description=description,
+        responses=responses,
+        **ALIAS_CHANGE,
+    )
 
 
-@router.put(
-    "/models/shadow",
-    summary="Score all online traffic with a version too, off the request path (admin)",
-    responses=GATED_RESPONSES,
+def _add_clear_route(alias: str, summary: str) -> None:
+    """DELETE /models/{alias}: turn the alias off (a `{alias}_off` event even if it was not set)."""
+
+    async def clear_alias(
+        runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+    ) -> AliasChange:
+        return await _change(runtime, session, lambda name: lifecycle.clear(session, name, alias))
+
+    _add_alias_route("DELETE", alias, clear_alias, summary, ADMIN_RESPONSES)
+
+
+def _add_set_route(
+    alias: str,
+    setter: Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]],
+    summary: str,
+    responses: dict[int | str, dict[str, Any]],
+    description: str | None = None,
+) -> None:
+    """PUT /models/{alias} with a version: point the alias at it."""
+
+    async def set_alias(
+        body: VersionRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+    ) -> AliasChange:
+        return await _change(runtime, session, lambda name: setter(session, name, body.version))
+
+    _add_alias_route("PUT", alias, set_alias, summary, responses, description)
+
+
+_add_clear_route(registry.CANARY, "Turn the canary off (admin)")
+_add_set_route(
+    registry.SHADOW,
+    lifecycle.set_shadow,
+    "Score all online traffic with a version too, off the request path (admin)",
+    GATED_RESPONSES,
+    'Shadow rows are logged with `variant="shadow"`; clients never see them.',
 )
-async def put_shadow(
-    body: VersionRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
-) -> dict[str, Any]:
-    """Shadow rows are logged with `variant="shadow"`; clients never see them."""
-    result = await lifecycle.set_shadow(session, runtime.settings.model_name, body.version)
-    return await _commit_and_swap(session, runtime, result)
-
-
-@router.delete(
-    "/models/shadow", summary="Turn shadow scoring off (admin)", responses=ADMIN_RESPONSES
+_add_clear_route(registry.SHADOW, "Turn shadow scoring off (admin)")
+_add_set_route(
+    registry.CANDIDATE,
+    lifecycle.set_candidate,
+    "Mark a version as the candidate for production (admin)",
+    ADMIN_RESPONSES,
 )
-async def delete_shadow(
-    runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
-) -> dict[str, Any]:
-    result = await lifecycle.clear(session, runtime.settings.model_name, registry.SHADOW)
-    return await _commit_and_swap(session, runtime, result)
-
-
-@router.put(
-    "/models/candidate",
-    summary="Mark a version as the candidate for production (admin)",
-    responses=ADMIN_RESPONSES,
-)
-async def put_candidate(
-    body: VersionRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
-) -> dict[str, Any]:
-    result = await lifecycle.set_candidate(session, runtime.settings.model_name, body.version)
-    return await _commit_and_swap(session, runtime, result)

@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
 
 from driftscope.training.runs import list_runs
+from driftscope_backend.registry.schemas import RunOut, RunsPage
 from driftscope_backend.runtime import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
-
-
-class RunOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    model_name: str
-    search_id: str | None = Field(description="Shared by the trials of one search; null otherwise")
-    kind: str = Field(examples=["xgboost"])
-    status: str = Field(description="completed (a trial) or registered (written as a version)")
-    params: dict[str, Any]
-    cv_metrics: dict[str, Any] = Field(
-        description="folds and, per metric (roc_auc, pr_auc), mean, std and per_fold; "
-        "empty for a plain train"
-    )
-    test_metrics: dict[str, Any] = Field(description="Calibrated metrics on the test split")
-    duration_s: float
-    artifact_path: str | None
-    model_version: int | None
-    started_at: datetime
-
-
-class RunsPage(BaseModel):
-    model: str
-    runs: list[RunOut]
 
 
 @router.get("/runs", summary="Training runs and search trials, newest first")

@@ -1,0 +1,178 @@
+"""Response models of the drift, performance and alert read API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from driftscope_backend.timestamps import Timestamp
+
+Severity = Literal["none", "warn", "alert"]
+AlertStatus = Literal["open", "acknowledged", "resolved"]
+
+
+class FeatureDrift(BaseModel):
+    """One feature's (or the prediction score's) drift in a window, as the worker stored it."""
+
+    model_config = ConfigDict(extra="allow")  # statistics added later pass through
+
+    name: str = Field(examples=["amount"])
+    kind: Literal["numeric", "categorical"]
+    test: str = Field(
+        description="The test that gave p_value", examples=["ks", "ks_binned", "chi2"]
+    )
+    psi: float | None
+    psi_bias: float | None = Field(description="Expected PSI with no drift at these sample sizes")
+    warn_threshold: float
+    alert_threshold: float
+    p_value: float | None
+    q_value: float | None = Field(description="Benjamini–Hochberg adjusted across the features")
+    drifted: bool
+    severity: Severity
+    n_reference: int
+    n_current: int
+    ks_statistic: float | None
+    ks_pvalue: float | None
+    wasserstein_norm: float | None
+    chi2_statistic: float | None
+    js_distance: float | None
+    missing_share_reference: float | None
+    missing_share_current: float | None
+    bins: list[int | float | str] = Field(description="Edges (numeric) or categories (categorical)")
+    reference_counts: list[int]
+    current_counts: list[int]
+
+
+class DriftReportOut(BaseModel):
+    model_name: str = Field(examples=["fraud"])
+    model_version: int
+    window_start: Timestamp
+    window_end: Timestamp
+    n: int = Field(description="Predictions in the window")
+    sufficient: bool = Field(description="False when the window had too few rows to judge")
+    dataset_drift_share: float = Field(ge=0, le=1, description="Share of features drifted")
+    dataset_drifted: bool
+    features: dict[str, FeatureDrift] = Field(description="In contract order")
+    prediction: FeatureDrift | None = Field(description="Drift of the prediction score")
+
+
+class DriftHistoryPoint(BaseModel):
+    """A window; the feature statistics are present only when one feature was asked for."""
+
+    window_end: Timestamp
+    model_version: int
+    n: int
+    sufficient: bool
+    dataset_drift_share: float
+    prediction_psi: float | None
+    psi: float | None = None
+    drifted: bool | None = None
+    severity: Severity | None = None
+    ks_statistic: float | None = None
+    p_value: float | None = None
+    q_value: float | None = None
+    warn_threshold: float | None = None
+    alert_threshold: float | None = None
+
+
+class DriftHistory(BaseModel):
+    model_name: str = Field(examples=["fraud"])
+    feature: str | None = Field(examples=["amount"])
+    points: list[DriftHistoryPoint] = Field(description="Oldest first")
+
+
+class FeatureDistribution(BaseModel):
+    """Reference vs current counts in the reference bins, for an overlay chart."""
+
+    feature: str = Field(examples=["amount"])
+    kind: Literal["numeric", "categorical"]
+    window_end: Timestamp
+    model_version: int
+    labels: list[str] = Field(examples=[["< 10", "10 – 50", "≥ 50", "(missing)"]])
+    reference_counts: list[int]
+    current_counts: list[int]
+    reference_share: list[float]
+    current_share: list[float]
+    psi: float | None
+    drifted: bool
+    severity: Severity
+    test: str = Field(examples=["ks", "ks_binned", "chi2"])
+    p_value: float | None
+    q_value: float | None
+    ks_statistic: float | None
+    wasserstein_norm: float | None
+    js_distance: float | None
+    warn_threshold: float
+    alert_threshold: float
+
+
+class RealisedMetrics(BaseModel):
+    """Metrics on the labelled rows of a window (null: undefined, e.g. one class only)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    n: int
+    roc_auc: float | None
+    pr_auc: float | None
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    brier: float | None
+    ece: float | None
+    fraud_rate: float | None
+    predicted_rate: float | None
+    tp: float
+    fp: float
+    fn: float
+    tn: float
+
+
+class EstimatedMetrics(BaseModel):
+    """Expected metrics from the calibrated scores alone (no labels needed)."""
+
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    fraud_rate: float | None
+
+
+class PerformancePoint(BaseModel):
+    window_start: Timestamp
+    window_end: Timestamp
+    model_version: int
+    n_predictions: int
+    n_labelled: int
+    label_coverage: float = Field(ge=0, le=1)
+    realised: RealisedMetrics | None = Field(description="Null until enough labels arrived")
+    estimated: EstimatedMetrics | None
+    predicted_rate: float | None
+    variant: Literal["production", "canary", "shadow"] | None = Field(
+        description="How the version served in that window (most of its rows); null for old windows"
+    )
+    variants: dict[str, int] = Field(description="Rows per variant")
+
+
+class PerformanceHistory(BaseModel):
+    model_name: str = Field(examples=["fraud"])
+    points: list[PerformancePoint] = Field(description="Oldest first")
+
+
+class AlertOut(BaseModel):
+    id: int
+    model_name: str
+    kind: str = Field(examples=["feature_drift", "prediction_drift", "performance_drop"])
+    feature: str | None
+    severity: Literal["warning", "critical"]
+    status: AlertStatus
+    first_seen: Timestamp
+    last_seen: Timestamp
+    message: str
+    details: dict[str, Any] | None
+    acknowledged_at: Timestamp | None
+    resolved_at: Timestamp | None
+
+
+class AlertsPage(BaseModel):
+    model_name: str = Field(examples=["fraud"])
+    alerts: list[AlertOut] = Field(description="Most recently seen first")
