@@ -93,3 +93,42 @@ async def test_json_line_sink_batches_whole_lines_until_flushed() -> None:
         os.close(write_fd)
     assert first == {"message": "GET /a 200", "latency_ms": 0.4}
     assert second["message"] == "GET /b 404" and "object" in second["odd"]
+
+
+async def test_deferred_lines_are_rendered_at_flush_in_order() -> None:
+    import os
+
+    from driftscope.logs import JsonLineSink
+
+    read_fd, write_fd = os.pipe()
+    sink = JsonLineSink(write_fd)
+    rendered: list[int] = []
+
+    def render(n: int) -> dict[str, int]:
+        rendered.append(n)
+        return {"n": n}
+
+    try:
+        sink.emit_deferred(render, (1,))
+        sink.emit({"n": 2})
+        sink.emit_deferred(render, (3,))
+        assert rendered == []  # a request pays for an append; rendering waits for the flush
+        sink.flush()
+        assert rendered == [1, 3]
+        data = os.read(read_fd, 65_536)
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
+    assert [json.loads(line)["n"] for line in data.splitlines()] == [1, 2, 3]
+
+
+def test_utc_timestamp_matches_datetime_isoformat_to_the_millisecond() -> None:
+    from datetime import UTC, datetime
+
+    from driftscope.logs import utc_timestamp
+
+    # Whole seconds, the last millisecond of a second, float noise below a millisecond, and a
+    # second change between two calls (the cached seconds part must follow).
+    for epoch in (0.0, 1.9995, 1733335805.123, 1733335805.9999996, 1733335806.0005):
+        expected = datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
+        assert utc_timestamp(epoch) == expected

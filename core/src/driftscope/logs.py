@@ -140,11 +140,13 @@ def utc_timestamp(epoch_s: float) -> str:
     """`2026-12-04T18:10:05.123+00:00` (the JSON log's `ts`), the seconds part cached."""
     global _second_text
     whole = int(epoch_s)
+    micros = round((epoch_s - whole) * 1e6)  # as datetime does: to the µs, then truncated
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, 0
     if _second_text[0] != whole:
         _second_text = (whole, datetime.fromtimestamp(whole, UTC).isoformat())
     text = _second_text[1]
-    millis = min(999, round((epoch_s - whole) * 1e6) // 1000)  # as datetime: µs, then truncate
-    return f"{text[:19]}.{millis:03d}{text[19:]}"
+    return f"{text[:19]}.{micros // 1000:03d}{text[19:]}"
 
 
 _json_sink: JsonLineSink | None = None

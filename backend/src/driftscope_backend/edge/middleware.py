@@ -135,6 +135,13 @@ class EdgeMiddleware:
                 await self.app(scope, receive, outcome)
             else:
                 await self._within_deadline(scope, self.app(scope, receive, outcome), outcome)
+        except Exception:
+            if not outcome.started:  # the stable error shape, and the id to find the traceback
+                message = f"internal server error (request id {request_id})"
+                await json_response(error_body("internal_error", message), 500)(
+                    scope, _never, outcome
+                )
+            raise  # to ServerErrorMiddleware and the server, which log the traceback
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
