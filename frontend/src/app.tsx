@@ -12,7 +12,9 @@ function CurrentPage() {
   if (!route) {
     return (
       <EmptyState title={`No page at ${pathname}`}>
-        <Link to="/" className="text-sky-300 underline">Go to the overview</Link>
+        <Link to="/" className="text-sky-300 underline">
+          Go to the overview
+        </Link>
       </EmptyState>
     );
   }

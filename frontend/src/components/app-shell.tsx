@@ -9,7 +9,14 @@ import { ConnectionIndicator } from "./connection-indicator";
 function OpenAlertsBadge() {
   const count = useAlerts("open").data?.alerts.length ?? 0;
   if (count === 0) return null;
-  return <span className="ml-1.5 rounded-full bg-red-500/25 px-1.5 text-xs text-red-200" aria-label={`${count} open alerts`}>{count}</span>;
+  return (
+    <span
+      className="ml-1.5 rounded-full bg-red-500/25 px-1.5 text-xs text-red-200"
+      aria-label={`${count} open alerts`}
+    >
+      {count}
+    </span>
+  );
 }
 
 function Nav() {

@@ -4,7 +4,12 @@ export const CHART = {
   axis: "#64748b",
   tick: { fill: "#94a3b8", fontSize: 11 },
   tooltip: {
-    contentStyle: { background: "#0f172a", border: "1px solid #334155", borderRadius: 8, fontSize: 12 },
+    contentStyle: {
+      background: "#0f172a",
+      border: "1px solid #334155",
+      borderRadius: 8,
+      fontSize: 12,
+    },
     labelStyle: { color: "#cbd5e1" },
     itemStyle: { padding: 0 },
   },

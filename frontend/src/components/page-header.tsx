@@ -1,7 +1,15 @@
 // Page title with a one-sentence explanation for a first-time visitor.
 import type { ReactNode } from "react";
 
-export function PageHeader({ title, children, aside }: { title: string; children: ReactNode; aside?: ReactNode }) {
+export function PageHeader({
+  title,
+  children,
+  aside,
+}: {
+  title: string;
+  children: ReactNode;
+  aside?: ReactNode;
+}) {
   return (
     <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
       <div className="max-w-3xl">

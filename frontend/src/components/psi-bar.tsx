@@ -12,16 +12,31 @@ interface PsiBarProps {
   scaleMax: number;
 }
 
-const pct = (value: number, max: number) => `${Math.min(100, Math.max(0, (value / max) * 100)).toFixed(2)}%`;
+const pct = (value: number, max: number) =>
+  `${Math.min(100, Math.max(0, (value / max) * 100)).toFixed(2)}%`;
 
 export function PsiBar({ psi, warn, alert, severity, scaleMax }: PsiBarProps) {
   const value = psi ?? 0;
   return (
-    <div className="flex items-center gap-2" title={`PSI ${formatStat(psi)} — warn at ${formatStat(warn)}, alert at ${formatStat(alert)}`}>
+    <div
+      className="flex items-center gap-2"
+      title={`PSI ${formatStat(psi)} — warn at ${formatStat(warn)}, alert at ${formatStat(alert)}`}
+    >
       <div className="relative h-3 min-w-20 flex-1 overflow-hidden rounded-sm bg-slate-800">
-        <div className="absolute inset-y-0 left-0 rounded-sm" style={{ width: pct(value, scaleMax), background: SEVERITY_COLOUR[severity] }} />
-        <div aria-hidden className="absolute inset-y-0 w-0.5 bg-amber-300/90" style={{ left: pct(warn, scaleMax) }} />
-        <div aria-hidden className="absolute inset-y-0 w-0.5 bg-red-400/90" style={{ left: pct(alert, scaleMax) }} />
+        <div
+          className="absolute inset-y-0 left-0 rounded-sm"
+          style={{ width: pct(value, scaleMax), background: SEVERITY_COLOUR[severity] }}
+        />
+        <div
+          aria-hidden
+          className="absolute inset-y-0 w-0.5 bg-amber-300/90"
+          style={{ left: pct(warn, scaleMax) }}
+        />
+        <div
+          aria-hidden
+          className="absolute inset-y-0 w-0.5 bg-red-400/90"
+          style={{ left: pct(alert, scaleMax) }}
+        />
       </div>
       <span className="w-12 text-right text-xs tabular-nums text-slate-300">{formatStat(psi)}</span>
     </div>
@@ -37,11 +52,26 @@ export function psiScaleMax(items: Array<{ psi: number | null; alert_threshold: 
 export function PsiLegend() {
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-400">
-      <span className="inline-flex items-center gap-1.5"><span className="h-2.5 w-2.5 rounded-sm bg-green-500" />stable</span>
-      <span className="inline-flex items-center gap-1.5"><span className="h-2.5 w-2.5 rounded-sm bg-amber-500" />warning (PSI ≥ warn)</span>
-      <span className="inline-flex items-center gap-1.5"><span className="h-2.5 w-2.5 rounded-sm bg-red-500" />drifted (alert)</span>
-      <span className="inline-flex items-center gap-1.5"><span className="h-3 w-0.5 bg-amber-300" />warn threshold</span>
-      <span className="inline-flex items-center gap-1.5"><span className="h-3 w-0.5 bg-red-400" />alert threshold</span>
+      <span className="inline-flex items-center gap-1.5">
+        <span className="h-2.5 w-2.5 rounded-sm bg-green-500" />
+        stable
+      </span>
+      <span className="inline-flex items-center gap-1.5">
+        <span className="h-2.5 w-2.5 rounded-sm bg-amber-500" />
+        warning (PSI ≥ warn)
+      </span>
+      <span className="inline-flex items-center gap-1.5">
+        <span className="h-2.5 w-2.5 rounded-sm bg-red-500" />
+        drifted (alert)
+      </span>
+      <span className="inline-flex items-center gap-1.5">
+        <span className="h-3 w-0.5 bg-amber-300" />
+        warn threshold
+      </span>
+      <span className="inline-flex items-center gap-1.5">
+        <span className="h-3 w-0.5 bg-red-400" />
+        alert threshold
+      </span>
     </div>
   );
 }

@@ -30,16 +30,44 @@ function toPath(values: Array<number | null>, max: number, height: number, count
   return path;
 }
 
-export function Sparkline({ values, colour = "#38bdf8", secondary, secondaryColour = "#a78bfa", height = 36, label }: SparklineProps) {
-  const all = [...values, ...(secondary ?? [])].filter((v): v is number => v !== null && Number.isFinite(v));
+export function Sparkline({
+  values,
+  colour = "#38bdf8",
+  secondary,
+  secondaryColour = "#a78bfa",
+  height = 36,
+  label,
+}: SparklineProps) {
+  const all = [...values, ...(secondary ?? [])].filter(
+    (v): v is number => v !== null && Number.isFinite(v),
+  );
   const max = Math.max(...all, 1e-9) * 1.1;
   const count = Math.max(values.length, secondary?.length ?? 0);
   return (
-    <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${height}`} preserveAspectRatio="none" className="h-9 w-full">
+    <svg
+      role="img"
+      aria-label={label}
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      preserveAspectRatio="none"
+      className="h-9 w-full"
+    >
       {secondary && (
-        <path d={toPath(secondary, max, height, count)} fill="none" stroke={secondaryColour} strokeWidth={1.5} vectorEffect="non-scaling-stroke" opacity={0.8} />
+        <path
+          d={toPath(secondary, max, height, count)}
+          fill="none"
+          stroke={secondaryColour}
+          strokeWidth={1.5}
+          vectorEffect="non-scaling-stroke"
+          opacity={0.8}
+        />
       )}
-      <path d={toPath(values, max, height, count)} fill="none" stroke={colour} strokeWidth={2} vectorEffect="non-scaling-stroke" />
+      <path
+        d={toPath(values, max, height, count)}
+        fill="none"
+        stroke={colour}
+        strokeWidth={2}
+        vectorEffect="non-scaling-stroke"
+      />
     </svg>
   );
 }

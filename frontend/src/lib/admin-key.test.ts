@@ -6,7 +6,9 @@ describe("admin key", () => {
     window.history.replaceState(null, "", "/drift?feature=amount#key=s3cret");
     expect(captureAdminKeyFromHash()).toBe(true);
     expect(window.localStorage.getItem(ADMIN_KEY_STORAGE)).toBe("s3cret");
-    expect(window.location.pathname + window.location.search + window.location.hash).toBe("/drift?feature=amount");
+    expect(window.location.pathname + window.location.search + window.location.hash).toBe(
+      "/drift?feature=amount",
+    );
   });
 
   it("leaves other fragment parameters alone", () => {

@@ -4,7 +4,11 @@ import { ApiError, api, describeAdminError, fieldErrorsOf, parseErrorBody } from
 
 function respond(status: number, body: unknown, statusText = "") {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  return vi.fn().mockResolvedValue(new Response(text, { status, statusText, headers: { "Content-Type": "application/json" } }));
+  return vi
+    .fn()
+    .mockResolvedValue(
+      new Response(text, { status, statusText, headers: { "Content-Type": "application/json" } }),
+    );
 }
 
 afterEach(() => vi.unstubAllGlobals());
@@ -16,8 +20,16 @@ describe("parseErrorBody", () => {
         code: "invalid_input",
         message: "invalid input: amount: Input should be greater than or equal to 0",
         details: [
-          { field: "amount", reason: "Input should be greater than or equal to 0", type: "greater_than_equal" },
-          { field: "hour_of_day", reason: "Input should be less than or equal to 23", type: "less_than_equal" },
+          {
+            field: "amount",
+            reason: "Input should be greater than or equal to 0",
+            type: "greater_than_equal",
+          },
+          {
+            field: "hour_of_day",
+            reason: "Input should be less than or equal to 23",
+            type: "less_than_equal",
+          },
         ],
       },
     };
@@ -33,14 +45,30 @@ describe("parseErrorBody", () => {
   });
 
   it("keeps non-list details (e.g. a 404's list of known features) without field errors", () => {
-    const error = parseErrorBody(404, "Not Found", JSON.stringify({ error: { code: "not_found", message: "unknown feature 'x'", details: { features: ["amount"] } } }));
+    const error = parseErrorBody(
+      404,
+      "Not Found",
+      JSON.stringify({
+        error: {
+          code: "not_found",
+          message: "unknown feature 'x'",
+          details: { features: ["amount"] },
+        },
+      }),
+    );
     expect(error.code).toBe("not_found");
     expect(error.details).toEqual({ features: ["amount"] });
     expect(error.fieldErrors).toEqual({});
   });
 
   it("understands FastAPI's default {detail: [{loc, msg}]} too", () => {
-    const error = parseErrorBody(422, "", JSON.stringify({ detail: [{ loc: ["body", "amount"], msg: "Field required", type: "missing" }] }));
+    const error = parseErrorBody(
+      422,
+      "",
+      JSON.stringify({
+        detail: [{ loc: ["body", "amount"], msg: "Field required", type: "missing" }],
+      }),
+    );
     expect(error.fieldErrors).toEqual({ amount: "Field required" });
   });
 
@@ -54,7 +82,12 @@ describe("parseErrorBody", () => {
 describe("fieldErrorsOf", () => {
   it("joins several reasons for one field and skips malformed items", () => {
     expect(
-      fieldErrorsOf([{ field: "amount", reason: "too small" }, { field: "amount", reason: "not a number" }, { reason: "no field" }, "text"]),
+      fieldErrorsOf([
+        { field: "amount", reason: "too small" },
+        { field: "amount", reason: "not a number" },
+        { reason: "no field" },
+        "text",
+      ]),
     ).toEqual({ amount: "too small; not a number" });
   });
 });
@@ -66,8 +99,19 @@ describe("request", () => {
   });
 
   it("throws an ApiError with field errors on a 422", async () => {
-    vi.stubGlobal("fetch", respond(422, { error: { code: "invalid_input", message: "invalid", details: [{ field: "channel", reason: "Input should be 'pos' or 'atm'" }] } }));
-    const error = await api.post("/api/v1/predict", { channel: "x" }).catch((caught: unknown) => caught);
+    vi.stubGlobal(
+      "fetch",
+      respond(422, {
+        error: {
+          code: "invalid_input",
+          message: "invalid",
+          details: [{ field: "channel", reason: "Input should be 'pos' or 'atm'" }],
+        },
+      }),
+    );
+    const error = await api
+      .post("/api/v1/predict", { channel: "x" })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).fieldErrors).toEqual({ channel: "Input should be 'pos' or 'atm'" });
   });
@@ -75,7 +119,9 @@ describe("request", () => {
   it("refuses an admin call without a key, before any request", async () => {
     const fetch = respond(200, {});
     vi.stubGlobal("fetch", fetch);
-    const error = await api.put("/api/v1/simulator", { scenario: "sudden" }, true).catch((caught: unknown) => caught);
+    const error = await api
+      .put("/api/v1/simulator", { scenario: "sudden" }, true)
+      .catch((caught: unknown) => caught);
     expect((error as ApiError).code).toBe("missing_admin_key");
     expect((error as ApiError).isAuthError).toBe(true);
     expect(fetch).not.toHaveBeenCalled();
@@ -83,9 +129,13 @@ describe("request", () => {
 
   it("sends the stored key as X-API-Key and explains a 401", async () => {
     setAdminKey("wrong-key");
-    const fetch = respond(401, { error: { code: "unauthorized", message: "X-API-Key is not valid", details: null } });
+    const fetch = respond(401, {
+      error: { code: "unauthorized", message: "X-API-Key is not valid", details: null },
+    });
     vi.stubGlobal("fetch", fetch);
-    const error = await api.post("/api/v1/alerts/3/ack", undefined, true).catch((caught: unknown) => caught);
+    const error = await api
+      .post("/api/v1/alerts/3/ack", undefined, true)
+      .catch((caught: unknown) => caught);
     const init = fetch.mock.calls[0]![1] as RequestInit;
     expect((init.headers as Record<string, string>)["X-API-Key"]).toBe("wrong-key");
     expect(describeAdminError(error)).toMatch(/rejected \(401\)/);

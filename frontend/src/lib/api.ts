@@ -52,7 +52,7 @@ function fromFastApiDetail(detail: unknown): FieldErrorDetail[] | null {
 
 /** Turn a non-2xx response body (already read as text) into an ApiError. */
 export function parseErrorBody(status: number, statusText: string, text: string): ApiError {
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
@@ -60,7 +60,8 @@ export function parseErrorBody(status: number, statusText: string, text: string)
   }
   if (typeof body === "object" && body !== null) {
     const record = body as Record<string, unknown>;
-    const error = record.error as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+    const error = record.error as
+      { code?: unknown; message?: unknown; details?: unknown } | undefined;
     if (error && typeof error === "object") {
       return new ApiError(
         status,
@@ -71,7 +72,8 @@ export function parseErrorBody(status: number, statusText: string, text: string)
     }
     const detail = fromFastApiDetail(record.detail);
     if (detail) return new ApiError(status, "invalid_input", "invalid input", detail);
-    if (typeof record.detail === "string") return new ApiError(status, `http_${status}`, record.detail);
+    if (typeof record.detail === "string")
+      return new ApiError(status, `http_${status}`, record.detail);
   }
   const snippet = text && text.length < 200 && !text.trimStart().startsWith("<") ? `: ${text}` : "";
   return new ApiError(status, `http_${status}`, `${statusText || `HTTP ${status}`}${snippet}`);
@@ -90,7 +92,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (options.admin) {
     const key = getAdminKey();
     if (!key) {
-      throw new ApiError(0, "missing_admin_key", "Admin key missing: paste the key printed by the demo into “Admin key” (top right).");
+      throw new ApiError(
+        0,
+        "missing_admin_key",
+        "Admin key missing: paste the key printed by the demo into “Admin key” (top right).",
+      );
     }
     headers["X-API-Key"] = key;
   }
@@ -103,7 +109,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   let response: Response;
   try {
-    response = await fetch(path, { method: options.method ?? "GET", headers, body, signal: options.signal });
+    response = await fetch(path, {
+      method: options.method ?? "GET",
+      headers,
+      body,
+      signal: options.signal,
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError(0, "network_error", "Cannot reach the Driftscope backend: is it running?");
@@ -121,14 +132,17 @@ export function describeAdminError(error: unknown): string {
   if (error.code === "missing_admin_key") return error.message;
   if (error.status === 401 && error.message.includes("not valid"))
     return "Admin key rejected (401): check the key under “Admin key” (top right).";
-  if (error.status === 401) return "Admin key missing on the request (401): set it under “Admin key” (top right).";
+  if (error.status === 401)
+    return "Admin key missing on the request (401): set it under “Admin key” (top right).";
   if (error.status === 403) return `Not allowed (403): ${error.message}`;
   return error.message;
 }
 
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>(path, { signal }),
-  post: <T>(path: string, body?: unknown, admin = false) => request<T>(path, { method: "POST", body, admin }),
-  put: <T>(path: string, body?: unknown, admin = false) => request<T>(path, { method: "PUT", body, admin }),
+  post: <T>(path: string, body?: unknown, admin = false) =>
+    request<T>(path, { method: "POST", body, admin }),
+  put: <T>(path: string, body?: unknown, admin = false) =>
+    request<T>(path, { method: "PUT", body, admin }),
   delete: <T>(path: string, admin = false) => request<T>(path, { method: "DELETE", admin }),
 };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatMetric, formatPValue, formatPercent, formatRelative, formatStat, humanize } from "./format";
+import {
+  formatMetric,
+  formatPValue,
+  formatPercent,
+  formatRelative,
+  formatStat,
+  humanize,
+} from "./format";
 
 describe("format", () => {
   it("shows missing numbers as a dash", () => {
@@ -10,7 +17,7 @@ describe("format", () => {
 
   it("formats shares, metrics and statistics", () => {
     expect(formatPercent(0.1234)).toBe("12.3%");
-    expect(formatMetric(0.91930)).toBe("0.919");
+    expect(formatMetric(0.9193)).toBe("0.919");
     expect(formatStat(0.00027)).toBe("2.7e-4");
     expect(formatStat(4.768)).toBe("4.768");
   });

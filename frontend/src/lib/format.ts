@@ -37,7 +37,10 @@ export function formatRate(value: number | null | undefined): string {
 }
 
 /** "3 s ago", "5 min ago", "2 h ago", "4 d ago"; future times read "in …". */
-export function formatRelative(timestamp: string | number | null | undefined, now = Date.now()): string {
+export function formatRelative(
+  timestamp: string | number | null | undefined,
+  now = Date.now(),
+): string {
   if (timestamp === null || timestamp === undefined) return DASH;
   const then = typeof timestamp === "number" ? timestamp : Date.parse(timestamp);
   if (!Number.isFinite(then)) return DASH;
@@ -63,7 +66,11 @@ export function formatDateTime(timestamp: string | null | undefined): string {
 export function formatClock(timestamp: string | number): string {
   const date = new Date(timestamp);
   if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return date.toLocaleTimeString("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
 }
 
 /** "hour_of_day" → "Hour of day" */

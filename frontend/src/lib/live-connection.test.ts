@@ -21,7 +21,12 @@ function connect(overrides: Partial<ConstructorParameters<typeof LiveConnection>
   return { connection, messages, states };
 }
 
-const snapshot = (id: number) => ({ type: "snapshot", ts: "2026-01-01T00:00:00Z", id, data: { stats_history: [], alerts: [] } });
+const snapshot = (id: number) => ({
+  type: "snapshot",
+  ts: "2026-01-01T00:00:00Z",
+  id,
+  data: { stats_history: [], alerts: [] },
+});
 const stats = { type: "stats", ts: "2026-01-01T00:00:01Z", data: { rps: 20, total: 5 } };
 
 beforeEach(() => {
@@ -36,7 +41,9 @@ afterEach(() => {
 
 describe("backoffDelay", () => {
   it("doubles from the base delay and stops at the maximum", () => {
-    expect([0, 1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, 500, 10_000, 0))).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, 500, 10_000, 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
   });
 
   it("adds at most 25% jitter and never exceeds the maximum", () => {
@@ -48,7 +55,9 @@ describe("backoffDelay", () => {
 describe("liveUrl", () => {
   it("uses wss behind https and ws otherwise", () => {
     expect(liveUrl({ protocol: "https:", host: "example.org" })).toBe("wss://example.org/ws/live");
-    expect(liveUrl({ protocol: "http:", host: "127.0.0.1:8000" })).toBe("ws://127.0.0.1:8000/ws/live");
+    expect(liveUrl({ protocol: "http:", host: "127.0.0.1:8000" })).toBe(
+      "ws://127.0.0.1:8000/ws/live",
+    );
   });
 });
 

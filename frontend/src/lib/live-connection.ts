@@ -36,7 +36,12 @@ export interface LiveConnectionOptions {
 
 const JITTER = 0.25;
 
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: number): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: number,
+): number {
   const exponential = baseMs * 2 ** Math.min(attempt, 16);
   return Math.round(Math.min(maxMs, exponential * (1 + JITTER * random)));
 }
@@ -129,7 +134,8 @@ export class LiveConnection {
     this.attempt = 0; // the server really talks to us: the next outage starts from a short delay
     if (typeof message.id === "number") {
       // a snapshot's id is authoritative (the server may have restarted with fewer events)
-      this.lastId = message.type === "snapshot" ? message.id : Math.max(this.lastId ?? 0, message.id);
+      this.lastId =
+        message.type === "snapshot" ? message.id : Math.max(this.lastId ?? 0, message.id);
     }
     this.setState("live");
     this.options.onMessage(message);
@@ -137,7 +143,12 @@ export class LiveConnection {
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
-    const delay = backoffDelay(this.attempt, this.options.baseDelayMs, this.options.maxDelayMs, this.options.random());
+    const delay = backoffDelay(
+      this.attempt,
+      this.options.baseDelayMs,
+      this.options.maxDelayMs,
+      this.options.random(),
+    );
     this.attempt += 1;
     this.nextRetryAt = this.options.now() + delay;
     this.setState("reconnecting");

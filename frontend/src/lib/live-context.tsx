@@ -1,5 +1,15 @@
 // The live stream shared by every page: connection state, last 120 s of stats, event subscriptions.
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useEffectEvent,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import type { ConnectionState } from "./live-connection";
 import { liveUrl } from "./live-connection";
 import type { LiveMessage, LiveMessageType, LiveSnapshot, LiveStats } from "./types";
@@ -73,8 +83,11 @@ export function useLive(): LiveContextValue {
 /** Call `listener` for each live message of the given types (e.g. refetch on "drift"). */
 export function useLiveEvent(types: readonly LiveMessageType[], listener: Listener): void {
   const { subscribe } = useLive();
-  const latest = useRef(listener);
-  latest.current = listener;
+  // The latest listener, without resubscribing each time the caller passes a new closure.
+  const onMessage = useEffectEvent(listener);
   const key = types.join(",");
-  useEffect(() => subscribe(key.split(",") as LiveMessageType[], (message) => latest.current(message)), [subscribe, key]);
+  useEffect(
+    () => subscribe(key.split(",") as LiveMessageType[], (message) => onMessage(message)),
+    [subscribe, key],
+  );
 }

@@ -22,7 +22,11 @@ export function resetOpenApiCache(): void {
 /** `/api/v1/models/{version}/promote` and `/api/v1/models/{v}/promote` are the same route. */
 const normalise = (path: string) => path.replace(/\{[^}]+\}/g, "{}").replace(/\/+$/, "");
 
-export function findOperation(doc: OpenApiDocument | null, method: string, path: string): Record<string, unknown> | null {
+export function findOperation(
+  doc: OpenApiDocument | null,
+  method: string,
+  path: string,
+): Record<string, unknown> | null {
   if (!doc?.paths) return null;
   const wanted = normalise(path);
   for (const [candidate, operations] of Object.entries(doc.paths)) {

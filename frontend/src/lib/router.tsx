@@ -1,5 +1,10 @@
 // A tiny history router: the backend serves index.html for unknown paths, so real URLs work.
-import { type AnchorHTMLAttributes, type MouseEvent, useCallback, useSyncExternalStore } from "react";
+import {
+  type AnchorHTMLAttributes,
+  type MouseEvent,
+  useCallback,
+  useSyncExternalStore,
+} from "react";
 
 const NAVIGATE_EVENT = "driftscope:navigate";
 
@@ -54,7 +59,8 @@ type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
 export function Link({ to, onClick, ...rest }: LinkProps) {
   const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
-    const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0;
+    const modified =
+      event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0;
     if (event.defaultPrevented || modified || rest.target === "_blank") return;
     event.preventDefault();
     navigate(to);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { SEVERITY_COLOUR, datasetSeverity, psiSeverity, severityColour, severityOf } from "./severity";
+import {
+  SEVERITY_COLOUR,
+  datasetSeverity,
+  psiSeverity,
+  severityColour,
+  severityOf,
+} from "./severity";
 
 describe("psiSeverity", () => {
   it("is none below warn, warn from the warn threshold, alert from the alert threshold", () => {
@@ -19,14 +25,21 @@ describe("psiSeverity", () => {
 
 describe("severityOf / severityColour", () => {
   it("prefers the server's decision: a high PSI whose test is not significant stays green", () => {
-    const feature = { psi: 0.4, warn_threshold: 0.1, alert_threshold: 0.25, severity: "none" as const };
+    const feature = {
+      psi: 0.4,
+      warn_threshold: 0.1,
+      alert_threshold: 0.25,
+      severity: "none" as const,
+    };
     expect(severityOf(feature)).toBe("none");
     expect(severityColour(feature)).toBe(SEVERITY_COLOUR.none);
   });
 
   it("derives the severity from the PSI when the server sent none", () => {
     expect(severityOf({ psi: 0.3, warn_threshold: 0.1, alert_threshold: 0.25 })).toBe("alert");
-    expect(severityColour({ psi: 0.12, warn_threshold: 0.1, alert_threshold: 0.25 })).toBe(SEVERITY_COLOUR.warn);
+    expect(severityColour({ psi: 0.12, warn_threshold: 0.1, alert_threshold: 0.25 })).toBe(
+      SEVERITY_COLOUR.warn,
+    );
   });
 
   it("maps the three severities to green, amber and red", () => {

@@ -37,7 +37,8 @@ export function severityOf(item: {
   warn_threshold?: number;
   alert_threshold?: number;
 }): Severity {
-  if (item.severity === "none" || item.severity === "warn" || item.severity === "alert") return item.severity;
+  if (item.severity === "none" || item.severity === "warn" || item.severity === "alert")
+    return item.severity;
   if (item.warn_threshold === undefined || item.alert_threshold === undefined) return "none";
   return psiSeverity(item.psi, item.warn_threshold, item.alert_threshold);
 }
@@ -47,7 +48,10 @@ export function severityColour(item: Parameters<typeof severityOf>[0]): string {
 }
 
 /** A window's overall state: red when the server calls the dataset drifted, amber when any feature is. */
-export function datasetSeverity(report: { dataset_drift_share: number; dataset_drifted: boolean }): Severity {
+export function datasetSeverity(report: {
+  dataset_drift_share: number;
+  dataset_drifted: boolean;
+}): Severity {
   if (report.dataset_drifted) return "alert";
   return report.dataset_drift_share > 0 ? "warn" : "none";
 }

@@ -5,6 +5,9 @@
 /** ISO-8601 timestamp, e.g. "2026-11-23T13:35:10Z". */
 export type Timestamp = string;
 
+/** One of the known values, or a newer one the backend may add; editors still offer the known. */
+export type Open<Known extends string> = Known | (string & {});
+
 // ---- errors -------------------------------------------------------------------------
 
 export interface FieldErrorDetail {
@@ -56,7 +59,7 @@ export interface PredictionResult {
   model_name: string;
   model_version: number;
   /** production, or canary for the share of keys routed to it (shadow rows are never returned). */
-  variant: "production" | "canary" | string;
+  variant: Open<"production" | "canary">;
   path: "model" | "rules";
   /** Id of the rule that decided when path is "rules". */
   rule?: string | null;
@@ -78,7 +81,7 @@ export interface Contribution {
 export type Explanation =
   | {
       available: true;
-      method: "tree_shap" | "saabas" | "linear" | "points" | string;
+      method: Open<"tree_shap" | "saabas" | "linear" | "points">;
       bias: number;
       margin: number;
       /** Sorted by |contribution|, largest first. */
@@ -136,7 +139,13 @@ export interface ModelsResponse {
   /** Newest automatic-retraining steps (worker `retrain` events), newest first. */
   retraining?: RetrainStep[];
   /** Promotion gate settings (present once promotion exists on the server). */
-  gate?: { min_roc_auc: number; min_f1: number; max_regression: number; live_min_labels?: number; live_window_h?: number };
+  gate?: {
+    min_roc_auc: number;
+    min_f1: number;
+    max_regression: number;
+    live_min_labels?: number;
+    live_window_h?: number;
+  };
   aliases: ModelAlias[];
   versions: ModelVersion[];
 }
@@ -188,11 +197,11 @@ export interface GateResult {
 // ---- drift --------------------------------------------------------------------------
 
 export type Severity = "none" | "warn" | "alert";
-export type DriftTest = "ks" | "chi2" | string;
+export type DriftTest = Open<"ks" | "chi2">;
 
 export interface FeatureDrift {
   name: string;
-  kind: FeatureType | string;
+  kind: Open<FeatureType>;
   test: DriftTest;
   psi: number | null;
   psi_bias: number | null;
@@ -323,7 +332,7 @@ export type AlertKind = "feature_drift" | "prediction_drift" | "performance_drop
 export interface Alert {
   id: number;
   model_name: string;
-  kind: AlertKind | string;
+  kind: Open<AlertKind>;
   feature: string | null;
   severity: "warning" | "critical";
   status: AlertStatus;
@@ -342,7 +351,15 @@ export interface AlertsResponse {
 
 // ---- simulator ----------------------------------------------------------------------
 
-export const SCENARIOS = ["none", "sudden", "gradual", "seasonal", "categorical", "concept", "auto"] as const;
+export const SCENARIOS = [
+  "none",
+  "sudden",
+  "gradual",
+  "seasonal",
+  "categorical",
+  "concept",
+  "auto",
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface SimulatorDesired {
@@ -440,7 +457,10 @@ export interface LiveDriftEvent {
   dataset_drifted: boolean;
   sufficient: boolean;
   drifted_features: string[];
-  features: Record<string, { psi: number | null; drifted: boolean; severity: Severity; q_value: number | null }>;
+  features: Record<
+    string,
+    { psi: number | null; drifted: boolean; severity: Severity; q_value: number | null }
+  >;
   prediction: { psi: number | null; drifted: boolean } | null;
 }
 
@@ -460,9 +480,19 @@ export type LiveMessage =
   | { type: "snapshot"; ts: Timestamp; id?: number; data: LiveSnapshot }
   | { type: "stats"; ts: Timestamp; id?: number; data: LiveStats }
   | { type: "drift"; ts: Timestamp; id?: number; data: LiveDriftEvent }
-  | { type: "performance"; ts: Timestamp; id?: number; data: PerformancePoint & { sufficient_labels?: boolean } }
+  | {
+      type: "performance";
+      ts: Timestamp;
+      id?: number;
+      data: PerformancePoint & { sufficient_labels?: boolean };
+    }
   | { type: "alert"; ts: Timestamp; id?: number; data: LiveAlertEvent }
-  | { type: "simulator"; ts: Timestamp; id?: number; data: { desired: SimulatorDesired; changed: string[] } }
+  | {
+      type: "simulator";
+      ts: Timestamp;
+      id?: number;
+      data: { desired: SimulatorDesired; changed: string[] };
+    }
   | { type: "model"; ts: Timestamp; id?: number; data: Record<string, unknown> }
   | { type: "retrain"; ts: Timestamp; id?: number; data: RetrainStep }
   | { type: "heartbeat"; ts: Timestamp; id?: number; data: Record<string, unknown> };

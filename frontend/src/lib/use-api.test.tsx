@@ -1,6 +1,7 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { jsonResponse, notFound } from "../test/fixtures";
 import { LiveContext, type LiveContextValue, OFFLINE_LIVE } from "./live-context";
 import type { LiveMessage, LiveMessageType } from "./types";
 import { useApi } from "./use-api";
@@ -11,7 +12,10 @@ afterEach(() => {
 });
 
 function liveWith(state: LiveContextValue["state"]) {
-  const listeners: Array<{ types: readonly LiveMessageType[]; listener: (message: LiveMessage) => void }> = [];
+  const listeners: Array<{
+    types: readonly LiveMessageType[];
+    listener: (message: LiveMessage) => void;
+  }> = [];
   const value: LiveContextValue = {
     ...OFFLINE_LIVE,
     state,
@@ -22,14 +26,20 @@ function liveWith(state: LiveContextValue["state"]) {
     },
   };
   const emit = (type: LiveMessageType) =>
-    act(() => listeners.filter((item) => item.types.includes(type)).forEach((item) => item.listener({ type, ts: "t", data: {} } as LiveMessage)));
-  const wrapper = ({ children }: { children: ReactNode }) => <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+    act(() =>
+      listeners
+        .filter((item) => item.types.includes(type))
+        .forEach((item) => item.listener({ type, ts: "t", data: {} } as LiveMessage)),
+    );
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <LiveContext.Provider value={value}>{children}</LiveContext.Provider>
+  );
   return { wrapper, emit };
 }
 
 const counter = () => {
   let calls = 0;
-  return vi.fn(async () => new Response(JSON.stringify({ calls: ++calls }), { status: 200 }));
+  return vi.fn(() => jsonResponse({ calls: ++calls }));
 };
 
 describe("useApi", () => {
@@ -37,7 +47,10 @@ describe("useApi", () => {
     const fetch = counter();
     vi.stubGlobal("fetch", fetch);
     const { wrapper, emit } = liveWith("live");
-    const { result } = renderHook(() => useApi<{ calls: number }>("/api/v1/drift/latest", { refreshOn: ["drift"] }), { wrapper });
+    const { result } = renderHook(
+      () => useApi<{ calls: number }>("/api/v1/drift/latest", { refreshOn: ["drift"] }),
+      { wrapper },
+    );
     await waitFor(() => expect(result.current.data).toEqual({ calls: 1 }));
     emit("stats");
     emit("drift");
@@ -52,7 +65,10 @@ describe("useApi", () => {
     const fetch = counter();
     vi.stubGlobal("fetch", fetch);
     const { wrapper } = liveWith("reconnecting");
-    const { result } = renderHook(() => useApi<{ calls: number }>("/api/v1/alerts", { pollMs: 5_000 }), { wrapper });
+    const { result } = renderHook(
+      () => useApi<{ calls: number }>("/api/v1/alerts", { pollMs: 5_000 }),
+      { wrapper },
+    );
     await waitFor(() => expect(result.current.data).toEqual({ calls: 1 }));
     await act(async () => {
       await vi.advanceTimersByTimeAsync(5_000);
@@ -61,7 +77,10 @@ describe("useApi", () => {
   });
 
   it("keeps a 404 as an error with its status, for 'no data yet' states", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ error: { code: "not_found", message: "no drift report yet", details: null } }), { status: 404 })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() => notFound("no drift report yet")),
+    );
     const { result } = renderHook(() => useApi("/api/v1/drift/latest"));
     await waitFor(() => expect(result.current.loading).toBe(false));
     expect(result.current.error?.status).toBe(404);

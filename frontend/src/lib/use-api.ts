@@ -50,7 +50,9 @@ export function useApi<T>(path: string | null, options: UseApiOptions = {}): Api
       .catch((caught: unknown) => {
         if (controller.signal.aborted) return;
         loadedPath.current = path;
-        setError(caught instanceof ApiError ? caught : new ApiError(0, "client_error", String(caught)));
+        setError(
+          caught instanceof ApiError ? caught : new ApiError(0, "client_error", String(caught)),
+        );
       })
       .finally(() => {
         if (!controller.signal.aborted) setLoading(false);

@@ -6,7 +6,11 @@ import type { LiveMessage } from "./types";
 import { useLiveConnection } from "./use-live-connection";
 
 const URL = "ws://dash.test/ws/live";
-const stats = (total: number) => ({ type: "stats", ts: "t", data: { rps: 10, p50_ms: 1, p99_ms: 2, fraud_rate: 0, total, rules_ratio: 0 } });
+const stats = (total: number) => ({
+  type: "stats",
+  ts: "t",
+  data: { rps: 10, p50_ms: 1, p99_ms: 2, fraud_rate: 0, total, rules_ratio: 0 },
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -17,34 +21,43 @@ afterEach(() => vi.useRealTimers());
 describe("useLiveConnection", () => {
   it("exposes live / stale / reconnecting as React state", () => {
     const onMessage = vi.fn();
-    const { result, unmount } = renderHook(() => useLiveConnection({ url: URL, createSocket: createFakeSocket, random: () => 0 }, onMessage));
+    const { result, unmount } = renderHook(() =>
+      useLiveConnection({ url: URL, createSocket: createFakeSocket, random: () => 0 }, onMessage),
+    );
     expect(result.current.state).toBe("connecting");
 
     act(() => {
       FakeWebSocket.latest().open();
-      FakeWebSocket.latest().send({ type: "snapshot", ts: "t", id: 3, data: { stats_history: [] } });
+      FakeWebSocket.latest().send({
+        type: "snapshot",
+        ts: "t",
+        id: 3,
+        data: { stats_history: [] },
+      });
     });
     expect(result.current.state).toBe("live");
     expect(onMessage).toHaveBeenCalledWith(expect.objectContaining({ type: "snapshot", id: 3 }));
 
-    act(() => vi.advanceTimersByTime(6_000));
+    act(() => void vi.advanceTimersByTime(6_000));
     expect(result.current.state).toBe("stale");
 
     act(() => FakeWebSocket.latest().drop());
     expect(result.current.state).toBe("reconnecting");
     expect(result.current.nextRetryAt).not.toBeNull();
 
-    act(() => vi.advanceTimersByTime(500));
+    act(() => void vi.advanceTimersByTime(500));
     expect(FakeWebSocket.latest().url).toBe(`${URL}?last_id=3`);
     unmount();
   });
 
   it("closes the socket on unmount and does not reconnect", () => {
-    const { unmount } = renderHook(() => useLiveConnection({ url: URL, createSocket: createFakeSocket }, () => undefined));
+    const { unmount } = renderHook(() =>
+      useLiveConnection({ url: URL, createSocket: createFakeSocket }, () => undefined),
+    );
     const socket = FakeWebSocket.latest();
     unmount();
     expect(socket.closedByClient).toBe(true);
-    act(() => vi.advanceTimersByTime(30_000));
+    act(() => void vi.advanceTimersByTime(30_000));
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 });
@@ -74,7 +87,12 @@ describe("LiveProvider", () => {
       act(() => {
         const socket = FakeWebSocket.latest();
         socket.open();
-        socket.send({ type: "snapshot", ts: "t", id: 9, data: { stats_history: [stats(1).data, stats(2).data], alerts: [] } });
+        socket.send({
+          type: "snapshot",
+          ts: "t",
+          id: 9,
+          data: { stats_history: [stats(1).data, stats(2).data], alerts: [] },
+        });
         socket.send(stats(3));
         socket.send({ type: "drift", ts: "t", id: 10, data: { window_end: "w" } });
       });

@@ -1,7 +1,20 @@
 // Payloads taken from a running backend (trimmed), shared by the component tests.
-import type { DriftReport, FeatureContract, FeatureDrift, FeatureSpec, PredictionResult } from "../lib/types";
+import type {
+  DriftReport,
+  FeatureContract,
+  FeatureDrift,
+  FeatureSpec,
+  PredictionResult,
+} from "../lib/types";
 
-const numeric = (name: string, unit: string, minimum: number, maximum: number, example: number, allowMissing = false): FeatureSpec => ({
+const numeric = (
+  name: string,
+  unit: string,
+  minimum: number,
+  maximum: number,
+  example: number,
+  allowMissing = false,
+): FeatureSpec => ({
   name,
   type: "numeric",
   description: `${name} description`,
@@ -59,7 +72,14 @@ export const contract: FeatureContract = {
       example: false,
     },
   ],
-  example: { amount: 129.99, hour_of_day: 14, merchant_category: "electronics", channel: "online", distance_from_home_km: 12.4, is_foreign: false },
+  example: {
+    amount: 129.99,
+    hour_of_day: 14,
+    merchant_category: "electronics",
+    channel: "online",
+    distance_from_home_km: 12.4,
+    is_foreign: false,
+  },
 };
 
 export const predictionResult: PredictionResult = {
@@ -114,19 +134,42 @@ export function driftReport(features: FeatureDrift[]): DriftReport {
     window_end: "2026-11-23T13:35:10Z",
     n: 325,
     sufficient: true,
-    dataset_drift_share: features.filter((feature) => feature.drifted).length / Math.max(1, features.length),
+    dataset_drift_share:
+      features.filter((feature) => feature.drifted).length / Math.max(1, features.length),
     dataset_drifted: false,
     features: Object.fromEntries(features.map((feature) => [feature.name, feature])),
     prediction: featureDrift("prediction"),
   };
 }
 
+/** The URL a fetch stub was called with, whichever form (string, URL, Request) it came in. */
+export function requestUrl(input: RequestInfo | URL): URL {
+  const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  return new URL(href, "http://local");
+}
+
+/** The JSON a fetch stub was sent (the API client always sends a string body), if any. */
+export function jsonBody(init: RequestInit | undefined): unknown {
+  return typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+}
+
+/** What fetch resolves to for a JSON answer from the backend. */
+export function jsonResponse(body: unknown, status = 200): Promise<Response> {
+  const headers = { "Content-Type": "application/json" };
+  return Promise.resolve(new Response(JSON.stringify(body), { status, headers }));
+}
+
+/** The backend's error envelope for an unknown path. */
+export function notFound(message: string): Promise<Response> {
+  return jsonResponse({ error: { code: "not_found", message, details: null } }, 404);
+}
+
 /** A fetch stub answering by URL path (query ignored unless the key has one). */
 export function routeFetch(routes: Record<string, { status?: number; body: unknown }>) {
-  return async (input: RequestInfo | URL) => {
-    const url = new URL(String(input), "http://local");
+  return (input: RequestInfo | URL) => {
+    const url = requestUrl(input);
     const route = routes[url.pathname + url.search] ?? routes[url.pathname];
-    if (!route) return new Response(JSON.stringify({ error: { code: "not_found", message: `no route ${url.pathname}`, details: null } }), { status: 404 });
-    return new Response(JSON.stringify(route.body), { status: route.status ?? 200, headers: { "Content-Type": "application/json" } });
+    if (!route) return notFound(`no route ${url.pathname}`);
+    return jsonResponse(route.body, route.status);
   };
 }

@@ -2,20 +2,29 @@
 import { useState } from "react";
 import { Badge } from "../../components/badge";
 import { ApiError, api, describeAdminError } from "../../lib/api";
-import { formatDateTime, formatPValue, formatRelative, formatStat, humanize } from "../../lib/format";
+import {
+  formatDateTime,
+  formatPValue,
+  formatRelative,
+  formatStat,
+  humanize,
+} from "../../lib/format";
 import { Link } from "../../lib/router";
 import type { Alert } from "../../lib/types";
 import { ALERT_SEVERITY_TONE, ALERT_STRIPE, kindLabel } from "./alert-labels";
 
 function formatDetail(key: string, value: unknown): string {
-  if (typeof value === "number") return /(^|_)[pq]_?value$/.test(key) ? formatPValue(value) : formatStat(value);
+  if (typeof value === "number")
+    return /(^|_)[pq]_?value$/.test(key) ? formatPValue(value) : formatStat(value);
   if (typeof value === "string" && /^\d{4}-\d\d-\d\dT/.test(value)) return formatDateTime(value);
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function Details({ details }: { details: Alert["details"] }) {
   if (!details || typeof details !== "object") return null;
-  const entries = Object.entries(details).filter(([, value]) => value !== null && value !== undefined);
+  const entries = Object.entries(details).filter(
+    ([, value]) => value !== null && value !== undefined,
+  );
   if (entries.length === 0) return null;
   return (
     <dl className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
@@ -63,20 +72,38 @@ function AckButton({ alert, onAcknowledged }: { alert: Alert; onAcknowledged: ()
   );
 }
 
-export function AlertCard({ alert, now, onChanged }: { alert: Alert; now: number; onChanged: () => void }) {
+export function AlertCard({
+  alert,
+  now,
+  onChanged,
+}: {
+  alert: Alert;
+  now: number;
+  onChanged: () => void;
+}) {
   // prediction drift is about the score, which the Drift page shows under the name "prediction"
   const featureLink = alert.kind === "prediction_drift" ? "prediction" : alert.feature;
-  const featureLabel = alert.kind === "prediction_drift" ? "Prediction score" : humanize(alert.feature ?? "");
+  const featureLabel =
+    alert.kind === "prediction_drift" ? "Prediction score" : humanize(alert.feature ?? "");
   return (
-    <li className="relative overflow-hidden rounded-xl bg-slate-900/70 p-4 pl-5 ring-1 ring-slate-800" data-alert-id={alert.id}>
-      <span aria-hidden className={`absolute inset-y-0 left-0 w-1 ${ALERT_STRIPE[alert.severity] ?? "bg-slate-500"}`} />
+    <li
+      className="relative overflow-hidden rounded-xl bg-slate-900/70 p-4 pl-5 ring-1 ring-slate-800"
+      data-alert-id={alert.id}
+    >
+      <span
+        aria-hidden
+        className={`absolute inset-y-0 left-0 w-1 ${ALERT_STRIPE[alert.severity] ?? "bg-slate-500"}`}
+      />
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone={ALERT_SEVERITY_TONE[alert.severity] ?? "neutral"}>{alert.severity}</Badge>
             <span className="text-sm font-semibold text-slate-100">{kindLabel(alert.kind)}</span>
             {featureLink && (
-              <Link to={`/drift?feature=${encodeURIComponent(featureLink)}`} className="text-sm text-sky-300 hover:underline">
+              <Link
+                to={`/drift?feature=${encodeURIComponent(featureLink)}`}
+                className="text-sm text-sky-300 hover:underline"
+              >
                 {featureLabel}
               </Link>
             )}
@@ -85,10 +112,22 @@ export function AlertCard({ alert, now, onChanged }: { alert: Alert; now: number
           <Details details={alert.details} />
         </div>
         <div className="flex flex-col items-end gap-2 text-right text-xs text-slate-400">
-          <span title={formatDateTime(alert.first_seen)}>first seen {formatRelative(alert.first_seen, now)}</span>
-          <span title={formatDateTime(alert.last_seen)}>last seen {formatRelative(alert.last_seen, now)}</span>
-          {alert.acknowledged_at && <span title={formatDateTime(alert.acknowledged_at)}>acknowledged {formatRelative(alert.acknowledged_at, now)}</span>}
-          {alert.resolved_at && <span title={formatDateTime(alert.resolved_at)}>resolved {formatRelative(alert.resolved_at, now)}</span>}
+          <span title={formatDateTime(alert.first_seen)}>
+            first seen {formatRelative(alert.first_seen, now)}
+          </span>
+          <span title={formatDateTime(alert.last_seen)}>
+            last seen {formatRelative(alert.last_seen, now)}
+          </span>
+          {alert.acknowledged_at && (
+            <span title={formatDateTime(alert.acknowledged_at)}>
+              acknowledged {formatRelative(alert.acknowledged_at, now)}
+            </span>
+          )}
+          {alert.resolved_at && (
+            <span title={formatDateTime(alert.resolved_at)}>
+              resolved {formatRelative(alert.resolved_at, now)}
+            </span>
+          )}
           {alert.status === "open" && <AckButton alert={alert} onAcknowledged={onChanged} />}
         </div>
       </div>

@@ -9,7 +9,10 @@ export const KIND_LABEL: Record<string, string> = {
 
 export const ALERT_SEVERITY_TONE: Record<string, Tone> = { warning: "warn", critical: "bad" };
 
-export const ALERT_STRIPE: Record<string, string> = { warning: "bg-amber-500", critical: "bg-red-500" };
+export const ALERT_STRIPE: Record<string, string> = {
+  warning: "bg-amber-500",
+  critical: "bg-red-500",
+};
 
 export function kindLabel(kind: string): string {
   return KIND_LABEL[kind] ?? kind.replace(/_/g, " ");

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { setAdminKey } from "../../lib/admin-key";
 import { LiveContext, type LiveContextValue, OFFLINE_LIVE } from "../../lib/live-context";
 import type { Alert, LiveMessage, LiveMessageType } from "../../lib/types";
+import { jsonResponse, requestUrl } from "../../test/fixtures";
 import { AlertsPage } from "./alerts-page";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -25,11 +26,10 @@ const alert: Alert = {
 
 /** Answers GET /alerts?status=… from `byStatus`; records POSTs. */
 function alertsBackend(byStatus: Record<string, Alert[]>, ack?: { status: number; body: unknown }) {
-  return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input), "http://local");
-    if (init?.method === "POST") return new Response(JSON.stringify(ack?.body ?? {}), { status: ack?.status ?? 200 });
-    const status = url.searchParams.get("status") ?? "open";
-    return new Response(JSON.stringify({ model_name: "fraud", alerts: byStatus[status] ?? [] }), { status: 200 });
+  return vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === "POST") return jsonResponse(ack?.body ?? {}, ack?.status);
+    const status = requestUrl(input).searchParams.get("status") ?? "open";
+    return jsonResponse({ model_name: "fraud", alerts: byStatus[status] ?? [] });
   });
 }
 
@@ -37,7 +37,9 @@ describe("AlertsPage", () => {
   it("says so when there are no open alerts", async () => {
     vi.stubGlobal("fetch", alertsBackend({}));
     render(<AlertsPage />);
-    expect(await screen.findByText("No open alerts: nothing is drifting or degrading right now.")).toBeInTheDocument();
+    expect(
+      await screen.findByText("No open alerts: nothing is drifting or degrading right now."),
+    ).toBeInTheDocument();
   });
 
   it("lists an open alert with severity, kind, feature link and message", async () => {
@@ -46,7 +48,10 @@ describe("AlertsPage", () => {
     expect(await screen.findByText(alert.message)).toBeInTheDocument();
     expect(screen.getByText("critical")).toBeInTheDocument();
     expect(screen.getByText("Feature drift")).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "Card age days" })).toHaveAttribute("href", "/drift?feature=card_age_days");
+    expect(screen.getByRole("link", { name: "Card age days" })).toHaveAttribute(
+      "href",
+      "/drift?feature=card_age_days",
+    );
     expect(screen.getByRole("tab", { name: /Open/ })).toHaveTextContent("1");
   });
 
@@ -62,7 +67,18 @@ describe("AlertsPage", () => {
 
   it("says when the key is rejected (401)", async () => {
     setAdminKey("wrong");
-    vi.stubGlobal("fetch", alertsBackend({ open: [alert] }, { status: 401, body: { error: { code: "unauthorized", message: "X-API-Key is not valid", details: null } } }));
+    vi.stubGlobal(
+      "fetch",
+      alertsBackend(
+        { open: [alert] },
+        {
+          status: 401,
+          body: {
+            error: { code: "unauthorized", message: "X-API-Key is not valid", details: null },
+          },
+        },
+      ),
+    );
     const user = userEvent.setup();
     render(<AlertsPage />);
     await user.click(await screen.findByRole("button", { name: "Acknowledge" }));
@@ -71,7 +87,10 @@ describe("AlertsPage", () => {
 
   it("acknowledges with the key and refetches the lists", async () => {
     setAdminKey("devkey");
-    const fetch = alertsBackend({ open: [alert] }, { status: 200, body: { ...alert, status: "acknowledged" } });
+    const fetch = alertsBackend(
+      { open: [alert] },
+      { status: 200, body: { ...alert, status: "acknowledged" } },
+    );
     vi.stubGlobal("fetch", fetch);
     const user = userEvent.setup();
     render(<AlertsPage />);
@@ -79,13 +98,20 @@ describe("AlertsPage", () => {
     const post = fetch.mock.calls.find(([, init]) => init?.method === "POST");
     expect(post?.[0]).toBe("/api/v1/alerts/7/ack");
     expect((post?.[1]?.headers as Record<string, string>)["X-API-Key"]).toBe("devkey");
-    await waitFor(() => expect(fetch.mock.calls.filter(([, init]) => !init?.method || init.method === "GET").length).toBeGreaterThan(3));
+    await waitFor(() =>
+      expect(
+        fetch.mock.calls.filter(([, init]) => !init?.method || init.method === "GET").length,
+      ).toBeGreaterThan(3),
+    );
   });
 
   it("refetches when an alert event arrives on the live stream", async () => {
     const byStatus: Record<string, Alert[]> = {};
     vi.stubGlobal("fetch", alertsBackend(byStatus));
-    const listeners: Array<{ types: readonly LiveMessageType[]; listener: (message: LiveMessage) => void }> = [];
+    const listeners: Array<{
+      types: readonly LiveMessageType[];
+      listener: (message: LiveMessage) => void;
+    }> = [];
     const live: LiveContextValue = {
       ...OFFLINE_LIVE,
       state: "live",
@@ -101,8 +127,27 @@ describe("AlertsPage", () => {
     );
     expect(await screen.findByText(/No open alerts/)).toBeInTheDocument();
     byStatus.open = [alert];
-    const event = { type: "alert", ts: "t", id: 12, data: { change: "opened", id: 7, kind: "feature_drift", feature: "card_age_days", severity: "critical", status: "open", message: alert.message, first_seen: alert.first_seen, last_seen: alert.last_seen } } as LiveMessage;
-    act(() => listeners.filter((item) => item.types.includes("alert")).forEach((item) => item.listener(event)));
+    const event = {
+      type: "alert",
+      ts: "t",
+      id: 12,
+      data: {
+        change: "opened",
+        id: 7,
+        kind: "feature_drift",
+        feature: "card_age_days",
+        severity: "critical",
+        status: "open",
+        message: alert.message,
+        first_seen: alert.first_seen,
+        last_seen: alert.last_seen,
+      },
+    } as LiveMessage;
+    act(() =>
+      listeners
+        .filter((item) => item.types.includes("alert"))
+        .forEach((item) => item.listener(event)),
+    );
     expect(await screen.findByText(alert.message)).toBeInTheDocument();
   });
 });

@@ -5,5 +5,8 @@ import { useApi } from "../../lib/use-api";
 export const ALERT_LIMIT = 200;
 
 export function useAlerts(status: AlertStatus) {
-  return useApi<AlertsResponse>(`/api/v1/alerts?status=${status}&limit=${ALERT_LIMIT}`, { refreshOn: ["alert"], pollMs: 10_000 });
+  return useApi<AlertsResponse>(`/api/v1/alerts?status=${status}&limit=${ALERT_LIMIT}`, {
+    refreshOn: ["alert"],
+    pollMs: 10_000,
+  });
 }

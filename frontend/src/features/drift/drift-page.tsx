@@ -6,7 +6,13 @@ import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
 import { PsiLegend } from "../../components/psi-bar";
 import { StatTile } from "../../components/stat-tile";
-import { formatClock, formatInteger, formatPercent, formatRelative, formatStat } from "../../lib/format";
+import {
+  formatClock,
+  formatInteger,
+  formatPercent,
+  formatRelative,
+  formatStat,
+} from "../../lib/format";
 import { useSearchParam } from "../../lib/router";
 import { datasetSeverity, severityOf } from "../../lib/severity";
 import type { DriftReport } from "../../lib/types";
@@ -27,13 +33,31 @@ function WindowSummary({ report }: { report: DriftReport }) {
   const prediction = report.prediction;
   return (
     <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-      <StatTile label="Latest window ended" value={formatClock(report.window_end)} hint={`${formatRelative(report.window_end, now)} · started ${formatClock(report.window_start)} · model v${report.model_version}`} />
-      <StatTile label="Transactions in window" value={formatInteger(report.n)} hint={report.sufficient ? "enough for a decision" : "too few: statistics shown, nothing flagged"} tone={report.sufficient ? "default" : "warn"} />
-      <StatTile label="Dataset drift share" value={formatPercent(report.dataset_drift_share, 0)} hint={`${drifted} of ${features.length} features drifted${report.dataset_drifted ? " · dataset drifted" : ""}`} tone={TONE[share]} />
+      <StatTile
+        label="Latest window ended"
+        value={formatClock(report.window_end)}
+        hint={`${formatRelative(report.window_end, now)} · started ${formatClock(report.window_start)} · model v${report.model_version}`}
+      />
+      <StatTile
+        label="Transactions in window"
+        value={formatInteger(report.n)}
+        hint={
+          report.sufficient ? "enough for a decision" : "too few: statistics shown, nothing flagged"
+        }
+        tone={report.sufficient ? "default" : "warn"}
+      />
+      <StatTile
+        label="Dataset drift share"
+        value={formatPercent(report.dataset_drift_share, 0)}
+        hint={`${drifted} of ${features.length} features drifted${report.dataset_drifted ? " · dataset drifted" : ""}`}
+        tone={TONE[share]}
+      />
       <StatTile
         label="Prediction-score PSI"
         value={formatStat(prediction?.psi)}
-        hint={prediction ? `warn at ${formatStat(prediction.warn_threshold)}` : "no scores in window"}
+        hint={
+          prediction ? `warn at ${formatStat(prediction.warn_threshold)}` : "no scores in window"
+        }
         tone={prediction ? TONE[severityOf(prediction)] : "default"}
       />
     </div>
@@ -44,14 +68,21 @@ function NoReport() {
   return (
     <Card>
       <EmptyState title="No drift report yet — is the worker running?">
-        The monitoring worker (<code>driftscope worker</code>) compares each window of live traffic with the training reference and writes a report. Send some traffic (the simulator does) and the first report appears after one window.
+        The monitoring worker (<code>driftscope worker</code>) compares each window of live traffic
+        with the training reference and writes a report. Send some traffic (the simulator does) and
+        the first report appears after one window.
       </EmptyState>
     </Card>
   );
 }
 
 export function DriftPage() {
-  const { data: report, error, loading, reload } = useApi<DriftReport>("/api/v1/drift/latest", { refreshOn: ["drift"], pollMs: 10_000 });
+  const {
+    data: report,
+    error,
+    loading,
+    reload,
+  } = useApi<DriftReport>("/api/v1/drift/latest", { refreshOn: ["drift"], pollMs: 10_000 });
   const [selectedParam, setSelected] = useSearchParam("feature");
   const features = report ? Object.values(report.features) : [];
   // with nothing chosen yet, show the most drifted feature so the overlay is never empty
@@ -61,7 +92,10 @@ export function DriftPage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Drift" aside={<PsiLegend />}>
-        How far the latest window of live traffic has moved from the data the model was trained on. A feature is flagged when its PSI (population stability index) is above the warn threshold <em>and</em> its statistical test is significant after correcting for testing many features (q &lt; α).
+        How far the latest window of live traffic has moved from the data the model was trained on.
+        A feature is flagged when its PSI (population stability index) is above the warn threshold{" "}
+        <em>and</em> its statistical test is significant after correcting for testing many features
+        (q &lt; α).
       </PageHeader>
       {loading && <Loading />}
       {notFound && <NoReport />}
@@ -85,13 +119,17 @@ export function DriftPage() {
                 >
                   <span>
                     <span className="font-medium text-slate-100">Prediction score</span>
-                    <span className="ml-2 text-xs text-slate-500">the model's output · PSI {formatStat(report.prediction.psi)}</span>
+                    <span className="ml-2 text-xs text-slate-500">
+                      the model's output · PSI {formatStat(report.prediction.psi)}
+                    </span>
                   </span>
                   <SeverityBadge severity={severityOf(report.prediction)} />
                 </button>
               )}
             </Card>
-            <div className="min-w-0 xl:col-span-5">{selected && <FeatureDetail key={selected} name={selected} />}</div>
+            <div className="min-w-0 xl:col-span-5">
+              {selected && <FeatureDetail key={selected} name={selected} />}
+            </div>
           </div>
         </>
       )}

@@ -7,7 +7,15 @@ import { sortFeatures, testName, testStatistic } from "./sort-features";
 
 const features = [
   featureDrift("amount", { psi: 0.05 }),
-  featureDrift("channel", { kind: "categorical", test: "chi2", psi: 0.2, severity: "warn", drifted: true, ks_statistic: null, chi2_statistic: 41.5 }),
+  featureDrift("channel", {
+    kind: "categorical",
+    test: "chi2",
+    psi: 0.2,
+    severity: "warn",
+    drifted: true,
+    ks_statistic: null,
+    chi2_statistic: 41.5,
+  }),
   featureDrift("hour_of_day", { psi: 0.31, severity: "alert", drifted: true }),
   featureDrift("card_age_days", { psi: 0.6, severity: "alert", drifted: true }),
   featureDrift("is_foreign", { psi: 0.4, severity: "none" }), // high PSI but the test is not significant
@@ -46,7 +54,9 @@ describe("DriftTable", () => {
   it("renders the rows most drifted first with status, test and q (p)", () => {
     render(<DriftTable features={features} selected={null} onSelect={() => undefined} />);
     const rows = screen.getAllByRole("row").slice(1);
-    expect(rows.map((row) => row.getAttribute("data-feature"))).toEqual(sortFeatures(features).map((feature) => feature.name));
+    expect(rows.map((row) => row.getAttribute("data-feature"))).toEqual(
+      sortFeatures(features).map((feature) => feature.name),
+    );
     const first = within(rows[0]!);
     expect(first.getByText("Card age days")).toBeInTheDocument();
     expect(first.getByText("drifted")).toBeInTheDocument();

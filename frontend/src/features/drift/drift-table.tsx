@@ -24,8 +24,16 @@ export function DriftTable({ features, selected, onSelect }: DriftTableProps) {
             <th className="w-[32%] px-3 py-2 font-medium">PSI vs. thresholds</th>
             <th className="px-3 py-2 font-medium">Status</th>
             <th className="px-3 py-2 font-medium">Test</th>
-            <th className="px-3 py-2 text-right font-medium" title="KS D for numeric features, χ² for categorical ones">Statistic</th>
-            <th className="py-2 pl-3 pr-4 text-right font-medium sm:pr-0" title="q: the test's p-value adjusted for testing many features at once (Benjamini–Hochberg); raw p below">
+            <th
+              className="px-3 py-2 text-right font-medium"
+              title="KS D for numeric features, χ² for categorical ones"
+            >
+              Statistic
+            </th>
+            <th
+              className="py-2 pl-3 pr-4 text-right font-medium sm:pr-0"
+              title="q: the test's p-value adjusted for testing many features at once (Benjamini–Hochberg); raw p below"
+            >
               q <span className="normal-case text-slate-500">(p)</span>
             </th>
           </tr>
@@ -53,13 +61,21 @@ export function DriftTable({ features, selected, onSelect }: DriftTableProps) {
                   <div className="text-xs text-slate-500">{feature.kind}</div>
                 </td>
                 <td className="px-3 py-2">
-                  <PsiBar psi={feature.psi} warn={feature.warn_threshold} alert={feature.alert_threshold} severity={severityOf(feature)} scaleMax={scaleMax} />
+                  <PsiBar
+                    psi={feature.psi}
+                    warn={feature.warn_threshold}
+                    alert={feature.alert_threshold}
+                    severity={severityOf(feature)}
+                    scaleMax={scaleMax}
+                  />
                 </td>
                 <td className="px-3 py-2">
                   <SeverityBadge severity={severityOf(feature)} />
                 </td>
                 <td className="px-3 py-2 text-slate-300">{testName(feature.test)}</td>
-                <td className="px-3 py-2 text-right tabular-nums text-slate-300">{formatStat(testStatistic(feature))}</td>
+                <td className="px-3 py-2 text-right tabular-nums text-slate-300">
+                  {formatStat(testStatistic(feature))}
+                </td>
                 <td className="whitespace-nowrap py-1.5 pl-3 pr-4 text-right tabular-nums sm:pr-0">
                   <div className="text-slate-200">{formatPValue(feature.q_value)}</div>
                   <div className="text-xs text-slate-500">{formatPValue(feature.p_value)}</div>

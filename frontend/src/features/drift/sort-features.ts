@@ -23,6 +23,8 @@ export function testName(test: string): string {
 }
 
 /** The statistic of the test that decided: KS D for numeric features, χ² for categorical ones. */
-export function testStatistic(feature: Pick<FeatureDrift, "test" | "ks_statistic" | "chi2_statistic">): number | null {
+export function testStatistic(
+  feature: Pick<FeatureDrift, "test" | "ks_statistic" | "chi2_statistic">,
+): number | null {
   return feature.test === "chi2" ? feature.chi2_statistic : feature.ks_statistic;
 }

@@ -15,7 +15,11 @@ import { AliasBadge, VariantsPanel, useVariantActions } from "./variant-controls
 const METRIC_COLUMNS = [
   { key: "roc_auc", label: "ROC AUC", title: "Ranking quality: 1 = perfect, 0.5 = random" },
   { key: "pr_auc", label: "PR AUC", title: "Average precision; sensitive to the rare fraud class" },
-  { key: "precision", label: "Precision", title: "Share of flagged transactions that were fraud (at the threshold)" },
+  {
+    key: "precision",
+    label: "Precision",
+    title: "Share of flagged transactions that were fraud (at the threshold)",
+  },
   { key: "recall", label: "Recall", title: "Share of frauds that were flagged (at the threshold)" },
   { key: "f1", label: "F1", title: "Harmonic mean of precision and recall" },
   { key: "brier", label: "Brier", title: "Mean squared error of the probability; lower is better" },
@@ -38,10 +42,14 @@ function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowPro
   const now = useNow(30_000);
   const test = version.metrics.test;
   return (
-    <tr className={`border-b border-slate-800/70 ${version.version === serving ? "bg-sky-500/5" : ""}`}>
+    <tr
+      className={`border-b border-slate-800/70 ${version.version === serving ? "bg-sky-500/5" : ""}`}
+    >
       <td className="py-2 pl-4 pr-3 sm:pl-0">
         <div className="font-medium text-slate-100">v{version.version}</div>
-        <div className="text-xs text-slate-500" title={version.sha256}>{version.kind} · {version.sha256.slice(0, 8)}</div>
+        <div className="text-xs text-slate-500" title={version.sha256}>
+          {version.kind} · {version.sha256.slice(0, 8)}
+        </div>
       </td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-1">
@@ -50,19 +58,36 @@ function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowPro
           ))}
         </div>
       </td>
-      <td className="px-3 py-2 text-slate-300" title={formatDateTime(version.created_at)}>{formatRelative(version.created_at, now)}</td>
-      <td className="px-3 py-2 text-right tabular-nums text-slate-200" title={version.metrics.threshold_policy ? `chosen by maximising ${version.metrics.threshold_policy} on validation data` : undefined}>
+      <td className="px-3 py-2 text-slate-300" title={formatDateTime(version.created_at)}>
+        {formatRelative(version.created_at, now)}
+      </td>
+      <td
+        className="px-3 py-2 text-right tabular-nums text-slate-200"
+        title={
+          version.metrics.threshold_policy
+            ? `chosen by maximising ${version.metrics.threshold_policy} on validation data`
+            : undefined
+        }
+      >
         {version.threshold.toFixed(2)}
-        {version.metrics.threshold_policy && <span className="ml-1 text-xs text-slate-500">({version.metrics.threshold_policy})</span>}
+        {version.metrics.threshold_policy && (
+          <span className="ml-1 text-xs text-slate-500">({version.metrics.threshold_policy})</span>
+        )}
       </td>
       {METRIC_COLUMNS.map((column) => (
-        <td key={column.key} className="px-3 py-2 text-right tabular-nums text-slate-200">{formatMetric(test?.[column.key])}</td>
+        <td key={column.key} className="px-3 py-2 text-right tabular-nums text-slate-200">
+          {formatMetric(test?.[column.key])}
+        </td>
       ))}
       <td className="px-3 py-2 text-slate-300">{version.metrics.evaluator ?? "—"}</td>
       {canPromote && (
         <td className="py-2 pl-3 pr-4 text-right sm:pr-0">
           {version.version !== serving && (
-            <button type="button" onClick={() => onPromote(version.version)} className="rounded-md bg-sky-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-sky-500">
+            <button
+              type="button"
+              onClick={() => onPromote(version.version)}
+              className="rounded-md bg-sky-600 px-2.5 py-1 text-xs font-medium text-white hover:bg-sky-500"
+            >
               Promote…
             </button>
           )}
@@ -72,7 +97,15 @@ function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowPro
   );
 }
 
-function VersionsTable({ models, canPromote, onPromote }: { models: ModelsResponse; canPromote: boolean; onPromote: (version: number) => void }) {
+function VersionsTable({
+  models,
+  canPromote,
+  onPromote,
+}: {
+  models: ModelsResponse;
+  canPromote: boolean;
+  onPromote: (version: number) => void;
+}) {
   const versions = [...models.versions].sort((a, b) => b.version - a.version);
   const serving = models.serving?.version ?? null;
   return (
@@ -83,17 +116,40 @@ function VersionsTable({ models, canPromote, onPromote }: { models: ModelsRespon
             <th className="py-2 pl-4 pr-3 font-medium sm:pl-0">Version</th>
             <th className="px-3 py-2 font-medium">Aliases</th>
             <th className="px-3 py-2 font-medium">Trained</th>
-            <th className="px-3 py-2 text-right font-medium" title="Probability above which a transaction is flagged as fraud">Threshold</th>
+            <th
+              className="px-3 py-2 text-right font-medium"
+              title="Probability above which a transaction is flagged as fraud"
+            >
+              Threshold
+            </th>
             {METRIC_COLUMNS.map((column) => (
-              <th key={column.key} className="px-3 py-2 text-right font-medium" title={column.title}>{column.label}</th>
+              <th
+                key={column.key}
+                className="px-3 py-2 text-right font-medium"
+                title={column.title}
+              >
+                {column.label}
+              </th>
             ))}
-            <th className="px-3 py-2 font-medium" title="How the model is evaluated at serving time">Evaluator</th>
+            <th
+              className="px-3 py-2 font-medium"
+              title="How the model is evaluated at serving time"
+            >
+              Evaluator
+            </th>
             {canPromote && <th className="py-2 pl-3 pr-4 sm:pr-0" />}
           </tr>
         </thead>
         <tbody>
           {versions.map((version) => (
-            <VersionRow key={version.version} version={version} aliases={models.aliases} serving={serving} canPromote={canPromote} onPromote={onPromote} />
+            <VersionRow
+              key={version.version}
+              version={version}
+              aliases={models.aliases}
+              serving={serving}
+              canPromote={canPromote}
+              onPromote={onPromote}
+            />
           ))}
         </tbody>
       </table>
@@ -102,7 +158,10 @@ function VersionsTable({ models, canPromote, onPromote }: { models: ModelsRespon
 }
 
 export function ModelsPage() {
-  const { data, error, loading, reload } = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model", "retrain"], pollMs: 30_000 });
+  const { data, error, loading, reload } = useApi<ModelsResponse>("/api/v1/models", {
+    refreshOn: ["model", "retrain"],
+    pollMs: 30_000,
+  });
   const { canPromote, canRollback, hasGate } = useModelActions();
   const { canCanary, canShadow } = useVariantActions();
   const [promoting, setPromoting] = useState<number | null>(null);
@@ -110,7 +169,11 @@ export function ModelsPage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Models">
-        Every trained version of the <strong>{data?.model_name ?? "fraud"}</strong> model with its metrics on a held-out test set. Aliases say which version serves traffic (production), which answers a share of it (canary), which scores it in the background (shadow) and which is proposed next (candidate); the threshold is the probability above which a transaction is flagged.
+        Every trained version of the <strong>{data?.model_name ?? "fraud"}</strong> model with its
+        metrics on a held-out test set. Aliases say which version serves traffic (production), which
+        answers a share of it (canary), which scores it in the background (shadow) and which is
+        proposed next (candidate); the threshold is the probability above which a transaction is
+        flagged.
       </PageHeader>
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
@@ -120,34 +183,66 @@ export function ModelsPage() {
             title="Versions"
             subtitle={
               <>
-                {data.serving ? `Serving v${data.serving.version} (${data.serving.alias}). Test-set metrics from training; hover a column name for its meaning.` : "No version is serving: promote one or run driftscope train."}
+                {data.serving
+                  ? `Serving v${data.serving.version} (${data.serving.alias}). Test-set metrics from training; hover a column name for its meaning.`
+                  : "No version is serving: promote one or run driftscope train."}
                 {data.gate && canPromote && (
                   <span className="block">
-                    Promotion gate: ROC AUC ≥ {data.gate.min_roc_auc}, F1 ≥ {data.gate.min_f1}, and neither more than {data.gate.max_regression} below production.
+                    Promotion gate: ROC AUC ≥ {data.gate.min_roc_auc}, F1 ≥ {data.gate.min_f1}, and
+                    neither more than {data.gate.max_regression} below production.
                   </span>
                 )}
               </>
             }
             actions={canRollback && <RollbackButton onDone={reload} />}
           >
-            {data.versions.length === 0 ? <EmptyState title="No model versions yet">Run <code>driftscope train</code> to register one.</EmptyState> : <VersionsTable models={data} canPromote={canPromote} onPromote={setPromoting} />}
+            {data.versions.length === 0 ? (
+              <EmptyState title="No model versions yet">
+                Run <code>driftscope train</code> to register one.
+              </EmptyState>
+            ) : (
+              <VersionsTable models={data} canPromote={canPromote} onPromote={setPromoting} />
+            )}
           </Card>
-          {promoting !== null && <PromotePanel key={promoting} version={promoting} hasGate={hasGate} onDone={reload} onCancel={() => setPromoting(null)} />}
+          {promoting !== null && (
+            <PromotePanel
+              key={promoting}
+              version={promoting}
+              hasGate={hasGate}
+              onDone={reload}
+              onCancel={() => setPromoting(null)}
+            />
+          )}
           {(canCanary || canShadow) && <VariantsPanel models={data} onDone={reload} />}
-          {data.retraining && data.retraining.length > 0 && <RetrainSteps steps={data.retraining} />}
-          <Card title="Aliases" subtitle="Named pointers to versions; traffic % applies to canary aliases.">
+          {data.retraining && data.retraining.length > 0 && (
+            <RetrainSteps steps={data.retraining} />
+          )}
+          <Card
+            title="Aliases"
+            subtitle="Named pointers to versions; traffic % applies to canary aliases."
+          >
             {data.aliases.length === 0 ? (
               <EmptyState title="No aliases set" compact />
             ) : (
               <ul className="divide-y divide-slate-800 text-sm">
                 {data.aliases.map((alias) => (
-                  <li key={alias.alias} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                  <li
+                    key={alias.alias}
+                    className="flex flex-wrap items-center justify-between gap-2 py-2"
+                  >
                     <span className="flex items-center gap-2">
                       <AliasBadge alias={alias.alias} percent={null} />
                       <span className="text-slate-200">→ v{alias.version}</span>
-                      {alias.traffic_percent !== null && <span className="text-slate-400">{alias.traffic_percent}% of traffic</span>}
+                      {alias.traffic_percent !== null && (
+                        <span className="text-slate-400">{alias.traffic_percent}% of traffic</span>
+                      )}
                     </span>
-                    <span className="text-xs text-slate-500" title={formatDateTime(alias.updated_at)}>updated {formatRelative(alias.updated_at, now)}</span>
+                    <span
+                      className="text-xs text-slate-500"
+                      title={formatDateTime(alias.updated_at)}
+                    >
+                      updated {formatRelative(alias.updated_at, now)}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -5,8 +5,20 @@ import { Card } from "../../components/card";
 import { formatDateTime, formatMetric } from "../../lib/format";
 import type { RetrainStep } from "../../lib/types";
 
-const TONE: Record<RetrainStep["step"], Tone> = { started: "info", trained: "info", gate_failed: "bad", canary_set: "good", failed: "bad" };
-const LABEL: Record<RetrainStep["step"], string> = { started: "started", trained: "trained", gate_failed: "gate failed", canary_set: "on canary", failed: "failed" };
+const TONE: Record<RetrainStep["step"], Tone> = {
+  started: "info",
+  trained: "info",
+  gate_failed: "bad",
+  canary_set: "good",
+  failed: "bad",
+};
+const LABEL: Record<RetrainStep["step"], string> = {
+  started: "started",
+  trained: "trained",
+  gate_failed: "gate failed",
+  canary_set: "on canary",
+  failed: "failed",
+};
 
 function describe(step: RetrainStep): string {
   switch (step.step) {
@@ -25,7 +37,10 @@ function describe(step: RetrainStep): string {
 
 export function RetrainSteps({ steps }: { steps: RetrainStep[] }) {
   return (
-    <Card title="Automatic retraining" subtitle="Steps of the worker's retraining (DRIFTSCOPE_AUTO_RETRAIN_ENABLED), newest first.">
+    <Card
+      title="Automatic retraining"
+      subtitle="Steps of the worker's retraining (DRIFTSCOPE_AUTO_RETRAIN_ENABLED), newest first."
+    >
       <ul className="divide-y divide-slate-800 text-sm">
         {steps.map((step, index) => (
           <li key={step.id ?? index} className="flex flex-wrap items-start gap-2 py-2">

@@ -17,17 +17,34 @@ export function DriftGlance({ drift, missing }: { drift?: DriftReport; missing: 
   return (
     <Card
       title="Feature drift, latest window"
-      subtitle={drift ? `Window ending ${formatClock(drift.window_end)}, ${drift.n.toLocaleString("en-US")} transactions. Bar = PSI vs. training; ticks = warn (amber) and alert (red) thresholds.` : "PSI of each feature vs. the training data."}
-      actions={<Link to="/drift" className="text-xs text-sky-300 hover:underline">all features →</Link>}
+      subtitle={
+        drift
+          ? `Window ending ${formatClock(drift.window_end)}, ${drift.n.toLocaleString("en-US")} transactions. Bar = PSI vs. training; ticks = warn (amber) and alert (red) thresholds.`
+          : "PSI of each feature vs. the training data."
+      }
+      actions={
+        <Link to="/drift" className="text-xs text-sky-300 hover:underline">
+          all features →
+        </Link>
+      }
     >
       {missing && <EmptyState title="No drift report yet — is the worker running?" compact />}
       {drift && features.length === 0 && <EmptyState title="The report has no features" compact />}
       <ul className="space-y-2">
         {features.slice(0, SHOWN).map((feature) => (
           <li key={feature.name}>
-            <Link to={`/drift?feature=${encodeURIComponent(feature.name)}`} className="grid grid-cols-[minmax(0,11rem)_1fr_auto] items-center gap-3 rounded-md px-1 py-0.5 hover:bg-slate-800/50">
+            <Link
+              to={`/drift?feature=${encodeURIComponent(feature.name)}`}
+              className="grid grid-cols-[minmax(0,11rem)_1fr_auto] items-center gap-3 rounded-md px-1 py-0.5 hover:bg-slate-800/50"
+            >
               <span className="truncate text-sm text-slate-200">{humanize(feature.name)}</span>
-              <PsiBar psi={feature.psi} warn={feature.warn_threshold} alert={feature.alert_threshold} severity={severityOf(feature)} scaleMax={scaleMax} />
+              <PsiBar
+                psi={feature.psi}
+                warn={feature.warn_threshold}
+                alert={feature.alert_threshold}
+                severity={severityOf(feature)}
+                scaleMax={scaleMax}
+              />
               <SeverityBadge severity={severityOf(feature)} />
             </Link>
           </li>

@@ -15,5 +15,7 @@ export function flaggedShare(stats: LiveStats[], seconds = 60): number | null {
 
 /** Rolling traffic-weighted flagged share, one value per second (null before any traffic). */
 export function rollingFlaggedShare(stats: LiveStats[], window = 10): Array<number | null> {
-  return stats.map((_, index) => flaggedShare(stats.slice(Math.max(0, index - window + 1), index + 1), window));
+  return stats.map((_, index) =>
+    flaggedShare(stats.slice(Math.max(0, index - window + 1), index + 1), window),
+  );
 }

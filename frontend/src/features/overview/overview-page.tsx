@@ -1,7 +1,12 @@
 // Overview: live traffic, the model in production, the simulator, drift and alerts at a glance.
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
-import type { AlertsResponse, DriftReport, ModelsResponse, PerformanceHistory } from "../../lib/types";
+import type {
+  AlertsResponse,
+  DriftReport,
+  ModelsResponse,
+  PerformanceHistory,
+} from "../../lib/types";
 import { useApi } from "../../lib/use-api";
 import { DriftGlance } from "./drift-glance";
 import { LiveTiles } from "./live-tiles";
@@ -10,17 +15,32 @@ import { RecentAlerts } from "./recent-alerts";
 import { SimulatorPanel } from "./simulator-panel";
 
 export function OverviewPage() {
-  const alerts = useApi<AlertsResponse>("/api/v1/alerts?status=open&limit=200", { refreshOn: ["alert"], pollMs: 10_000 });
-  const drift = useApi<DriftReport>("/api/v1/drift/latest", { refreshOn: ["drift"], pollMs: 10_000 });
+  const alerts = useApi<AlertsResponse>("/api/v1/alerts?status=open&limit=200", {
+    refreshOn: ["alert"],
+    pollMs: 10_000,
+  });
+  const drift = useApi<DriftReport>("/api/v1/drift/latest", {
+    refreshOn: ["drift"],
+    pollMs: 10_000,
+  });
   const models = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model"], pollMs: 60_000 });
-  const performance = useApi<PerformanceHistory>("/api/v1/performance/history?limit=1", { refreshOn: ["performance"], pollMs: 10_000 });
+  const performance = useApi<PerformanceHistory>("/api/v1/performance/history?limit=1", {
+    refreshOn: ["performance"],
+    pollMs: 10_000,
+  });
   const driftMissing = drift.error?.status === 404;
-  const failures = [alerts.error, drift.error && !driftMissing ? drift.error : undefined, models.error].filter((error) => error !== undefined);
+  const failures = [
+    alerts.error,
+    drift.error && !driftMissing ? drift.error : undefined,
+    models.error,
+  ].filter((error) => error !== undefined);
 
   return (
     <div className="space-y-4">
       <PageHeader title="Overview">
-        A fraud model scoring card transactions live. Driftscope watches its traffic, compares it with the training data (drift), measures accuracy as true labels arrive (performance) and raises alerts.
+        A fraud model scoring card transactions live. Driftscope watches its traffic, compares it
+        with the training data (drift), measures accuracy as true labels arrive (performance) and
+        raises alerts.
       </PageHeader>
       {failures[0] && <ErrorBanner error={failures[0]} />}
       <LiveTiles alerts={alerts.data} drift={drift.data} driftMissing={driftMissing} />

@@ -10,22 +10,42 @@ import { ALERT_SEVERITY_TONE, kindLabel } from "../alerts/alert-labels";
 
 export function RecentAlerts({ alerts }: { alerts?: AlertsResponse }) {
   const now = useNow();
-  const newest = [...(alerts?.alerts ?? [])].sort((a, b) => Date.parse(b.last_seen) - Date.parse(a.last_seen)).slice(0, 4);
+  const newest = [...(alerts?.alerts ?? [])]
+    .sort((a, b) => Date.parse(b.last_seen) - Date.parse(a.last_seen))
+    .slice(0, 4);
   return (
-    <Card title="Open alerts" subtitle="Raised after several bad windows in a row." actions={<Link to="/alerts" className="text-xs text-sky-300 hover:underline">all alerts →</Link>}>
+    <Card
+      title="Open alerts"
+      subtitle="Raised after several bad windows in a row."
+      actions={
+        <Link to="/alerts" className="text-xs text-sky-300 hover:underline">
+          all alerts →
+        </Link>
+      }
+    >
       {!alerts && <Loading />}
-      {alerts && newest.length === 0 && <EmptyState title="No open alerts" compact>All clear: nothing is drifting or degrading.</EmptyState>}
+      {alerts && newest.length === 0 && (
+        <EmptyState title="No open alerts" compact>
+          All clear: nothing is drifting or degrading.
+        </EmptyState>
+      )}
       <ul className="space-y-2">
         {newest.map((alert) => (
           <li key={alert.id} className="rounded-lg bg-slate-950/50 p-2.5 ring-1 ring-slate-800">
             <div className="flex items-center justify-between gap-2">
               <span className="flex items-center gap-2">
-                <Badge tone={ALERT_SEVERITY_TONE[alert.severity] ?? "neutral"}>{alert.severity}</Badge>
+                <Badge tone={ALERT_SEVERITY_TONE[alert.severity] ?? "neutral"}>
+                  {alert.severity}
+                </Badge>
                 <span className="text-sm text-slate-200">{kindLabel(alert.kind)}</span>
               </span>
-              <span className="text-xs text-slate-500">{formatRelative(alert.first_seen, now)}</span>
+              <span className="text-xs text-slate-500">
+                {formatRelative(alert.first_seen, now)}
+              </span>
             </div>
-            <p className="mt-1 truncate text-xs text-slate-400" title={alert.message}>{alert.message}</p>
+            <p className="mt-1 truncate text-xs text-slate-400" title={alert.message}>
+              {alert.message}
+            </p>
           </li>
         ))}
       </ul>

@@ -3,12 +3,20 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setAdminKey } from "../../lib/admin-key";
 import type { SimulatorState } from "../../lib/types";
+import { jsonBody } from "../../test/fixtures";
 import { SimulatorControls } from "./simulator-controls";
 
 afterEach(() => vi.unstubAllGlobals());
 
 const state: SimulatorState = {
-  desired: { running: true, rate: 20, scenario: "auto", intensity: 1, fraud_rate: 0.04, features: null },
+  desired: {
+    running: true,
+    rate: 20,
+    scenario: "auto",
+    intensity: 1,
+    fraud_rate: 0.04,
+    features: null,
+  },
   status: null,
   online: true,
   heartbeat_at: null,
@@ -29,7 +37,14 @@ describe("SimulatorControls", () => {
 
   it("injects the chosen scenario with its intensity via PUT /api/v1/simulator", async () => {
     setAdminKey("devkey");
-    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify({ ...state, desired: { ...state.desired, scenario: "categorical" } }), { status: 200 }));
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(
+        new Response(
+          JSON.stringify({ ...state, desired: { ...state.desired, scenario: "categorical" } }),
+          { status: 200 },
+        ),
+      );
     vi.stubGlobal("fetch", fetch);
     const onUpdated = vi.fn();
     const user = userEvent.setup();
@@ -39,19 +54,32 @@ describe("SimulatorControls", () => {
     const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
     expect(url).toBe("/api/v1/simulator");
     expect(init.method).toBe("PUT");
-    expect(JSON.parse(String(init.body))).toEqual({ scenario: "categorical", intensity: 1, running: true });
+    expect(jsonBody(init)).toEqual({
+      scenario: "categorical",
+      intensity: 1,
+      running: true,
+    });
     expect(await screen.findByRole("status")).toHaveTextContent(/Injected “Category mix”/);
     expect(onUpdated).toHaveBeenCalled();
   });
 
   it("goes back to normal with scenario none, and reports a rejected key", async () => {
     setAdminKey("wrong");
-    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify({ error: { code: "unauthorized", message: "X-API-Key is not valid", details: null } }), { status: 401 }));
+    const fetch = vi.fn().mockResolvedValue(
+      new Response(
+        JSON.stringify({
+          error: { code: "unauthorized", message: "X-API-Key is not valid", details: null },
+        }),
+        { status: 401 },
+      ),
+    );
     vi.stubGlobal("fetch", fetch);
     const user = userEvent.setup();
     render(<SimulatorControls state={state} onUpdated={() => undefined} />);
     await user.click(screen.getByRole("button", { name: "Back to normal" }));
-    expect(JSON.parse(String((fetch.mock.calls[0]![1] as RequestInit).body))).toEqual({ scenario: "none" });
+    expect(jsonBody(fetch.mock.calls[0]![1] as RequestInit)).toEqual({
+      scenario: "none",
+    });
     expect(await screen.findByRole("alert")).toHaveTextContent("Admin key rejected (401)");
   });
 });

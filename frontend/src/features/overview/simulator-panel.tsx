@@ -33,26 +33,43 @@ function Status({ state }: { state: SimulatorState }) {
     <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-4">
       <Fact label="Simulator">
         {online ? <Badge tone="good">online</Badge> : <Badge tone="bad">offline</Badge>}
-        {!state.desired.running && <span className="ml-2"><Badge tone="warn">paused</Badge></span>}
-        {!online && <span className="mt-1 block text-xs text-slate-500">{state.heartbeat_at ? `last seen ${formatRelative(state.heartbeat_at, now)}` : "never seen: run driftscope simulate"}</span>}
+        {!state.desired.running && (
+          <span className="ml-2">
+            <Badge tone="warn">paused</Badge>
+          </span>
+        )}
+        {!online && (
+          <span className="mt-1 block text-xs text-slate-500">
+            {state.heartbeat_at
+              ? `last seen ${formatRelative(state.heartbeat_at, now)}`
+              : "never seen: run driftscope simulate"}
+          </span>
+        )}
       </Fact>
       <Fact label="Scenario now">
         <span className="font-medium">{scenario}</span>
         {phase && phase !== scenario && <span className="text-slate-400"> → {phase}</span>}
-        <span className="text-slate-500"> · {(live?.intensity ?? state.desired.intensity).toFixed(1)}×</span>
+        <span className="text-slate-500">
+          {" "}
+          · {(live?.intensity ?? state.desired.intensity).toFixed(1)}×
+        </span>
       </Fact>
       <Fact label="Traffic (actual / target)">
         {formatRate(actual)} <span className="text-slate-500">/ {state.desired.rate}</span>
       </Fact>
       <Fact label="Sent · labels pending">
-        {formatInteger(status?.sent)} <span className="text-slate-500">· {formatInteger(status?.labels_pending)}</span>
+        {formatInteger(status?.sent)}{" "}
+        <span className="text-slate-500">· {formatInteger(status?.labels_pending)}</span>
       </Fact>
     </dl>
   );
 }
 
 export function SimulatorPanel() {
-  const { data, error, loading, reload } = useApi<SimulatorState>("/api/v1/simulator", { refreshOn: ["simulator"], pollMs: 5_000 });
+  const { data, error, loading, reload } = useApi<SimulatorState>("/api/v1/simulator", {
+    refreshOn: ["simulator"],
+    pollMs: 5_000,
+  });
   return (
     <Card
       title="Traffic simulator"

@@ -1,10 +1,26 @@
 // Performance over recent windows: realised metrics, realised vs estimated, coverage, fraud rates.
 import { type ReactElement, type ReactNode, useState } from "react";
-import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { Card } from "../../components/card";
 import { CHART, SERIES } from "../../components/charts";
 import { EmptyState } from "../../components/empty-state";
-import { formatAxisPercent as percentTick, formatClock, formatMetric, formatPercent } from "../../lib/format";
+import {
+  formatAxisPercent as percentTick,
+  formatClock,
+  formatMetric,
+  formatPercent,
+} from "../../lib/format";
 import type { PerformancePoint } from "../../lib/types";
 
 export interface PerformanceRow {
@@ -42,11 +58,24 @@ export function toRows(points: PerformancePoint[]): PerformanceRow[] {
 }
 
 const timeAxis = (
-  <XAxis dataKey="time" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={formatClock} tick={CHART.tick} stroke={CHART.axis} minTickGap={40} />
+  <XAxis
+    dataKey="time"
+    type="number"
+    scale="time"
+    domain={["dataMin", "dataMax"]}
+    tickFormatter={formatClock}
+    tick={CHART.tick}
+    stroke={CHART.axis}
+    minTickGap={40}
+  />
 );
 const grid = <CartesianGrid stroke={CHART.grid} vertical={false} />;
 const tooltip = (format: (value: number) => string) => (
-  <Tooltip {...CHART.tooltip} labelFormatter={(value) => formatClock(Number(value))} formatter={(value) => (value === null || value === undefined ? "—" : format(Number(value)))} />
+  <Tooltip
+    {...CHART.tooltip}
+    labelFormatter={(value) => formatClock(Number(value))}
+    formatter={(value) => (value === null || value === undefined ? "—" : format(Number(value)))}
+  />
 );
 
 interface ChartCardProps {
@@ -97,10 +126,38 @@ export function RealisedChart({ rows }: { rows: PerformanceRow[] }) {
         <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
         {tooltip((value) => formatMetric(value))}
         <Legend {...CHART.legend} />
-        <Line dataKey="roc_auc" name="ROC AUC" stroke={SERIES.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line dataKey="f1" name="F1" stroke={SERIES.secondary} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line dataKey="precision" name="Precision" stroke={SERIES.tertiary} strokeWidth={1.5} dot={false} isAnimationActive={false} />
-        <Line dataKey="recall" name="Recall" stroke={SERIES.quaternary} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+        <Line
+          dataKey="roc_auc"
+          name="ROC AUC"
+          stroke={SERIES.primary}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey="f1"
+          name="F1"
+          stroke={SERIES.secondary}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey="precision"
+          name="Precision"
+          stroke={SERIES.tertiary}
+          strokeWidth={1.5}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey="recall"
+          name="Recall"
+          stroke={SERIES.quaternary}
+          strokeWidth={1.5}
+          dot={false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartCard>
   );
@@ -134,7 +191,8 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
   return (
     <ChartCard
       title="Estimated vs. realised"
-      subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in." actions={tabs}
+      subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in."
+      actions={tabs}
       label={`${label}: estimated vs realised`}
       empty={rows.length > 0 ? null : NO_WINDOWS}
     >
@@ -144,8 +202,23 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
         <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
         {tooltip((value) => formatMetric(value))}
         <Legend {...CHART.legend} />
-        <Line dataKey={`est_${metric}`} name={`${label} (estimated)`} stroke={SERIES.estimate} strokeDasharray="6 4" strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line dataKey={metric} name={`${label} (realised)`} stroke={SERIES.secondary} strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line
+          dataKey={`est_${metric}`}
+          name={`${label} (estimated)`}
+          stroke={SERIES.estimate}
+          strokeDasharray="6 4"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey={metric}
+          name={`${label} (realised)`}
+          stroke={SERIES.secondary}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartCard>
   );
@@ -162,9 +235,22 @@ export function CoverageChart({ rows }: { rows: PerformanceRow[] }) {
       <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         {grid}
         {timeAxis}
-        <YAxis domain={[0, 1]} tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
+        <YAxis
+          domain={[0, 1]}
+          tickFormatter={percentTick}
+          tick={CHART.tick}
+          stroke={CHART.axis}
+          width={44}
+        />
         {tooltip((value) => formatPercent(value))}
-        <Area dataKey="label_coverage" name="Labelled" stroke={SERIES.primary} fill="#38bdf833" strokeWidth={2} isAnimationActive={false} />
+        <Area
+          dataKey="label_coverage"
+          name="Labelled"
+          stroke={SERIES.primary}
+          fill="#38bdf833"
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
       </AreaChart>
     </ChartCard>
   );
@@ -184,9 +270,31 @@ export function FraudRateChart({ rows }: { rows: PerformanceRow[] }) {
         <YAxis tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
         {tooltip((value) => formatPercent(value))}
         <Legend {...CHART.legend} />
-        <Line dataKey="predicted_rate" name="Flagged by model" stroke={SERIES.primary} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line dataKey="actual_rate" name="Actual (labelled)" stroke={SERIES.tertiary} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line dataKey="est_fraud_rate" name="Expected (estimate)" stroke={SERIES.estimate} strokeDasharray="6 4" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+        <Line
+          dataKey="predicted_rate"
+          name="Flagged by model"
+          stroke={SERIES.primary}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey="actual_rate"
+          name="Actual (labelled)"
+          stroke={SERIES.tertiary}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          dataKey="est_fraud_rate"
+          name="Expected (estimate)"
+          stroke={SERIES.estimate}
+          strokeDasharray="6 4"
+          strokeWidth={1.5}
+          dot={false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartCard>
   );

@@ -5,9 +5,20 @@ import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
 import { StatTile } from "../../components/stat-tile";
 import { formatInteger, formatMetric, formatPercent } from "../../lib/format";
-import type { ModelsResponse, PerformanceHistory, PerformancePoint, TestMetrics } from "../../lib/types";
+import type {
+  ModelsResponse,
+  PerformanceHistory,
+  PerformancePoint,
+  TestMetrics,
+} from "../../lib/types";
 import { useApi } from "../../lib/use-api";
-import { CoverageChart, EstimateChart, FraudRateChart, RealisedChart, toRows } from "./performance-charts";
+import {
+  CoverageChart,
+  EstimateChart,
+  FraudRateChart,
+  RealisedChart,
+  toRows,
+} from "./performance-charts";
 
 type Metric = "f1" | "precision" | "recall";
 
@@ -21,7 +32,19 @@ export function latestLabelled(points: PerformancePoint[]): PerformancePoint | u
   return [...points].reverse().find((point) => point.realised !== null);
 }
 
-function MetricTile({ label, metric, latest, labelled, test }: { label: string; metric: Metric; latest: PerformancePoint; labelled?: PerformancePoint; test?: TestMetrics }) {
+function MetricTile({
+  label,
+  metric,
+  latest,
+  labelled,
+  test,
+}: {
+  label: string;
+  metric: Metric;
+  latest: PerformancePoint;
+  labelled?: PerformancePoint;
+  test?: TestMetrics;
+}) {
   const estimated = latest.estimated?.[metric];
   return (
     <StatTile
@@ -46,11 +69,33 @@ function Headline({ points, test }: { points: PerformancePoint[]; test?: TestMet
       <StatTile
         label="ROC AUC (realised)"
         value={formatMetric(labelled?.realised?.roc_auc)}
-        hint={test ? `at training ${formatMetric(test.roc_auc)} · no label-free estimate` : "no label-free estimate"}
+        hint={
+          test
+            ? `at training ${formatMetric(test.roc_auc)} · no label-free estimate`
+            : "no label-free estimate"
+        }
       />
-      <MetricTile label="F1 (realised)" metric="f1" latest={latest} labelled={labelled} test={test} />
-      <MetricTile label="Precision (realised)" metric="precision" latest={latest} labelled={labelled} test={test} />
-      <MetricTile label="Recall (realised)" metric="recall" latest={latest} labelled={labelled} test={test} />
+      <MetricTile
+        label="F1 (realised)"
+        metric="f1"
+        latest={latest}
+        labelled={labelled}
+        test={test}
+      />
+      <MetricTile
+        label="Precision (realised)"
+        metric="precision"
+        latest={latest}
+        labelled={labelled}
+        test={test}
+      />
+      <MetricTile
+        label="Recall (realised)"
+        metric="recall"
+        latest={latest}
+        labelled={labelled}
+        test={test}
+      />
       <StatTile
         label="Label coverage"
         value={formatPercent(latest.label_coverage, 0)}
@@ -65,14 +110,22 @@ function Explainer() {
     <div className="rounded-xl bg-amber-500/5 p-4 text-sm leading-relaxed text-slate-300 ring-1 ring-amber-500/20">
       <p className="font-medium text-amber-200">Why two numbers?</p>
       <p className="mt-1">
-        Whether a transaction really was fraud is only known later (a chargeback, an investigation; a few seconds in this demo). Until labels arrive, precision, recall and F1 are <strong>estimated from calibrated probabilities before labels arrive</strong>: a calibrated score of 0.3 means 30% of such transactions are fraud, so the expected hits can be counted. The estimate assumes the relation between inputs and fraud is unchanged — under concept drift only the realised values drop, which is the signal to look for.
+        Whether a transaction really was fraud is only known later (a chargeback, an investigation;
+        a few seconds in this demo). Until labels arrive, precision, recall and F1 are{" "}
+        <strong>estimated from calibrated probabilities before labels arrive</strong>: a calibrated
+        score of 0.3 means 30% of such transactions are fraud, so the expected hits can be counted.
+        The estimate assumes the relation between inputs and fraud is unchanged — under concept
+        drift only the realised values drop, which is the signal to look for.
       </p>
     </div>
   );
 }
 
 export function PerformancePage() {
-  const history = useApi<PerformanceHistory>("/api/v1/performance/history?limit=120", { refreshOn: ["performance"], pollMs: 10_000 });
+  const history = useApi<PerformanceHistory>("/api/v1/performance/history?limit=120", {
+    refreshOn: ["performance"],
+    pollMs: 10_000,
+  });
   const models = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model"] });
   const points = history.data?.points ?? [];
   const rows = toRows(points);
@@ -81,14 +134,16 @@ export function PerformancePage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Performance">
-        How well the fraud model is doing on live traffic, one point per monitoring window. Realised values use the true labels that arrive late; the estimate (amber) is available immediately.
+        How well the fraud model is doing on live traffic, one point per monitoring window. Realised
+        values use the true labels that arrive late; the estimate (amber) is available immediately.
       </PageHeader>
       {history.loading && <Loading />}
       {history.error && <ErrorBanner error={history.error} onRetry={history.reload} />}
       {history.data && points.length === 0 && (
         <Card>
           <EmptyState title="No performance windows yet">
-            The monitoring worker writes one per window once predictions flow. Start traffic (the simulator) and the worker (<code>driftscope worker</code>).
+            The monitoring worker writes one per window once predictions flow. Start traffic (the
+            simulator) and the worker (<code>driftscope worker</code>).
           </EmptyState>
         </Card>
       )}

@@ -2,6 +2,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetOpenApiCache } from "../../lib/openapi";
+import { jsonResponse, requestUrl } from "../../test/fixtures";
 import { BatchUpload, uploadFieldName } from "./batch-upload";
 
 afterEach(() => {
@@ -9,12 +10,23 @@ afterEach(() => {
   resetOpenApiCache();
 });
 
-const batchOperation = { requestBody: { content: { "multipart/form-data": { schema: { properties: { upload: { type: "string", format: "binary" } } } } } } };
+const batchOperation = {
+  requestBody: {
+    content: {
+      "multipart/form-data": {
+        schema: { properties: { upload: { type: "string", format: "binary" } } },
+      },
+    },
+  },
+};
 
 function backend(paths: Record<string, unknown>) {
-  return vi.fn(async (input: RequestInfo | URL) => {
-    if (String(input) === "/openapi.json") return new Response(JSON.stringify({ paths }), { status: 200 });
-    return new Response("amount,fraud_probability\n1,0.01\n", { status: 200, headers: { "Content-Type": "text/csv" } });
+  return vi.fn((input: RequestInfo | URL) => {
+    if (requestUrl(input).pathname === "/openapi.json") return jsonResponse({ paths });
+    const scored = "amount,fraud_probability\n1,0.01\n";
+    return Promise.resolve(
+      new Response(scored, { status: 200, headers: { "Content-Type": "text/csv" } }),
+    );
   });
 }
 
@@ -34,10 +46,18 @@ describe("BatchUpload", () => {
     URL.revokeObjectURL = vi.fn();
     const user = userEvent.setup();
     render(<BatchUpload />);
-    await user.upload(await screen.findByLabelText("CSV file"), new File(["amount\n1\n"], "july.csv", { type: "text/csv" }));
+    await user.upload(
+      await screen.findByLabelText("CSV file"),
+      new File(["amount\n1\n"], "july.csv", { type: "text/csv" }),
+    );
     await user.click(screen.getByRole("button", { name: "Upload and score" }));
-    expect(await screen.findByRole("link", { name: "Download july-scored.csv" })).toHaveAttribute("href", "blob:scored");
-    const [url, init] = fetch.mock.calls.find(([input]) => String(input) === "/api/v1/predict/batch") as unknown as [string, RequestInit];
+    expect(await screen.findByRole("link", { name: "Download july-scored.csv" })).toHaveAttribute(
+      "href",
+      "blob:scored",
+    );
+    const [url, init] = fetch.mock.calls.find(
+      ([input]) => requestUrl(input).pathname === "/api/v1/predict/batch",
+    ) as unknown as [string, RequestInit];
     expect(url).toBe("/api/v1/predict/batch");
     expect((init.body as FormData).get("upload")).toBeInstanceOf(File);
   });

@@ -8,7 +8,11 @@ export const BATCH_PATH = "/api/v1/predict/batch";
 
 /** The multipart field that carries the file, as the OpenAPI document names it ("file" if unsaid). */
 export function uploadFieldName(operation: Record<string, unknown> | null): string {
-  const content = (operation?.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } | undefined)?.content;
+  const content = (
+    operation?.requestBody as
+      | { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }
+      | undefined
+  )?.content;
   const properties = content?.["multipart/form-data"]?.schema?.properties;
   return properties ? (Object.keys(properties)[0] ?? "file") : "file";
 }
@@ -20,9 +24,12 @@ export function BatchUpload() {
   const [error, setError] = useState<string | null>(null);
   const [download, setDownload] = useState<{ url: string; name: string } | null>(null);
 
-  useEffect(() => () => {
-    if (download) URL.revokeObjectURL(download.url);
-  }, [download]);
+  useEffect(
+    () => () => {
+      if (download) URL.revokeObjectURL(download.url);
+    },
+    [download],
+  );
 
   if (!operation) return null;
 
@@ -37,9 +44,13 @@ export function BatchUpload() {
     const headers: Record<string, string> = { Accept: "text/csv" };
     try {
       const response = await fetch(BATCH_PATH, { method: "POST", body, headers });
-      if (!response.ok) throw parseErrorBody(response.status, response.statusText, await response.text());
+      if (!response.ok)
+        throw parseErrorBody(response.status, response.statusText, await response.text());
       const blob = await response.blob();
-      setDownload({ url: URL.createObjectURL(blob), name: file.name.replace(/\.csv$/i, "") + "-scored.csv" });
+      setDownload({
+        url: URL.createObjectURL(blob),
+        name: file.name.replace(/\.csv$/i, "") + "-scored.csv",
+      });
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     } finally {
@@ -48,7 +59,10 @@ export function BatchUpload() {
   };
 
   return (
-    <Card title="Score a CSV file" subtitle="One transaction per row, a header with the feature names above. The scored file adds the probability and decision to each row.">
+    <Card
+      title="Score a CSV file"
+      subtitle="One transaction per row, a header with the feature names above. The scored file adds the probability and decision to each row."
+    >
       <form onSubmit={submit} className="flex flex-wrap items-center gap-3">
         <input
           type="file"
@@ -57,11 +71,19 @@ export function BatchUpload() {
           onChange={(event) => setFile(event.target.files?.[0] ?? null)}
           className="text-sm text-slate-300 file:mr-3 file:rounded-md file:border-0 file:bg-slate-800 file:px-3 file:py-1.5 file:text-sm file:text-slate-100"
         />
-        <button type="submit" disabled={!file || busy} className="rounded-md bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-40">
+        <button
+          type="submit"
+          disabled={!file || busy}
+          className="rounded-md bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-40"
+        >
           {busy ? "Scoring…" : "Upload and score"}
         </button>
         {download && (
-          <a href={download.url} download={download.name} className="text-sm text-sky-300 underline">
+          <a
+            href={download.url}
+            download={download.name}
+            className="text-sm text-sky-300 underline"
+          >
             Download {download.name}
           </a>
         )}

@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Explanation, PredictionResult } from "../../lib/types";
-import { contract, predictionResult } from "../../test/fixtures";
+import { contract, jsonResponse, predictionResult } from "../../test/fixtures";
 import { ExplanationBars, TOP_CONTRIBUTIONS } from "./explanation-bars";
 import { PredictForm } from "./predict-form";
 import { PredictionResultView } from "./prediction-result";
@@ -20,7 +20,11 @@ const explanation: Explanation = {
     { feature: "hour_of_day", value: 3, contribution: 0.95 },
     { feature: "card_age_days", value: 900, contribution: -0.4 },
     { feature: "channel", value: "online", contribution: 0.2 },
-    ...Array.from({ length: 8 }, (_, i) => ({ feature: `minor_${i}`, value: null, contribution: 0.01 / (i + 1) })),
+    ...Array.from({ length: 8 }, (_, i) => ({
+      feature: `minor_${i}`,
+      value: null,
+      contribution: 0.01 / (i + 1),
+    })),
   ],
 };
 
@@ -48,13 +52,27 @@ describe("ExplanationBars", () => {
 
 describe("PredictionResultView with variant, rule and explanation", () => {
   it("names the canary variant and version, the deciding rule, and the contributions", () => {
-    const result: PredictionResult = { ...predictionResult, model_version: 2, variant: "canary", path: "rules", rule: "fraud-high-risk-spike", explanation };
+    const result: PredictionResult = {
+      ...predictionResult,
+      model_version: 2,
+      variant: "canary",
+      path: "rules",
+      rule: "fraud-high-risk-spike",
+      explanation,
+    };
     render(<PredictionResultView result={result} />);
-    expect(screen.getByText("canary")).toHaveAttribute("title", "This request was routed to the canary version");
+    expect(screen.getByText("canary")).toHaveAttribute(
+      "title",
+      "This request was routed to the canary version",
+    );
     expect(screen.getByText(/fraud v2/)).toBeInTheDocument();
     expect(screen.getByText("business rule")).toBeInTheDocument();
     expect(screen.getByText("fraud-high-risk-spike")).toBeInTheDocument();
-    expect(within(screen.getByRole("figure", { name: "Feature contributions" })).getAllByRole("listitem")).toHaveLength(TOP_CONTRIBUTIONS);
+    expect(
+      within(screen.getByRole("figure", { name: "Feature contributions" })).getAllByRole(
+        "listitem",
+      ),
+    ).toHaveLength(TOP_CONTRIBUTIONS);
   });
 
   it("shows no rule and no contributions when the response has none", () => {
@@ -67,7 +85,7 @@ describe("PredictionResultView with variant, rule and explanation", () => {
 
 describe("PredictForm explain toggle", () => {
   it("asks for an explanation unless unticked", async () => {
-    const fetch = vi.fn().mockImplementation(async () => new Response(JSON.stringify(predictionResult), { status: 200 }));
+    const fetch = vi.fn<typeof globalThis.fetch>(() => jsonResponse(predictionResult));
     vi.stubGlobal("fetch", fetch);
     const onResult = vi.fn();
     const user = userEvent.setup();

@@ -11,7 +11,12 @@ const METHOD_LABEL: Record<string, string> = {
   points: "rule scorecard points",
 };
 
-const formatValue = (value: FeatureValue) => (value === null ? "missing" : typeof value === "number" ? String(Math.round(value * 1000) / 1000) : String(value));
+const formatValue = (value: FeatureValue) =>
+  value === null
+    ? "missing"
+    : typeof value === "number"
+      ? String(Math.round(value * 1000) / 1000)
+      : String(value);
 const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
 
 export function ExplanationBars({ explanation }: { explanation: Explanation }) {
@@ -23,22 +28,39 @@ export function ExplanationBars({ explanation }: { explanation: Explanation }) {
   return (
     <figure aria-label="Feature contributions">
       <figcaption className="mb-2 text-xs text-slate-400">
-        Top {top.length} contributions to the margin ({METHOD_LABEL[explanation.method] ?? explanation.method}): base {signed(explanation.bias)} → margin {signed(explanation.margin)}. Red pushes toward fraud, green away.
+        Top {top.length} contributions to the margin (
+        {METHOD_LABEL[explanation.method] ?? explanation.method}): base {signed(explanation.bias)} →
+        margin {signed(explanation.margin)}. Red pushes toward fraud, green away.
       </figcaption>
       <ul className="space-y-1">
         {top.map((item) => {
           const width = `${(Math.abs(item.contribution) / scale) * 50}%`;
           const toFraud = item.contribution > 0;
           return (
-            <li key={item.feature} className="grid grid-cols-[minmax(0,11rem)_1fr_4rem] items-center gap-2 text-xs" aria-label={`${item.feature} = ${formatValue(item.value)}: ${signed(item.contribution)}`}>
-              <span className="truncate text-slate-300" title={`${item.feature} = ${formatValue(item.value)}`}>
+            <li
+              key={item.feature}
+              className="grid grid-cols-[minmax(0,11rem)_1fr_4rem] items-center gap-2 text-xs"
+              aria-label={`${item.feature} = ${formatValue(item.value)}: ${signed(item.contribution)}`}
+            >
+              <span
+                className="truncate text-slate-300"
+                title={`${item.feature} = ${formatValue(item.value)}`}
+              >
                 {item.feature} <span className="text-slate-500">= {formatValue(item.value)}</span>
               </span>
               <span className="relative h-3 rounded bg-slate-800">
                 <span className="absolute inset-y-0 left-1/2 w-px bg-slate-600" />
-                <span data-testid="contribution-bar" className={`absolute inset-y-0 rounded ${toFraud ? "left-1/2 bg-red-500" : "right-1/2 bg-green-500"}`} style={{ width }} />
+                <span
+                  data-testid="contribution-bar"
+                  className={`absolute inset-y-0 rounded ${toFraud ? "left-1/2 bg-red-500" : "right-1/2 bg-green-500"}`}
+                  style={{ width }}
+                />
               </span>
-              <span className={`text-right tabular-nums ${toFraud ? "text-red-300" : "text-green-300"}`}>{signed(item.contribution)}</span>
+              <span
+                className={`text-right tabular-nums ${toFraud ? "text-red-300" : "text-green-300"}`}
+              >
+                {signed(item.contribution)}
+              </span>
             </li>
           );
         })}

@@ -32,15 +32,27 @@ function Control({ spec, value, error, onChange }: FeatureInputProps) {
   if (spec.type === "boolean") {
     return (
       <label className="flex items-center gap-2 py-1.5 text-sm text-slate-200">
-        <input {...common} className="h-4 w-4 accent-sky-500" type="checkbox" checked={value.raw === true} onChange={(event) => onChange({ ...value, raw: event.target.checked })} />
+        <input
+          {...common}
+          className="h-4 w-4 accent-sky-500"
+          type="checkbox"
+          checked={value.raw === true}
+          onChange={(event) => onChange({ ...value, raw: event.target.checked })}
+        />
         {value.raw === true ? "Yes" : "No"}
       </label>
     );
   }
   if (spec.type === "categorical" && !spec.open_categories) {
     return (
-      <select {...common} value={String(value.raw)} onChange={(event) => onChange({ ...value, raw: event.target.value })}>
-        {!spec.categories.includes(String(value.raw)) && <option value={String(value.raw)}>{String(value.raw) || "choose…"}</option>}
+      <select
+        {...common}
+        value={String(value.raw)}
+        onChange={(event) => onChange({ ...value, raw: event.target.value })}
+      >
+        {!spec.categories.includes(String(value.raw)) && (
+          <option value={String(value.raw)}>{String(value.raw) || "choose…"}</option>
+        )}
         {spec.categories.map((category) => (
           <option key={category} value={category}>
             {category}
@@ -52,7 +64,14 @@ function Control({ spec, value, error, onChange }: FeatureInputProps) {
   if (spec.type === "categorical") {
     return (
       <>
-        <input {...common} type="text" list={`${id}-options`} autoComplete="off" value={String(value.raw)} onChange={(event) => onChange({ ...value, raw: event.target.value })} />
+        <input
+          {...common}
+          type="text"
+          list={`${id}-options`}
+          autoComplete="off"
+          value={String(value.raw)}
+          onChange={(event) => onChange({ ...value, raw: event.target.value })}
+        />
         <datalist id={`${id}-options`}>
           {spec.categories.map((category) => (
             <option key={category} value={category} />
@@ -88,8 +107,17 @@ export function FeatureInput(props: FeatureInputProps) {
           <span className="font-normal text-slate-500">{unit}</span>
         </label>
         {spec.allow_missing && (
-          <label className="flex items-center gap-1 text-xs text-slate-400" title="Send this feature as missing (null)">
-            <input type="checkbox" className="h-3.5 w-3.5 accent-sky-500" checked={value.missing} onChange={(event) => onChange({ ...value, missing: event.target.checked })} aria-label={`${humanize(spec.name)} missing`} />
+          <label
+            className="flex items-center gap-1 text-xs text-slate-400"
+            title="Send this feature as missing (null)"
+          >
+            <input
+              type="checkbox"
+              className="h-3.5 w-3.5 accent-sky-500"
+              checked={value.missing}
+              onChange={(event) => onChange({ ...value, missing: event.target.checked })}
+              aria-label={`${humanize(spec.name)} missing`}
+            />
             missing
           </label>
         )}
@@ -100,7 +128,9 @@ export function FeatureInput(props: FeatureInputProps) {
           <>
             {spec.description}
             {range && <span className="text-slate-600"> · {range}</span>}
-            {spec.type === "categorical" && spec.open_categories && <span className="text-slate-600"> · or a new lower-case category</span>}
+            {spec.type === "categorical" && spec.open_categories && (
+              <span className="text-slate-600"> · or a new lower-case category</span>
+            )}
           </>
         )}
       </p>

@@ -10,27 +10,45 @@ const spec = (name: string) => {
 
 describe("parseField", () => {
   it("checks numbers against the contract's range, with the unit in the message", () => {
-    expect(parseField(spec("amount"), { raw: "-5", missing: false })).toEqual({ error: "Must be at least 0 USD" });
-    expect(parseField(spec("amount"), { raw: "100001", missing: false })).toEqual({ error: "Must be at most 100,000 USD" });
+    expect(parseField(spec("amount"), { raw: "-5", missing: false })).toEqual({
+      error: "Must be at least 0 USD",
+    });
+    expect(parseField(spec("amount"), { raw: "100001", missing: false })).toEqual({
+      error: "Must be at most 100,000 USD",
+    });
     expect(parseField(spec("amount"), { raw: "12.5", missing: false })).toEqual({ value: 12.5 });
-    expect(parseField(spec("amount"), { raw: "abc", missing: false })).toEqual({ error: "Enter a number" });
+    expect(parseField(spec("amount"), { raw: "abc", missing: false })).toEqual({
+      error: "Enter a number",
+    });
   });
 
   it("wants whole numbers for integer features", () => {
-    expect(parseField(spec("hour_of_day"), { raw: "3.5", missing: false })).toEqual({ error: "Enter a whole number" });
-    expect(parseField(spec("hour_of_day"), { raw: "24", missing: false })).toEqual({ error: "Must be at most 23 hour" });
+    expect(parseField(spec("hour_of_day"), { raw: "3.5", missing: false })).toEqual({
+      error: "Enter a whole number",
+    });
+    expect(parseField(spec("hour_of_day"), { raw: "24", missing: false })).toEqual({
+      error: "Must be at most 23 hour",
+    });
     expect(parseField(spec("hour_of_day"), { raw: "0", missing: false })).toEqual({ value: 0 });
   });
 
   it("sends null for a missing feature only where the contract allows it", () => {
-    expect(parseField(spec("distance_from_home_km"), { raw: "", missing: true })).toEqual({ value: null });
-    expect(parseField(spec("distance_from_home_km"), { raw: "", missing: false })).toEqual({ error: "Required (or tick “missing”)" });
+    expect(parseField(spec("distance_from_home_km"), { raw: "", missing: true })).toEqual({
+      value: null,
+    });
+    expect(parseField(spec("distance_from_home_km"), { raw: "", missing: false })).toEqual({
+      error: "Required (or tick “missing”)",
+    });
     expect(parseField(spec("amount"), { raw: "", missing: true })).toEqual({ error: "Required" });
   });
 
   it("accepts a new category only for an open categorical", () => {
-    expect(parseField(spec("merchant_category"), { raw: "pet_shop", missing: false })).toEqual({ value: "pet_shop" });
-    expect(parseField(spec("channel"), { raw: "fax", missing: false })).toEqual({ error: "Choose one of: pos, online, mobile, atm" });
+    expect(parseField(spec("merchant_category"), { raw: "pet_shop", missing: false })).toEqual({
+      value: "pet_shop",
+    });
+    expect(parseField(spec("channel"), { raw: "fax", missing: false })).toEqual({
+      error: "Choose one of: pos, online, mobile, atm",
+    });
   });
 });
 
@@ -49,7 +67,10 @@ describe("mapServerErrors", () => {
       "body.amount": "Input should be greater than or equal to 0",
       body: "Invalid JSON",
     });
-    expect(mapped.fields).toEqual({ merchant_category: "String should match pattern", amount: "Input should be greater than or equal to 0" });
+    expect(mapped.fields).toEqual({
+      merchant_category: "String should match pattern",
+      amount: "Input should be greater than or equal to 0",
+    });
     expect(mapped.general).toEqual(["Invalid JSON"]);
   });
 });

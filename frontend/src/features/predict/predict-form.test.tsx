@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { contract, predictionResult } from "../../test/fixtures";
+import { contract, jsonBody, predictionResult } from "../../test/fixtures";
 import type { PredictionResult } from "../../lib/types";
 import { PredictForm } from "./predict-form";
 import { PredictionResultView } from "./prediction-result";
@@ -36,7 +36,9 @@ describe("PredictForm", () => {
     await user.type(screen.getByLabelText(/^Amount/), "-5");
     await user.click(screen.getByRole("button", { name: "Score transaction" }));
 
-    expect(screen.getByLabelText(/^Hour of day/)).toHaveAccessibleDescription("Must be at most 23 hour");
+    expect(screen.getByLabelText(/^Hour of day/)).toHaveAccessibleDescription(
+      "Must be at most 23 hour",
+    );
     expect(screen.getByLabelText(/^Hour of day/)).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByLabelText(/^Amount/)).toHaveAccessibleDescription("Must be at least 0 USD");
     expect(screen.getByRole("alert")).toHaveTextContent("2 fields need attention.");
@@ -63,7 +65,13 @@ describe("PredictForm", () => {
             error: {
               code: "invalid_input",
               message: "invalid input",
-              details: [{ field: "merchant_category", reason: "String should match pattern '^[a-z0-9][a-z0-9_\\-]{0,31}$'", type: "string_pattern_mismatch" }],
+              details: [
+                {
+                  field: "merchant_category",
+                  reason: "String should match pattern '^[a-z0-9][a-z0-9_\\-]{0,31}$'",
+                  type: "string_pattern_mismatch",
+                },
+              ],
             },
           }),
           { status: 422 },
@@ -76,14 +84,18 @@ describe("PredictForm", () => {
     await user.type(category, "Pet Shop");
     await user.click(screen.getByRole("button", { name: "Score transaction" }));
 
-    await waitFor(() => expect(category).toHaveAccessibleDescription(/String should match pattern/));
+    await waitFor(() =>
+      expect(category).toHaveAccessibleDescription(/String should match pattern/),
+    );
     expect(category).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByRole("alert")).toHaveTextContent("One field needs attention.");
     expect(onResult).toHaveBeenLastCalledWith(null);
   });
 
   it("sends null for a feature ticked missing and reports the result", async () => {
-    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify(predictionResult), { status: 200 }));
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(new Response(JSON.stringify(predictionResult), { status: 200 }));
     vi.stubGlobal("fetch", fetch);
     const { user, onResult } = renderForm();
     await user.click(screen.getByLabelText("Distance from home km missing"));
@@ -94,18 +106,32 @@ describe("PredictForm", () => {
     await waitFor(() => expect(onResult).toHaveBeenCalledWith(predictionResult));
     const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
     expect(url).toBe("/api/v1/predict?explain=true"); // "Explain the score" is on by default
-    expect(JSON.parse(String(init.body))).toEqual({ ...contract.example, distance_from_home_km: null, is_foreign: true });
+    expect(jsonBody(init)).toEqual({
+      ...contract.example,
+      distance_from_home_km: null,
+      is_foreign: true,
+    });
   });
 });
 
 describe("PredictionResultView", () => {
   it("shows the probability, the decision and the latency", () => {
-    render(<PredictionResultView result={{ ...predictionResult, warnings: ["merchant_category 'pet_shop' was not seen in training"] }} />);
+    render(
+      <PredictionResultView
+        result={{
+          ...predictionResult,
+          warnings: ["merchant_category 'pet_shop' was not seen in training"],
+        }}
+      />,
+    );
     expect(screen.getByText("3.7%")).toBeInTheDocument();
     expect(screen.getByText("Legit: below the threshold")).toBeInTheDocument();
     expect(screen.getByText("threshold 33%")).toBeInTheDocument();
     expect(screen.getByText("262 µs")).toBeInTheDocument();
-    expect(screen.getByRole("meter", { name: "Fraud probability" })).toHaveAttribute("aria-valuenow", "0.03746");
+    expect(screen.getByRole("meter", { name: "Fraud probability" })).toHaveAttribute(
+      "aria-valuenow",
+      "0.03746",
+    );
     expect(screen.getByText(/was not seen in training/)).toBeInTheDocument();
   });
 });

@@ -3,7 +3,13 @@ import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../../lib/api";
 import type { FeatureContract, PredictionResult } from "../../lib/types";
 import { FeatureInput } from "./feature-input";
-import { buildTransaction, type FieldErrors, type FormValues, initialValues, mapServerErrors } from "./form-values";
+import {
+  buildTransaction,
+  type FieldErrors,
+  type FormValues,
+  initialValues,
+  mapServerErrors,
+} from "./form-values";
 
 interface PredictFormProps {
   contract: FeatureContract;
@@ -28,7 +34,12 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
     }
     setBusy(true);
     try {
-      onResult(await api.post<PredictionResult>(explain ? "/api/v1/predict?explain=true" : "/api/v1/predict", transaction));
+      onResult(
+        await api.post<PredictionResult>(
+          explain ? "/api/v1/predict?explain=true" : "/api/v1/predict",
+          transaction,
+        ),
+      );
     } catch (caught) {
       onResult(null);
       if (caught instanceof ApiError && Object.keys(caught.fieldErrors).length > 0) {
@@ -68,22 +79,46 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
         ))}
       </div>
       {(general.length > 0 || errorCount > 0) && (
-        <div role="alert" className="mt-4 rounded-lg bg-red-500/10 px-3 py-2 text-sm text-red-200 ring-1 ring-red-500/30">
-          {errorCount > 0 && <p>{errorCount === 1 ? "One field needs attention." : `${errorCount} fields need attention.`}</p>}
+        <div
+          role="alert"
+          className="mt-4 rounded-lg bg-red-500/10 px-3 py-2 text-sm text-red-200 ring-1 ring-red-500/30"
+        >
+          {errorCount > 0 && (
+            <p>
+              {errorCount === 1
+                ? "One field needs attention."
+                : `${errorCount} fields need attention.`}
+            </p>
+          )}
           {general.map((message) => (
             <p key={message}>{message}</p>
           ))}
         </div>
       )}
       <div className="mt-5 flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={busy} className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={busy}
+          className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50"
+        >
           {busy ? "Scoring…" : "Score transaction"}
         </button>
-        <button type="button" onClick={reset} className="rounded-md px-3 py-2 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800">
+        <button
+          type="button"
+          onClick={reset}
+          className="rounded-md px-3 py-2 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800"
+        >
           Reset to example
         </button>
-        <label className="ml-auto flex items-center gap-2 text-sm text-slate-300" title="Adds per-feature contributions to the score (?explain=true)">
-          <input type="checkbox" checked={explain} onChange={(event) => setExplain(event.target.checked)} />
+        <label
+          className="ml-auto flex items-center gap-2 text-sm text-slate-300"
+          title="Adds per-feature contributions to the score (?explain=true)"
+        >
+          <input
+            type="checkbox"
+            checked={explain}
+            onChange={(event) => setExplain(event.target.checked)}
+          />
           Explain the score
         </label>
       </div>

@@ -16,7 +16,10 @@ export function PredictPage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Predict">
-        Score one card transaction with the model in production. The form is built from the model's feature contract and starts from its example transaction: change a value (say a large amount at 3 am abroad) and see how the fraud probability moves. Scored transactions count in the live stats and drift like any other.
+        Score one card transaction with the model in production. The form is built from the model's
+        feature contract and starts from its example transaction: change a value (say a large amount
+        at 3 am abroad) and see how the fraud probability moves. Scored transactions count in the
+        live stats and drift like any other.
       </PageHeader>
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
@@ -26,8 +29,17 @@ export function PredictPage() {
             <PredictForm contract={contract} onResult={setResult} />
           </Card>
           <div className="min-w-0 space-y-4 lg:col-span-5">
-            <Card title="Result" subtitle="A transaction is flagged when its calibrated fraud probability reaches the model's threshold.">
-              {result ? <PredictionResultView result={result} /> : <EmptyState title="No transaction scored yet" compact>Press “Score transaction”.</EmptyState>}
+            <Card
+              title="Result"
+              subtitle="A transaction is flagged when its calibrated fraud probability reaches the model's threshold."
+            >
+              {result ? (
+                <PredictionResultView result={result} />
+              ) : (
+                <EmptyState title="No transaction scored yet" compact>
+                  Press “Score transaction”.
+                </EmptyState>
+              )}
             </Card>
             <BatchUpload />
           </div>
