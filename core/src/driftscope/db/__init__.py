@@ -16,7 +16,7 @@ from driftscope.db.models import (
     TrainingRun,
     utcnow,
 )
-from driftscope.db.session import create_engine, make_sessionmaker
+from driftscope.db.session import create_engine, make_sessionmaker, script_sessions
 
 __all__ = [
     "Alert",
@@ -33,6 +33,7 @@ __all__ = [
     "TrainingRun",
     "create_engine",
     "make_sessionmaker",
+    "script_sessions",
     "upgrade",
     "utcnow",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from driftscope.db.migrate import upgrade
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,3 +51,18 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def script_sessions(
+    url: str, migrate_to: str | None = "head"
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions for a command or a thread's own event loop: the database is first migrated to
+    `migrate_to` (None: left as it is); the engine is disposed on exit."""
+    engine = create_engine(url)
+    try:
+        if migrate_to is not None:
+            await upgrade(engine, migrate_to)
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
