@@ -7,14 +7,53 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from driftscope.errors import DriftscopeError, OverloadedError
+from driftscope.errors import (
+    ArtifactError,
+    BodyTooLargeError,
+    ContractError,
+    DriftscopeError,
+    ForbiddenError,
+    GateFailedError,
+    MalformedJSONError,
+    ModelNotFoundError,
+    NotFoundError,
+    OverloadedError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
 from driftscope_backend.http import error_body, json_response, summarize, validation_details
+
+# The HTTP edge of the domain tree: what a client sees for each error. A subclass without an
+# entry takes its nearest mapped base's status; an unmapped error is a 500.
+HTTP_STATUS: dict[type[DriftscopeError], int] = {
+    MalformedJSONError: 400,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    BodyTooLargeError: 413,
+    UnsupportedMediaTypeError: 415,
+    ContractError: 422,
+    GateFailedError: 422,
+    ArtifactError: 500,
+    ModelNotFoundError: 503,  # nothing to serve yet: a load balancer should try elsewhere
+    OverloadedError: 503,
+}
+
+
+def http_status(exc: DriftscopeError) -> int:
+    """The status of the most specific mapped class in `exc`'s MRO."""
+    for cls in type(exc).__mro__:
+        status = HTTP_STATUS.get(cls)
+        if status is not None:
+            return status
+    return 500
 
 
 async def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DriftscopeError)
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, OverloadedError) else None
-    return json_response(error_body(exc.code, exc.message, exc.details), exc.status, headers)
+    body = error_body(exc.code, exc.message, exc.details)
+    return json_response(body, http_status(exc), headers)
 
 
 async def _request_validation(_request: Request, exc: Exception) -> Response:

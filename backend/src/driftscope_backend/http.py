@@ -12,28 +12,18 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 
-from driftscope.errors import ContractError, DriftscopeError
-
-
-class BodyTooLargeError(DriftscopeError):
-    code = "body_too_large"
-    status = 413
-
-
-class MalformedJSONError(DriftscopeError):
-    code = "malformed_json"
-    status = 400
-
+from driftscope.errors import (
+    BodyTooLargeError,
+    ContractError,
+    DriftscopeError,
+    MalformedJSONError,
+    UnsupportedMediaTypeError,
+)
 
 # PostgreSQL text and JSONB cannot hold NUL: free text that would be stored is refused with a
 # 422 naming the field, not a 500 from the database.
 NO_NUL = r"^[^\x00]*$"
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]{1,64}$"  # a short name: no control characters
-
-
-class UnsupportedMediaTypeError(DriftscopeError):
-    code = "unsupported_media_type"
-    status = 415
 
 
 def require_json(request: Request) -> None:
@@ -89,11 +79,11 @@ async def read_body(request: Request, limit: int) -> bytes:
     body: bytes = message.get("body", b"")
     if not message.get("more_body", False):
         if len(body) > limit:
-            raise _too_large(limit)
+            raise body_too_large(limit)
         return body
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise body_too_large(limit)
     chunks, size = [body], len(body)
     while message.get("more_body", False):
         message = await request.receive()
@@ -102,13 +92,13 @@ async def read_body(request: Request, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise _too_large(limit)
+            raise body_too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_large(limit: int) -> BodyTooLargeError:
-    # details keep the stable shape: a list of {field, reason, ...}
+def body_too_large(limit: int) -> BodyTooLargeError:
+    """The error for a body over `limit` bytes; details keep the stable {field, reason} list."""
     reason = f"request body exceeds {limit} bytes"
     return BodyTooLargeError(reason, [{"field": "body", "reason": reason, "limit_bytes": limit}])
 

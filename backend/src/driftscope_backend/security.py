@@ -19,23 +19,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from driftscope.errors import DriftscopeError
+from driftscope.errors import ForbiddenError, UnauthorizedError
 from driftscope.settings import Settings
 
 log = logging.getLogger(__name__)
 ROLES = ("admin", "client")
 HASH_PREFIX = "sha256:"
 FILE_CHECK_INTERVAL_S = 1.0
-
-
-class UnauthorizedError(DriftscopeError):
-    code = "unauthorized"
-    status = 401
-
-
-class ForbiddenError(DriftscopeError):
-    code = "forbidden"
-    status = 403
 
 
 def hash_key(key: str) -> str:

@@ -1,12 +1,17 @@
-"""Domain exceptions of Driftscope.
+"""Domain exceptions of Driftscope (HTTP status codes are the backend's mapping, not theirs).
 
 DriftscopeError
- ├── ContractError          input does not match the feature contract (field-level details)
- ├── ModelNotFoundError     no model version / alias to serve
- ├── ArtifactError          artifact missing, corrupt or sha256 mismatch
- ├── OverloadedError        the prediction log queue is full (retry later)
- ├── NotFoundError          a referenced record does not exist
- └── GateFailedError        a model version fails the promotion gate (details: the checks)
+ ├── ContractError              input does not match the feature contract (field-level details)
+ ├── MalformedJSONError         a body that is not JSON at all
+ ├── BodyTooLargeError          a body over the configured size limit
+ ├── UnsupportedMediaTypeError  a body declared as something other than JSON
+ ├── UnauthorizedError          no API key, or one that matches nothing
+ ├── ForbiddenError             a valid key without the needed role, or the admin API off
+ ├── ModelNotFoundError         no model version / alias to serve
+ ├── ArtifactError              artifact missing, corrupt or sha256 mismatch
+ ├── OverloadedError            the prediction log queue is full (retry later)
+ ├── NotFoundError              a referenced record does not exist
+ └── GateFailedError            a model version fails the promotion gate (details: the checks)
 """
 
 from __future__ import annotations
@@ -15,10 +20,9 @@ from typing import Any
 
 
 class DriftscopeError(Exception):
-    """Base of all Driftscope errors; `code` is stable, `status` the HTTP mapping."""
+    """Base of all Driftscope errors; `code` is the stable machine-readable name."""
 
     code = "driftscope_error"
-    status = 500
 
     def __init__(self, message: str, details: Any = None) -> None:
         super().__init__(message)
@@ -28,22 +32,38 @@ class DriftscopeError(Exception):
 
 class ContractError(DriftscopeError):
     code = "invalid_input"
-    status = 422
+
+
+class MalformedJSONError(DriftscopeError):
+    code = "malformed_json"
+
+
+class BodyTooLargeError(DriftscopeError):
+    code = "body_too_large"
+
+
+class UnsupportedMediaTypeError(DriftscopeError):
+    code = "unsupported_media_type"
+
+
+class UnauthorizedError(DriftscopeError):
+    code = "unauthorized"
+
+
+class ForbiddenError(DriftscopeError):
+    code = "forbidden"
 
 
 class ModelNotFoundError(DriftscopeError):
     code = "model_not_found"
-    status = 503
 
 
 class ArtifactError(DriftscopeError):
     code = "artifact_error"
-    status = 500
 
 
 class OverloadedError(DriftscopeError):
     code = "overloaded"
-    status = 503
 
     def __init__(self, message: str, retry_after_s: int = 1) -> None:
         super().__init__(message, {"retry_after_s": retry_after_s})
@@ -52,9 +72,7 @@ class OverloadedError(DriftscopeError):
 
 class NotFoundError(DriftscopeError):
     code = "not_found"
-    status = 404
 
 
 class GateFailedError(DriftscopeError):
     code = "gate_failed"
-    status = 422

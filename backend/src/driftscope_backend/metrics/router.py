@@ -14,12 +14,12 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
+from driftscope.errors import UnauthorizedError
 from driftscope_backend.metrics.monitoring import MonitoringCollector
 from driftscope_backend.metrics.predictions import collect_predictions
 from driftscope_backend.metrics.requests import collect_requests
 from driftscope_backend.metrics.runtime import RuntimeCollector
 from driftscope_backend.runtime import Runtime
-from driftscope_backend.security import UnauthorizedError
 
 router = APIRouter(tags=["metrics"])
 EXAMPLE = """# HELP driftscope_predictions_total Predictions served by /predict ...
@@ -87,7 +87,10 @@ def _check_token(request: Request, token: str | None) -> None:
     summary="Prometheus metrics",
     response_class=Response,
     responses={
-        200: {"content": {"text/plain": {"example": EXAMPLE}}, "description": "Text format"},
+        200: {
+            "content": {"text/plain": {"schema": {"type": "string"}, "example": EXAMPLE}},
+            "description": "Text format",
+        },
         401: {"description": "DRIFTSCOPE_METRICS_BEARER_TOKEN is set and was not sent"},
     },
 )

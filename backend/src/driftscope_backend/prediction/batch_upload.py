@@ -11,8 +11,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from driftscope.errors import ContractError
-from driftscope_backend.http import BodyTooLargeError
+from driftscope.errors import BodyTooLargeError, ContractError
 
 # Up to this much of an upload stays in memory; the rest goes to a temporary file, so a
 # 200 MB upload costs disk, not memory.
