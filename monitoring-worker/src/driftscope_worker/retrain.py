@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import lifecycle
 from driftscope.contract import FeatureContract, get_contract
-from driftscope.db import Alert, Event, Label, Prediction, create_engine, make_sessionmaker
+from driftscope.db import Alert, Event, Label, Prediction, script_sessions
 from driftscope.events import add_event, notify
 from driftscope.settings import Settings
 from driftscope.training.trainer import TrainConfig, TrainResult, fit, register_trained
@@ -105,13 +105,15 @@ def train_candidate(frame: pd.DataFrame, settings: Settings, seed: int) -> Train
     trained = fit(frame, get_contract(settings.model_name), config)
 
     async def register() -> TrainResult:
-        engine = create_engine(settings.resolved_database_url)
-        try:
-            async with make_sessionmaker(engine)() as session, session.begin():
-                result, _ = await register_trained(session, trained, settings, config)
-                return result
-        finally:
-            await engine.dispose()
+        # This thread runs its own event loop, so not on the worker's engine; the worker
+        # migrated the database when it started.
+        async with (
+            script_sessions(settings.resolved_database_url, migrate_to=None) as sessions,
+            sessions() as session,
+            session.begin(),
+        ):
+            result, _ = await register_trained(session, trained, settings, config)
+            return result
 
     return asyncio.run(register())
 
@@ -171,6 +173,7 @@ async def _gate_and_canary(ctx: WorkerContext, cause: dict[str, Any], version: i
     async with ctx.sessionmaker() as session:
         checks = await lifecycle.gate_checks(session, name, version, settings.gate_config())
         failing = [c.message for c in checks if not c.passed]
+        outcome: dict[str, Any]
         if failing:
             step, outcome = "gate_failed", {"failing": failing}
         else:

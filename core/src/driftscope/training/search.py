@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from driftscope.contract import FeatureContract, get_contract
-from driftscope.db import create_engine, make_sessionmaker, upgrade
+from driftscope.db import script_sessions
 from driftscope.db.models import TrainingRun
 from driftscope.predictors import Splits, fit_predictor
 from driftscope.predictors.base import Progress
@@ -125,22 +126,67 @@ def cross_validate(
     return summary
 
 
-def _run_trial(
-    config: TrainConfig,
-    contract: FeatureContract,
-    data: DataSplits,
-    params: dict[str, Any],
-    folds: int,
-    progress: Progress,
-) -> tuple[dict[str, Any], TrainedModel, float]:
-    started = time.perf_counter()
-    cv = cross_validate(config.kind, contract, data, params, config.seed, folds, progress)
-    fit_started = time.perf_counter()
-    predictor = fit_predictor(config.kind, contract, data.fitting(), params, config.seed, _noop)
-    trained = evaluate(
-        predictor, data, contract, replace(config, params=params), time.perf_counter() - fit_started
-    )
-    return cv, trained, time.perf_counter() - started
+@dataclass(frozen=True)
+class _Search:
+    """What every trial of one search shares: the data, the folds, where runs are recorded."""
+
+    search_id: str
+    config: TrainConfig
+    contract: FeatureContract
+    data: DataSplits
+    folds: int
+    progress: Progress
+
+    def trial(self, params: dict[str, Any]) -> tuple[dict[str, Any], TrainedModel, float]:
+        """CV scores of `params`, then the model fitted on the whole training split."""
+        started = time.perf_counter()
+        config, data = self.config, self.data
+        cv = cross_validate(
+            config.kind, self.contract, data, params, config.seed, self.folds, self.progress
+        )
+        fit_started = time.perf_counter()
+        predictor = fit_predictor(
+            config.kind, self.contract, data.fitting(), params, config.seed, _noop
+        )
+        fit_seconds = time.perf_counter() - fit_started
+        trained = evaluate(
+            predictor, data, self.contract, replace(config, params=params), fit_seconds
+        )
+        return cv, trained, time.perf_counter() - started
+
+    async def run(
+        self, sessions: async_sessionmaker[AsyncSession], trials: int
+    ) -> tuple[list[Trial], int, TrainedModel]:
+        """Every trial recorded as a run: the trials, and the best by mean CV ROC AUC."""
+        rng = np.random.default_rng(self.config.seed)
+        done: list[Trial] = []
+        best: tuple[float, int, TrainedModel] | None = None
+        for i in range(trials):
+            cv, trained, seconds = self.trial(SPACES[self.config.kind](rng))
+            async with sessions() as session, session.begin():
+                run = await self._record(session, cv, trained, seconds)
+            done.append(
+                Trial(run.id, trained.predictor.params, cv, trained.metrics["test"], seconds)
+            )
+            if best is None or cv["roc_auc"]["mean"] > best[0]:
+                best = (cv["roc_auc"]["mean"], i, trained)
+            self.progress("trials", (i + 1) / trials)
+        assert best is not None  # trials >= 1
+        return done, best[1], best[2]
+
+    async def _record(
+        self, session: AsyncSession, cv: dict[str, Any], trained: TrainedModel, seconds: float
+    ) -> TrainingRun:
+        return await record_run(
+            session,
+            model_name=self.config.model_name,
+            kind=self.config.kind,
+            params=trained.predictor.params,
+            cv_metrics=cv,
+            test_metrics=trained.metrics["test"],
+            duration_s=round(seconds, 3),
+            search_id=self.search_id,
+        )
 
 
 async def run_search(
@@ -151,48 +197,31 @@ async def run_search(
         raise ValueError(f"kind '{config.kind}' has no hyperparameters to search")
     contract = get_contract(config.model_name)
     data = split_data(load_data(config, contract), contract, config.seed)
-    search_id = f"search-{uuid.uuid4().hex[:12]}"
-    rng = np.random.default_rng(config.seed)
-    done: list[Trial] = []
-    best: tuple[float, int, TrainedModel] | None = None
-    engine = create_engine(settings.resolved_database_url)
-    try:
-        await upgrade(engine)
-        sessions = make_sessionmaker(engine)
-        for i in range(trials):
-            params = SPACES[config.kind](rng)
-            cv, trained, seconds = _run_trial(config, contract, data, params, folds, progress)
-            async with sessions() as session, session.begin():
-                run = await record_run(
-                    session,
-                    model_name=config.model_name,
-                    kind=config.kind,
-                    params=trained.predictor.params,
-                    cv_metrics=cv,
-                    test_metrics=trained.metrics["test"],
-                    duration_s=round(seconds, 3),
-                    search_id=search_id,
-                )
-            done.append(
-                Trial(run.id, trained.predictor.params, cv, trained.metrics["test"], seconds)
-            )
-            if best is None or cv["roc_auc"]["mean"] > best[0]:
-                best = (cv["roc_auc"]["mean"], i, trained)
-            progress("trials", (i + 1) / trials)
-        assert best is not None  # trials >= 1
-        _, best_index, winner = best
+    search = _Search(f"search-{uuid.uuid4().hex[:12]}", config, contract, data, folds, progress)
+    async with script_sessions(settings.resolved_database_url) as sessions:
+        done, best, winner = await search.run(sessions, trials)
         add_profile(winner, data, contract, config.seed)
-        winner.metrics["search"] = {"search_id": search_id, "cv": done[best_index].cv}
+        winner.metrics["search"] = {"search_id": search.search_id, "cv": done[best].cv}
         async with sessions() as session, session.begin():
-            result, directory = await register_trained(
-                session, winner, settings, replace(config, params=done[best_index].params)
-            )
-            row = await session.get(TrainingRun, done[best_index].run_id)
-            assert row is not None
-            row.status, row.artifact_path = REGISTERED, str(directory)
-            row.model_version = result.version
-            result.run_id = row.id
-    finally:
-        await engine.dispose()
+            result = await _register_best(session, winner, settings, config, done[best])
     progress("registry", 1.0)
-    return SearchResult(search_id, done, best_index, result, config.register_as)
+    return SearchResult(search.search_id, done, best, result, config.register_as)
+
+
+async def _register_best(
+    session: AsyncSession,
+    winner: TrainedModel,
+    settings: Settings,
+    config: TrainConfig,
+    trial: Trial,
+) -> TrainResult:
+    """Write and register the winner; its trial's run row becomes the registered run."""
+    result, directory = await register_trained(
+        session, winner, settings, replace(config, params=trial.params)
+    )
+    row = await session.get(TrainingRun, trial.run_id)
+    assert row is not None
+    row.status, row.artifact_path = REGISTERED, str(directory)
+    row.model_version = result.version
+    result.run_id = row.id
+    return result

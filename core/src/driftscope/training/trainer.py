@@ -16,7 +16,7 @@ import xgboost as xgb
 from sklearn.model_selection import train_test_split
 
 from driftscope.contract import FeatureContract, get_contract
-from driftscope.db import create_engine, make_sessionmaker, upgrade
+from driftscope.db import script_sessions
 from driftscope.errors import ArtifactError
 from driftscope.generator import generate_frame
 from driftscope.predictors import Predictor, Splits, fit_predictor
@@ -337,25 +337,24 @@ async def train_and_register(
     started = time.perf_counter()
     trained = fit(frame, contract, config, progress)
     duration = time.perf_counter() - started
-    engine = create_engine(settings.resolved_database_url)
-    try:
-        await upgrade(engine)
-        async with make_sessionmaker(engine)() as session, session.begin():
-            result, directory = await register_trained(session, trained, settings, config, progress)
-            run = await record_run(
-                session,
-                model_name=config.model_name,
-                kind=config.kind,
-                params=trained.predictor.params,
-                cv_metrics={},
-                test_metrics=trained.metrics["test"],
-                duration_s=round(duration, 3),
-                status=REGISTERED,
-                artifact_path=str(directory),
-                model_version=result.version,
-            )
-            result.run_id = run.id
-    finally:
-        await engine.dispose()
+    async with (
+        script_sessions(settings.resolved_database_url) as sessions,
+        sessions() as session,
+        session.begin(),
+    ):
+        result, directory = await register_trained(session, trained, settings, config, progress)
+        run = await record_run(
+            session,
+            model_name=config.model_name,
+            kind=config.kind,
+            params=trained.predictor.params,
+            cv_metrics={},
+            test_metrics=trained.metrics["test"],
+            duration_s=round(duration, 3),
+            status=REGISTERED,
+            artifact_path=str(directory),
+            model_version=result.version,
+        )
+        result.run_id = run.id
     progress("registry", 1.0)
     return result
