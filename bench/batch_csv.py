@@ -150,8 +150,8 @@ def score_file(csv_path: Path) -> None:
     import asyncio
 
     from driftscope.settings import get_settings
-    from driftscope_backend.score_csv import production_model
-    from driftscope_backend.score_csv import score_file as score
+    from driftscope_backend.prediction.batch.score_csv import production_model
+    from driftscope_backend.prediction.batch.score_csv import score_file as score
 
     settings = get_settings()
     model = asyncio.run(production_model(settings))

@@ -23,7 +23,7 @@ from driftscope_backend.live.router import router as live_router
 from driftscope_backend.live.tail import EventTail, publish_stats
 from driftscope_backend.metrics.router import router as metrics_router
 from driftscope_backend.monitoring.router import router as monitoring_router
-from driftscope_backend.prediction.batch_router import router as batch_router
+from driftscope_backend.prediction.batch.router import router as batch_router
 from driftscope_backend.prediction.router import FAST_ROUTES
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import Transaction

@@ -9,8 +9,8 @@ import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.errors import ContractError
-from driftscope_backend.prediction import batch_reader
-from driftscope_backend.prediction.batch_reader import parse_header, read_header, row_blocks
+from driftscope_backend.prediction.batch import reader
+from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
 
 NAMES = FRAUD_CONTRACT.names
 
@@ -49,7 +49,7 @@ def test_read_header_leaves_the_file_at_the_first_row() -> None:
 def test_blocks_hold_whole_rows_even_across_reads(
     rows_per_block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_reader, "READ_BYTES", 7)  # a read ends inside most rows
+    monkeypatch.setattr(reader, "READ_BYTES", 7)  # a read ends inside most rows
     rows = [["1", "plain"], ["2", "with\nnewline"], ["3", 'quote "" , comma'], ["4", ""]] * 5
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)

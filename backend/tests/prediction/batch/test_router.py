@@ -20,9 +20,9 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.errors import OverloadedError
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings
-from driftscope_backend.prediction import batch_router
-from driftscope_backend.prediction.batch import OUTPUT_HEADER, BatchScorer
-from driftscope_backend.prediction.batch_reader import parse_header, read_header
+from driftscope_backend.prediction.batch import router as batch_router
+from driftscope_backend.prediction.batch.reader import parse_header, read_header
+from driftscope_backend.prediction.batch.service import OUTPUT_HEADER, BatchScorer
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api

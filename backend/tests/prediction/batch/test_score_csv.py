@@ -20,8 +20,8 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db import Prediction, create_engine
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings, get_settings
-from driftscope_backend import score_csv
 from driftscope_backend.app import create_app
+from driftscope_backend.prediction.batch import score_csv
 
 OUTPUT = ["id", "fraud_probability", "decision", "path", "model_version", "error", "prediction_id"]
 

@@ -15,14 +15,14 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.errors import OverloadedError
 from driftscope.logs import request_id_var
 from driftscope_backend.http import LeanRoute
-from driftscope_backend.prediction.batch import (
+from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
+from driftscope_backend.prediction.batch.service import (
     OUTPUT_HEADER,
     BatchScorer,
     Processed,
     ScoredBlock,
 )
-from driftscope_backend.prediction.batch_reader import parse_header, read_header, row_blocks
-from driftscope_backend.prediction.batch_upload import spool_upload
+from driftscope_backend.prediction.batch.upload import spool_upload
 from driftscope_backend.prediction.writer import PredictionWriter, Statements
 from driftscope_backend.runtime import Runtime
 from driftscope_backend.security import require_client

@@ -22,8 +22,8 @@ from rich.progress import (
 from driftscope.errors import ContractError, DriftscopeError, ModelNotFoundError
 from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope.settings import Settings, get_settings
-from driftscope_backend.prediction.batch import OUTPUT_HEADER, BatchScorer, score_blocks
-from driftscope_backend.prediction.batch_reader import parse_header, read_header, row_blocks
+from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
+from driftscope_backend.prediction.batch.service import OUTPUT_HEADER, BatchScorer, score_blocks
 from driftscope_backend.prediction.writer import PredictionWriter
 
 console = Console(stderr=True)
@@ -112,7 +112,7 @@ async def score_file(
 ) -> tuple[int, int]:
     """Score `source` into `target` in this process (blocks in two threads, in order); log
     the rows through `writer` when given. Returns (rows, rows with an error)."""
-    from driftscope_backend.prediction.batch_router import store_block
+    from driftscope_backend.prediction.batch.router import store_block
 
     rows = errors = 0
     with source.open("rb") as src, target.open("wb") as out, _progress() as bar:

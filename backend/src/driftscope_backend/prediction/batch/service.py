@@ -15,9 +15,9 @@ import pandas as pd
 
 from driftscope.db.bulk import BulkInsert
 from driftscope.serving.artifact import LoadedModel
-from driftscope_backend.prediction.batch_checks import check_feature, check_ids
-from driftscope_backend.prediction.batch_ids import PredictionIds, prediction_ids
-from driftscope_backend.prediction.batch_reader import CsvLayout, parse_block
+from driftscope_backend.prediction.batch.checks import check_feature, check_ids
+from driftscope_backend.prediction.batch.ids import PredictionIds, prediction_ids
+from driftscope_backend.prediction.batch.reader import CsvLayout, parse_block
 from driftscope_backend.prediction.service import REQUEST_ID_MAX
 from driftscope_backend.prediction.writer import Statements
 
