@@ -3,6 +3,7 @@
 #
 # Usage: scripts/test.sh [pytest args...]      e.g. scripts/test.sh -k drift -x
 #   TEST_SKIP_FRONTEND=1   run only the Python tests
+#   TEST_SKIP_FRONTEND_LINT=1  skip ESLint, Prettier and tsc (scripts/check.sh runs them itself)
 #   TEST_SKIP_GATE=1       skip the promotion-gate check on a freshly trained model
 set -euo pipefail
 
@@ -33,6 +34,22 @@ run_frontend_tests() {
         (cd "$FRONTEND_DIR" && npx vitest run) || status=$?
     fi
     record frontend "$status"
+}
+
+# frontend_check SUITE CMD... : run CMD in frontend/ and record it as SUITE.
+frontend_check() {
+    local suite="$1" status=0
+    shift
+    (cd "$FRONTEND_DIR" && "$@") || status=$?
+    record "$suite" "$status"
+}
+
+# ESLint, Prettier and tsc, each recorded as its own suite so CI fails on any of them.
+run_frontend_checks() {
+    info "frontend lint (eslint, prettier --check, tsc --noEmit)"
+    frontend_check "frontend lint" npm run --silent lint
+    frontend_check "frontend format" npm run --silent format:check
+    frontend_check "frontend types" npx tsc --noEmit
 }
 
 run_python_tests() {
@@ -66,6 +83,7 @@ main() {
     "$REPO_ROOT/scripts/setup.sh" --build-frontend --browser --compose
 
     if [[ -f $FRONTEND_DIR/package.json && ${TEST_SKIP_FRONTEND:-0} != 1 ]]; then
+        [[ ${TEST_SKIP_FRONTEND_LINT:-0} == 1 ]] || run_frontend_checks
         run_frontend_tests
     fi
     run_python_tests "$@"
