@@ -1,4 +1,5 @@
-"""The drift engine: decision rule, compare() typing and strict JSON, binned path, profiles."""
+"""The drift engine: decision rule, compare() typing and strict JSON, binned path, profiles,
+and reports equal to the registry's tests called directly."""
 
 from __future__ import annotations
 
@@ -10,7 +11,22 @@ import pandas as pd
 import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
-from driftscope.drift import DriftConfig, FeatureDrift, compare, compare_to_profile, decide
+from driftscope.drift import (
+    DriftConfig,
+    FeatureDrift,
+    KSResult,
+    chi2_test,
+    compare,
+    compare_to_profile,
+    decide,
+    js_distance,
+    ks_from_counts,
+    ks_test,
+    psi_test,
+    wasserstein,
+    wasserstein_from_counts,
+)
+from driftscope.drift.binning import count_numeric, numeric_grids
 from driftscope.generator import generate_columns, generate_frame
 from driftscope.profile import build_profile
 
@@ -228,3 +244,76 @@ def test_threaded_evaluation_gives_the_serial_report(monkeypatch: pytest.MonkeyP
     threaded = engine.compare(reference, current).to_dict()
     assert threaded == serial
     assert list(threaded["features"]) == list(reference.columns)
+
+
+@pytest.fixture(scope="module")
+def mixed() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Float, integer, string and boolean columns, with gaps and a category new in `current`."""
+
+    def frame(n: int, seed: int, shift: float, labels: list[str | None]) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        amount = rng.normal(shift, 1.0, n)
+        amount[::17] = np.nan
+        return pd.DataFrame(
+            {
+                "amount": amount,
+                "count": rng.poisson(3 + shift, n),
+                "channel": pd.Series(rng.choice(np.array(labels, dtype=object), n), dtype=object),
+                "flag": rng.random(n) < 0.3 + shift / 10,
+            }
+        )
+
+    return frame(3_000, 31, 0.0, ["a", "b", "c", None]), frame(600, 32, 0.4, ["a", "b", "z"])
+
+
+def finite(values: pd.Series) -> np.ndarray:
+    x = values.to_numpy(dtype=np.float64)
+    return np.sort(x[np.isfinite(x)])
+
+
+def direct_numeric(ref: np.ndarray, cur: np.ndarray, test: str) -> tuple[KSResult, float]:
+    """KS and Wasserstein as the engine should compute them: on samples, or on the fine grid."""
+    if test == "ks":
+        return ks_test(ref, cur), wasserstein(ref, cur)
+    fine = numeric_grids(ref)[1]
+    fine_ref, fine_cur = count_numeric(ref, fine)[0], count_numeric(cur, fine)[0]
+    return ks_from_counts(fine_ref, fine_cur), wasserstein_from_counts(fine, fine_ref, fine_cur)
+
+
+@pytest.mark.parametrize(("exact_max_rows", "test"), [(200_000, "ks"), (100, "ks_binned")])
+def test_report_equals_the_tests_called_directly(
+    mixed: tuple[pd.DataFrame, pd.DataFrame], exact_max_rows: int, test: str
+) -> None:
+    reference, current = mixed
+    report = compare(reference, current, config=DriftConfig(exact_max_rows=exact_max_rows))
+    for name in ("amount", "count"):
+        f, ref, cur = report.features[name], finite(reference[name]), finite(current[name])
+        edges = numeric_grids(ref)[0]
+        assert (f.kind, f.bins) == ("numeric", edges)
+        assert f.current_counts == [*count_numeric(cur, edges)[0], len(current) - len(cur)]
+        ks, distance = direct_numeric(ref, cur, test)
+        assert (f.test, f.ks_statistic, f.ks_pvalue, f.p_value) == (
+            test,
+            ks.statistic,
+            ks.p_value,
+            ks.p_value,
+        )
+        assert f.wasserstein_norm == distance / float(ref.std())
+        assert (f.chi2_statistic, f.js_distance) == (None, None)
+    for name, bins in [("channel", ["a", "b", "c"]), ("flag", ["false", "true"])]:
+        f = report.features[name]
+        assert (f.kind, f.test, f.bins) == ("categorical", "chi2", [*bins, "(unseen)", "(missing)"])
+        chi2 = chi2_test(f.reference_counts, f.current_counts)
+        assert (f.chi2_statistic, f.p_value) == (chi2.statistic, chi2.p_value)
+        assert f.js_distance == js_distance(f.reference_counts, f.current_counts)
+        assert (f.ks_statistic, f.wasserstein_norm) == (None, None)
+    for f in report.features.values():
+        psi = psi_test(f.reference_counts, f.current_counts)
+        assert (f.psi, f.psi_bias, f.warn_threshold) == (psi.statistic, psi.bias, 0.1 + psi.bias)
+
+
+def test_categories_count_unseen_and_missing(mixed: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    reference, current = mixed
+    channel = compare(reference, current).features["channel"]
+    assert channel.reference_counts[3:] == [0, int(reference["channel"].isna().sum())]
+    assert channel.current_counts[3:] == [int((current["channel"] == "z").sum()), 0]

@@ -1,7 +1,8 @@
 """Drift decisions: statistics per feature, Benjamini–Hochberg across features, size-aware PSI.
 
 A feature is drifted when both hold:
-- evidence: its BH-adjusted p-value (KS for numeric, χ² for categorical) is below `alpha`;
+- evidence: its BH-adjusted p-value is below `alpha` (the default test of its kind in
+  `stattests`: KS for numeric, χ² for categorical);
 - effect: PSI exceeds `psi_warn` plus PSI's expected value under no drift at these sample
   sizes, (bins−1)(1/n_ref + 1/n_cur).
 Severity is `alert` when PSI also exceeds `psi_alert` plus that bias. Small windows cannot
@@ -20,12 +21,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from driftscope.drift.binning import coarsen, count_categorical, count_numeric
-from driftscope.drift.chi2 import chi2_test
-from driftscope.drift.js import js_distance
-from driftscope.drift.ks import KSResult, ks_from_counts, ks_test
+from driftscope.drift.comparison import Comparison
 from driftscope.drift.multiple import benjamini_hochberg
-from driftscope.drift.psi import psi_test
 from driftscope.drift.reference import (
     CategoricalReference,
     NumericReference,
@@ -33,7 +30,7 @@ from driftscope.drift.reference import (
     reference_from_profile,
 )
 from driftscope.drift.report import DriftReport, FeatureDrift, Severity
-from driftscope.drift.wasserstein import normalised, wasserstein, wasserstein_from_counts
+from driftscope.drift.stattests import StatResult, default_tests, get_test
 
 PARALLEL_MIN_ROWS = 100_000  # smaller windows: thread start-up costs more than it saves
 PARALLEL_MAX_WORKERS = 4
@@ -53,66 +50,30 @@ def _share(part: int, total: int) -> float:
     return part / total if total else 0.0
 
 
-def _numeric(name: str, ref: NumericReference, values: Any, config: DriftConfig) -> FeatureDrift:
-    x = np.asarray(values, dtype=np.float64)
-    finite = x[np.isfinite(x)]
-    missing = len(x) - len(finite)
-    if len(finite) > config.exact_max_rows:
-        fine_counts, _ = count_numeric(finite, ref.fine_edges)
-        counts = coarsen(ref.fine_edges, fine_counts, ref.edges)
-        ks, test = ks_from_counts(ref.fine_counts, fine_counts), "ks_binned"
-        distance = wasserstein_from_counts(ref.fine_edges, ref.fine_counts, fine_counts)
-    else:
-        counts, _ = count_numeric(finite, ref.edges)
-        ks = ks_test(ref.values, finite) if len(finite) else KSResult(0.0, 1.0)
-        test, distance = "ks", wasserstein(ref.values, finite) if len(finite) else 0.0
-    return _undecided(
-        name,
-        "numeric",
-        test,
-        ks.p_value,
-        list(ref.edges),
-        [*ref.counts, ref.missing],
-        [*counts, missing],
-        ks_statistic=ks.statistic,
-        ks_pvalue=ks.p_value,
-        wasserstein_norm=normalised(distance, ref.std),
-    )
-
-
-def _categorical(
-    name: str, ref: CategoricalReference, values: Any, config: DriftConfig
-) -> FeatureDrift:
-    counts, unseen, missing = count_categorical(values, ref.categories)
-    ref_all, cur_all = [*ref.counts, ref.unseen, ref.missing], [*counts, unseen, missing]
-    chi2 = chi2_test(ref_all, cur_all)
-    return _undecided(
-        name,
-        "categorical",
-        "chi2",
-        chi2.p_value,
-        [*ref.categories, "(unseen)", "(missing)"],
-        ref_all,
-        cur_all,
-        chi2_statistic=chi2.statistic,
-        js_distance=js_distance(ref_all, cur_all),
-    )
+def evaluate(name: str, reference: Reference, values: Any, config: DriftConfig) -> FeatureDrift:
+    """Statistics of one feature by its kind's default tests (decision fields are filled in by
+    `decide` once all features' p-values are known)."""
+    data = reference.comparison(values, config.exact_max_rows)
+    tests = default_tests(reference.kind)
+    evidence_test, distance_test = tests.evidence_test(data), tests.distance_test(data)
+    evidence = evidence_test.run(data, config.alpha)
+    statistics = {**evidence_test.report(evidence), **distance_test.report(distance_test.run(data))}
+    psi = get_test(tests.effect).run(data, config.psi_warn)
+    return _undecided(name, reference.kind, evidence_test.name, evidence, psi, data, statistics)
 
 
 def _undecided(
     name: str,
     kind: Literal["numeric", "categorical"],
     test: str,
-    p_value: float,
-    bins: list[Any],
-    reference_counts: list[int],
-    current_counts: list[int],
-    **statistics: Any,
+    evidence: StatResult,
+    psi: StatResult,
+    data: Comparison,
+    statistics: dict[str, Any],
 ) -> FeatureDrift:
-    """A feature's statistics with PSI on the given counts (the last bin is "missing"); the
-    decision fields are filled in by `decide` once all features' p-values are known."""
-    psi = psi_test(reference_counts, current_counts)
-    n_ref, n_cur = sum(reference_counts), sum(current_counts)
+    if evidence.p_value is None:  # a distance cannot be adjusted for multiple testing
+        raise ValueError(f"drift test {test!r} gives no p-value to serve as evidence")
+    n_ref, n_cur = sum(data.reference_counts), sum(data.current_counts)
     return FeatureDrift(
         name=name,
         kind=kind,
@@ -121,26 +82,19 @@ def _undecided(
         psi_bias=psi.bias,
         warn_threshold=0.0,
         alert_threshold=0.0,
-        p_value=p_value,
-        q_value=p_value,
+        p_value=evidence.p_value,
+        q_value=evidence.p_value,
         drifted=False,
         severity="none",
         n_reference=n_ref,
         n_current=n_cur,
-        missing_share_reference=_share(reference_counts[-1], n_ref),
-        missing_share_current=_share(current_counts[-1], n_cur),
-        bins=bins,
-        reference_counts=reference_counts,
-        current_counts=current_counts,
+        missing_share_reference=_share(data.reference_counts[-1], n_ref),
+        missing_share_current=_share(data.current_counts[-1], n_cur),
+        bins=data.bins,
+        reference_counts=data.reference_counts,
+        current_counts=data.current_counts,
         **statistics,
     )
-
-
-def evaluate(name: str, reference: Reference, values: Any, config: DriftConfig) -> FeatureDrift:
-    """Statistics of one feature (decision fields are filled in by `decide`)."""
-    if isinstance(reference, NumericReference):
-        return _numeric(name, reference, values, config)
-    return _categorical(name, reference, values, config)
 
 
 def _decide_one(

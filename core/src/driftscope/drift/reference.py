@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from driftscope.drift.binning import (
     category_labels,
+    coarsen,
     count_categorical,
     count_numeric,
     numeric_grids,
 )
+from driftscope.drift.comparison import Comparison, Grid, Samples
 
 SAMPLE_SIZE = 2_000
 
@@ -28,7 +30,7 @@ class NumericReference:
     values: np.ndarray = field(repr=False)  # sorted finite raw values, or a stored sample
     mean: float | None
     std: float | None
-    kind: str = "numeric"
+    kind: Literal["numeric"] = "numeric"
 
     @classmethod
     def from_values(cls, values: Any) -> NumericReference:
@@ -80,6 +82,29 @@ class NumericReference:
     def n(self) -> int:
         return int(sum(self.counts)) + self.missing
 
+    def comparison(self, values: Any, exact_max_rows: int) -> Comparison:
+        """Current values counted into the reference bins; beyond `exact_max_rows` finite values
+        the fine grid stands in for raw samples (coarse counts are sums of fine counts)."""
+        x = np.asarray(values, dtype=np.float64)
+        finite = x[np.isfinite(x)]
+        missing = len(x) - len(finite)
+        samples, grid = None, None
+        if len(finite) > exact_max_rows:
+            fine_counts, _ = count_numeric(finite, self.fine_edges)
+            counts = coarsen(self.fine_edges, fine_counts, self.edges)
+            grid = Grid(self.fine_edges, self.fine_counts, fine_counts)
+        else:
+            counts, _ = count_numeric(finite, self.edges)
+            samples = Samples(self.values, finite)
+        return Comparison(
+            list(self.edges),
+            [*self.counts, self.missing],
+            [*counts, missing],
+            samples=samples,
+            grid=grid,
+            scale=self.std,
+        )
+
 
 @dataclass(frozen=True)
 class CategoricalReference:
@@ -87,7 +112,7 @@ class CategoricalReference:
     counts: list[int]
     unseen: int
     missing: int
-    kind: str = "categorical"
+    kind: Literal["categorical"] = "categorical"
 
     @classmethod
     def from_values(cls, values: Any, categories: list[str] | None = None) -> CategoricalReference:
@@ -101,7 +126,7 @@ class CategoricalReference:
     def from_profile(cls, entry: dict[str, Any]) -> CategoricalReference:
         return cls(entry["categories"], entry["counts"], entry["unseen"], entry["missing"])
 
-    def to_profile(self, _rng: np.random.Generator | None = None) -> dict[str, Any]:
+    def to_profile(self) -> dict[str, Any]:
         return {
             "type": "categorical",
             "categories": self.categories,
@@ -113,6 +138,17 @@ class CategoricalReference:
     @property
     def n(self) -> int:
         return int(sum(self.counts)) + self.unseen + self.missing
+
+    def comparison(self, values: Any, exact_max_rows: int) -> Comparison:
+        """Current values counted into the known categories, unseen and missing (every window
+        is counted whole: the bins are few, whatever the size)."""
+        del exact_max_rows
+        counts, unseen, missing = count_categorical(values, self.categories)
+        return Comparison(
+            [*self.categories, "(unseen)", "(missing)"],
+            [*self.counts, self.unseen, self.missing],
+            [*counts, unseen, missing],
+        )
 
 
 Reference = NumericReference | CategoricalReference

@@ -28,7 +28,7 @@ def strict_json(value: Any) -> Any:
 class FeatureDrift:
     name: str
     kind: Literal["numeric", "categorical"]
-    test: str  # which test gave p_value: ks | ks_binned | chi2
+    test: str  # the registered test that gave p_value: ks | ks_binned | chi2
     psi: float
     psi_bias: float  # expected PSI with no drift at these sample sizes
     warn_threshold: float
@@ -39,13 +39,14 @@ class FeatureDrift:
     severity: Severity
     n_reference: int
     n_current: int
+    missing_share_reference: float = 0.0
+    missing_share_current: float = 0.0
+    # Statistics of the kind's default tests (drift.stattests); None where a kind has no such test
     ks_statistic: float | None = None
     ks_pvalue: float | None = None
     wasserstein_norm: float | None = None
     chi2_statistic: float | None = None
     js_distance: float | None = None
-    missing_share_reference: float = 0.0
-    missing_share_current: float = 0.0
     bins: list[Any] = field(default_factory=list)  # edges (numeric) or labels (categorical)
     reference_counts: list[int] = field(default_factory=list)
     current_counts: list[int] = field(default_factory=list)
