@@ -38,36 +38,32 @@ async def drift_history(
 
 
 def feature_conditions(report: DriftReport) -> list[Condition]:
-    conditions = []
-    for name, f in report.features.items():
-        conditions.append(
-            Condition(
-                kind="feature_drift",
-                feature=name,
-                bad=bool(f["drifted"]),
-                severity="critical" if f["severity"] == "alert" else "warning",
-                message=f"{name} drifted: PSI {f['psi']:.3f} ({_threshold_label(f)}), q={f['q_value']:.2g}",
-                details={
-                    "psi": f["psi"],
-                    "q_value": f["q_value"],
-                    "test": f["test"],
-                    "window_end": report.window_end.isoformat(),
-                },
-            )
+    """A condition per feature, and one for the score distribution when it was compared."""
+    window_end = report.window_end.isoformat()
+    conditions = [
+        _drift_condition(
+            "feature_drift",
+            name,
+            f,
+            f"{name} drifted: PSI {f['psi']:.3f} ({_threshold_label(f)}), q={f['q_value']:.2g}",
+            {"psi": f["psi"], "q_value": f["q_value"], "test": f["test"], "window_end": window_end},
         )
+        for name, f in report.features.items()
+    ]
     prediction = report.prediction_drift
     if prediction:
-        conditions.append(
-            Condition(
-                kind="prediction_drift",
-                feature=None,
-                bad=bool(prediction["drifted"]),
-                severity="critical" if prediction["severity"] == "alert" else "warning",
-                message=f"score distribution drifted: PSI {prediction['psi']:.3f}",
-                details={"psi": prediction["psi"], "p_value": prediction["p_value"]},
-            )
-        )
+        message = f"score distribution drifted: PSI {prediction['psi']:.3f}"
+        details = {"psi": prediction["psi"], "p_value": prediction["p_value"]}
+        conditions.append(_drift_condition("prediction_drift", None, prediction, message, details))
     return conditions
+
+
+def _drift_condition(
+    kind: str, feature: str | None, drift: dict[str, Any], message: str, details: dict[str, Any]
+) -> Condition:
+    """A stored drift result as a condition: `alert` severity is critical, any other a warning."""
+    severity = "critical" if drift["severity"] == "alert" else "warning"
+    return Condition(kind, feature, bool(drift["drifted"]), severity, message, details)
 
 
 def _threshold_label(feature: dict[str, Any]) -> str:
