@@ -14,6 +14,14 @@ def _c(feature: str, op: str, value: Any) -> Condition:
 RISKY_MERCHANTS = ["electronics", "gaming", "digital_goods"]
 EVERYDAY_MERCHANTS = ["grocery", "fuel", "restaurant"]
 
+# Conditions several rules and scorecard entries share, named as the descriptions say them.
+ABROAD = _c("is_foreign", "in", [True])
+DOMESTIC = _c("is_foreign", "in", [False])
+HIGH_RISK_COUNTRY = _c("country_risk", "in", ["high"])
+LOW_RISK_COUNTRY = _c("country_risk", "in", ["low"])
+RISKY_MERCHANT = _c("merchant_category", "in", RISKY_MERCHANTS)
+CARD_OVER_2_YEARS = _c("card_age_days", ">", 730)
+
 # Written from the generator's fraud process (docs/OPERATIONS.md, "Model kinds"). Its latent
 # noise caps how sure any rule can be: on 500k generated rows the fraud rules fire on 0.01-0.02%
 # of transactions at precision 0.77 and 0.96, so a 7,500-row test split cannot vouch for them
@@ -23,33 +31,19 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "fraud-new-card-abroad-spike",
         "fraud",
         "amount ≥ 5× the card's 30-day average on a card under 180 days old, abroad",
-        (
-            _c("amount_to_avg_ratio", ">=", 5.0),
-            _c("card_age_days", "<", 180),
-            _c("is_foreign", "in", [True]),
-        ),
+        (_c("amount_to_avg_ratio", ">=", 5.0), _c("card_age_days", "<", 180), ABROAD),
     ),
     Rule(
         "fraud-high-risk-spike",
         "fraud",
         "amount ≥ 6× average at a risky merchant in a high-risk country, abroad",
-        (
-            _c("amount_to_avg_ratio", ">=", 6.0),
-            _c("country_risk", "in", ["high"]),
-            _c("is_foreign", "in", [True]),
-            _c("merchant_category", "in", RISKY_MERCHANTS),
-        ),
+        (_c("amount_to_avg_ratio", ">=", 6.0), HIGH_RISK_COUNTRY, ABROAD, RISKY_MERCHANT),
     ),
     Rule(
         "legit-small-established-domestic",
         "legit",
         "amount under half the card's average, card over 2 years old, domestic, low-risk country",
-        (
-            _c("amount_to_avg_ratio", "<", 0.5),
-            _c("card_age_days", ">", 730),
-            _c("is_foreign", "in", [False]),
-            _c("country_risk", "in", ["low"]),
-        ),
+        (_c("amount_to_avg_ratio", "<", 0.5), CARD_OVER_2_YEARS, DOMESTIC, LOW_RISK_COUNTRY),
     ),
     Rule(
         "legit-tiny-in-store",
@@ -58,8 +52,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         (
             _c("amount", "<", 10.0),
             _c("channel", "in", ["pos"]),
-            _c("card_age_days", ">", 730),
-            _c("country_risk", "in", ["low"]),
+            CARD_OVER_2_YEARS,
+            LOW_RISK_COUNTRY,
         ),
     ),
     Rule(
@@ -81,10 +75,10 @@ DEFAULT_POINTS: tuple[Points, ...] = (
     Points(_c("amount_to_avg_ratio", ">=", 8.0), 1.0),
     Points(_c("amount_to_avg_ratio", "<", 0.5), -1.0),
     Points(_c("hour_of_day", "<=", 5), 1.0),
-    Points(_c("country_risk", "in", ["high"]), 1.0),
+    Points(HIGH_RISK_COUNTRY, 1.0),
     Points(_c("country_risk", "in", ["medium"]), 0.5),
-    Points(_c("is_foreign", "in", [True]), 0.5),
-    Points(_c("merchant_category", "in", RISKY_MERCHANTS), 1.0),
+    Points(ABROAD, 0.5),
+    Points(RISKY_MERCHANT, 1.0),
     Points(_c("channel", "in", ["online"]), 0.5),
     Points(_c("txn_count_24h", ">=", 8), 0.5),
     Points(_c("card_age_days", "<", 90), 1.0),
