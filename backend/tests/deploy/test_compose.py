@@ -1,6 +1,7 @@
-"""docker-compose.yml: `docker compose config` when the client has compose, and the structural
-rules either way (healthchecks, start order, no host port on the scaled backend, non-root,
-real CLI commands, images built with `uv sync --frozen --package`)."""
+"""docker-compose.yml and the root Dockerfile: `docker compose config` when the client has
+compose, and the structural rules either way (healthchecks, start order, no host port on the
+scaled backend, non-root, real CLI commands, every image a target of one Dockerfile that
+installs only its process's package with `uv sync --frozen --package`)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,13 @@ NON_ROOT_IMAGES = {
     "postgres": "the entrypoint initialises the data dir, then runs postgres as `postgres`",
     "nginxinc/nginx-unprivileged": "runs as uid 101",
 }
-PACKAGES = {
-    "backend/Dockerfile": "driftscope-backend",
-    "monitoring-worker/Dockerfile": "driftscope-worker",
-    "traffic-simulator/Dockerfile": "driftscope-simulator",
+DOCKERFILE = REPO / "Dockerfile"
+# Dockerfile target → (the workspace package its image installs, that process's source folder).
+TARGETS = {
+    "backend": ("driftscope-backend", "backend"),
+    "trainer": ("driftscope-backend", "backend"),
+    "worker": ("driftscope-worker", "monitoring-worker"),
+    "simulator": ("driftscope-simulator", "traffic-simulator"),
 }
 
 
@@ -169,14 +173,25 @@ def dockerfile_stages(path: Path) -> dict[str, list[str]]:
     return stages
 
 
+def stage_chain(stages: dict[str, list[str]], target: str) -> list[str]:
+    """`target` and the stages it is built FROM, nearest first."""
+    chain = [target]
+    while (parent := stages[chain[-1]][0].split()[1]) in stages:
+        chain.append(parent)
+    return chain
+
+
+def chain_lines(stages: dict[str, list[str]], target: str) -> list[str]:
+    return [line for name in stage_chain(stages, target) for line in stages[name]]
+
+
 def final_user(stages: dict[str, list[str]], target: str) -> str | None:
     """The USER in effect at the end of `target`, following FROM <stage> chains."""
-    lines = stages[target]
-    users = [line.split()[1] for line in lines if line.upper().startswith("USER ")]
-    if users:
-        return users[-1]
-    parent = lines[0].split()[1]
-    return final_user(stages, parent) if parent in stages else None
+    for name in stage_chain(stages, target):
+        users = [line.split()[1] for line in stages[name] if line.upper().startswith("USER ")]
+        if users:
+            return users[-1]
+    return None
 
 
 def test_images_run_as_non_root(compose: dict[str, Any]) -> None:
@@ -192,15 +207,37 @@ def test_images_run_as_non_root(compose: dict[str, Any]) -> None:
             assert str(service.get("user", "1")).split(":")[0] not in ("0", "root"), name
 
 
-@pytest.mark.parametrize("dockerfile", sorted(PACKAGES))
-def test_dockerfiles_are_multi_stage_uv_builds(dockerfile: str) -> None:
-    stages = dockerfile_stages(REPO / dockerfile)
-    assert len(stages) >= 2
-    text = " ".join(line for lines in stages.values() for line in lines)
-    assert f"uv sync --frozen --no-dev --no-editable --package {PACKAGES[dockerfile]}" in text
-    runtime = " ".join(stages["runtime"])
-    assert "COPY --from=build /app/.venv /app/.venv" in runtime  # no build tools shipped
-    if dockerfile == "backend/Dockerfile":
+def test_every_image_is_a_target_of_the_root_dockerfile(compose: dict[str, Any]) -> None:
+    assert not any((REPO / folder / "Dockerfile").exists() for _, folder in TARGETS.values())
+    stages = dockerfile_stages(DOCKERFILE)
+    targets_of: dict[str, set[str]] = {}
+    for name, service in compose["services"].items():
+        if "build" in service:
+            build = service["build"]
+            assert (build["context"], build["dockerfile"]) == (".", "Dockerfile"), name
+            assert build["target"] in TARGETS and build["target"] in stages, name
+            targets_of.setdefault(service["image"].split(":")[0], set()).add(build["target"])
+    assert all(len(targets) == 1 for targets in targets_of.values()), targets_of
+    assert set().union(*targets_of.values()) == set(TARGETS)
+    kustomize = yaml.safe_load((REPO / "deploy/k8s/kustomization.yaml").read_text())
+    assert {image["name"] for image in kustomize["images"]} == set(targets_of)
+    for target in TARGETS:  # one runtime base under every process
+        assert "base" in stage_chain(stages, target), target
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_each_image_ships_only_its_own_package_from_a_uv_build(target: str) -> None:
+    stages = dockerfile_stages(DOCKERFILE)
+    package, folder = TARGETS[target]
+    runtime = chain_lines(stages, target)
+    (venv,) = [line for line in runtime if line.endswith(" /app/.venv /app/.venv")]
+    build = chain_lines(stages, venv.split()[1].removeprefix("--from="))
+    assert f"uv sync --frozen --no-dev --no-editable --package {package}" in " ".join(build)
+    sources = {line.split()[1] for line in build if line.startswith("COPY ") and "--" not in line}
+    others = {f"{other}/" for _, other in TARGETS.values() if other != folder}
+    assert f"{folder}/" in sources and not sources & others  # no other process's code
+    assert not any("uv" in line.split("/") for line in runtime)  # no build tools shipped
+    if target == "backend":
         assert stages["frontend"][0].startswith("FROM node:20")
         assert "npm run build" in " ".join(stages["frontend"])
         assert "COPY --from=frontend /frontend/dist /app/frontend/dist" in runtime
