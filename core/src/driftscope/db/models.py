@@ -57,14 +57,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType}
 
 
-class ModelVersion(Base):
+class ModelScoped:
+    """The columns a model's own rows start with: a surrogate key and the model name."""
+
+    # sort_order: mixin columns would otherwise come after the table's own in the DDL
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True, sort_order=-1)
+    model_name: Mapped[str] = mapped_column(String(64), sort_order=-1)
+
+
+class ModelVersion(ModelScoped, Base):
     __tablename__ = "model_versions"
     __table_args__ = (
         UniqueConstraint("model_name", "version", name="uq_model_versions_name_version"),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     artifact_path: Mapped[str] = mapped_column(Text)
@@ -84,14 +90,12 @@ class ModelAlias(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ReferenceProfile(Base):
+class ReferenceProfile(ModelScoped, Base):
     __tablename__ = "reference_profiles"
     __table_args__ = (
         UniqueConstraint("model_name", "model_version", name="uq_reference_profiles_version"),
     )
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
     model_version: Mapped[int] = mapped_column(Integer)
     profile: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -134,11 +138,9 @@ class Label(Base):
     ts: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class WindowResult:
+class WindowResult(ModelScoped):
     """Columns of a per-window result, unique by (model name, version, window end)."""
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
     model_version: Mapped[int] = mapped_column(Integer)
     window_start: Mapped[datetime] = mapped_column()
     window_end: Mapped[datetime] = mapped_column()
@@ -175,12 +177,10 @@ class PerformanceSnapshot(WindowResult, Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType)
 
 
-class Alert(Base):
+class Alert(ModelScoped, Base):
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_status", "model_name", "status"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     feature: Mapped[str | None] = mapped_column(String(64), nullable=True)
     severity: Mapped[str] = mapped_column(String(16))
@@ -193,27 +193,23 @@ class Alert(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
-class Event(Base):
+class Event(ModelScoped, Base):
     """Outbox: the worker writes a report and its event in one transaction; backends tail by id."""
 
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_ts", "ts"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     ts: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TrainingRun(Base):
+class TrainingRun(ModelScoped, Base):
     """One training run (a search trial or a plain `driftscope train`): params, CV and test metrics."""
 
     __tablename__ = "training_runs"
     __table_args__ = (Index("ix_training_runs_model_started", "model_name", "started_at"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    model_name: Mapped[str] = mapped_column(String(64))
     search_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     kind: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
