@@ -124,3 +124,55 @@ def test_feedback_body_has_an_example(openapi: dict[str, Any]) -> None:
 def test_every_reference_resolves(openapi: dict[str, Any]) -> None:
     for ref in set(all_refs(openapi)):
         assert isinstance(resolve(openapi, {"$ref": ref}), dict), ref
+
+
+def body_problem(media: str, body: dict[str, Any]) -> str | None:
+    schema = body.get("schema")
+    if not schema:  # FastAPI writes `{}` for a route with no return type
+        return "no schema"
+    if media.endswith("json") and not all_refs(schema):  # e.g. a `dict[str, Any]` route
+        return "free-form JSON, not a named model"
+    return None
+
+
+def undocumented_bodies(document: dict[str, Any]) -> list[str]:
+    """Each 2xx response of each operation whose body is not described by a schema: no
+    content, no schema, or JSON that is not a named component (or a list/union of them)."""
+    problems = []
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            success = {s: r for s, r in op["responses"].items() if s.startswith("2")}
+            for status, response in success.items():
+                where = f"{method.upper()} {path} {status}"
+                content = response.get("content") or {}
+                if not content:
+                    problems.append(f"{where}: no content")
+                for media, body in content.items():
+                    if (problem := body_problem(media, body)) is not None:
+                        problems.append(f"{where} {media}: {problem}")
+    return problems
+
+
+def test_every_success_response_has_a_schema(openapi: dict[str, Any]) -> None:
+    """Every 2xx body is described, so schemathesis checks it and the dashboard types are real."""
+    assert undocumented_bodies(openapi) == []
+
+
+def test_the_check_names_undocumented_routes() -> None:
+    """The same check on an app with an untyped dict route and an unannotated one."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/free-form")
+    def free_form() -> dict[str, Any]:
+        return {}
+
+    @app.get("/unannotated")
+    def unannotated():  # type: ignore[no-untyped-def]
+        return {}
+
+    assert undocumented_bodies(app.openapi()) == [
+        "GET /free-form 200 application/json: free-form JSON, not a named model",
+        "GET /unannotated 200 application/json: no schema",
+    ]

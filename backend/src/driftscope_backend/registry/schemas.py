@@ -167,10 +167,10 @@ class AliasChange(BaseModel):
     cleared: list[str] | None = Field(None, description="Aliases cleared by this change")
     forced: bool | None = Field(None, description="The gate failed and was overridden")
     reason: str | None = None
-    actor: str = Field(examples=["api"])
+    actor: str | None = Field(None, description="Who changed it (absent: nothing changed)")
     checks: list[GateCheck] | None = None
     changed: bool
-    event_id: int = Field(description="Id of the `model` event announcing the change")
+    event_id: int | None = Field(None, description="The `model` event announcing the change")
     serving: int | None = Field(description="Production version this replica now serves")
     canary: int | None
     shadow: int | None

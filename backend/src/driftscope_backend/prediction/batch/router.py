@@ -172,6 +172,7 @@ router.add_api_route(
     methods=["POST"],
     summary="Score a CSV file (streamed CSV back)",
     response_model=None,
+    response_class=Response,  # the 200 body is the CSV documented below, never JSON
     responses=BATCH_RESPONSES,
     openapi_extra={"requestBody": BATCH_BODY_DOC},
     route_class_override=LeanRoute,
