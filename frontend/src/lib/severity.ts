@@ -34,12 +34,12 @@ export const SEVERITY_BADGE: Record<Severity, string> = {
 export function severityOf(item: {
   severity?: Severity | null;
   psi?: number | null;
-  warn_threshold?: number;
-  alert_threshold?: number;
+  warn_threshold?: number | null;
+  alert_threshold?: number | null;
 }): Severity {
   if (item.severity === "none" || item.severity === "warn" || item.severity === "alert")
     return item.severity;
-  if (item.warn_threshold === undefined || item.alert_threshold === undefined) return "none";
+  if (item.warn_threshold == null || item.alert_threshold == null) return "none";
   return psiSeverity(item.psi, item.warn_threshold, item.alert_threshold);
 }
 

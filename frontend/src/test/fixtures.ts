@@ -4,6 +4,7 @@ import type {
   FeatureContract,
   FeatureDrift,
   FeatureSpec,
+  ModelsResponse,
   PredictionResult,
 } from "../lib/types";
 
@@ -96,6 +97,27 @@ export const predictionResult: PredictionResult = {
   replayed: false,
   warnings: [],
 };
+
+/** GET /api/v1/models of a replica serving nothing yet, with the default gate; override parts. */
+export function modelsResponse(overrides: Partial<ModelsResponse> = {}): ModelsResponse {
+  return {
+    model_name: "fraud",
+    serving: null,
+    canary: null,
+    shadow: null,
+    gate: {
+      min_roc_auc: 0.88,
+      min_f1: 0.3,
+      max_regression: 0.01,
+      live_min_labels: 200,
+      live_window_h: 24,
+    },
+    retraining: [],
+    aliases: [],
+    versions: [],
+    ...overrides,
+  };
+}
 
 export function featureDrift(name: string, overrides: Partial<FeatureDrift> = {}): FeatureDrift {
   return {

@@ -2,8 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetOpenApiCache } from "../../lib/openapi";
-import type { ModelsResponse } from "../../lib/types";
-import { routeFetch } from "../../test/fixtures";
+import { modelsResponse, routeFetch } from "../../test/fixtures";
 import { ModelsPage } from "./models-page";
 
 afterEach(() => {
@@ -21,7 +20,7 @@ const test = {
   brier: 0.0294,
   ece: 0.0075,
 };
-const models: ModelsResponse = {
+const models = modelsResponse({
   model_name: "fraud",
   serving: { version: 1, alias: "production" },
   aliases: [
@@ -49,7 +48,7 @@ const models: ModelsResponse = {
       },
     },
   ],
-};
+});
 
 const openapi = (paths: Record<string, unknown>) => ({ body: { openapi: "3.1.0", paths } });
 

@@ -1,8 +1,8 @@
 import { render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetOpenApiCache } from "../../lib/openapi";
-import type { ModelsResponse, RetrainStep } from "../../lib/types";
-import { routeFetch } from "../../test/fixtures";
+import type { RetrainStep } from "../../lib/types";
+import { modelsResponse, routeFetch } from "../../test/fixtures";
 import { ModelsPage } from "./models-page";
 
 afterEach(() => {
@@ -41,13 +41,13 @@ const steps: RetrainStep[] = [
     failing: ["test F1 0.2100 is below 0.3000"],
   },
 ];
-const models: ModelsResponse = {
+const models = modelsResponse({
   model_name: "fraud",
   serving: { version: 1, alias: "production" },
   aliases: [],
   versions: [],
   retraining: steps,
-};
+});
 
 describe("Models page: automatic retraining", () => {
   it("lists each retraining step with what happened", async () => {

@@ -3,8 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAdminKey } from "../../lib/admin-key";
 import { resetOpenApiCache } from "../../lib/openapi";
-import type { ModelsResponse } from "../../lib/types";
-import { jsonBody, jsonResponse, notFound, requestUrl } from "../../test/fixtures";
+import { jsonBody, jsonResponse, modelsResponse, notFound, requestUrl } from "../../test/fixtures";
 import { ModelsPage } from "./models-page";
 
 const test = {
@@ -26,7 +25,7 @@ const version = (n: number) => ({
   metrics: { test, threshold_policy: "f1", evaluator: "compiled" },
 });
 const at = "2026-11-23T13:34:25Z";
-const models: ModelsResponse = {
+const models = modelsResponse({
   model_name: "fraud",
   serving: { version: 1, alias: "production" },
   canary: null,
@@ -37,7 +36,7 @@ const models: ModelsResponse = {
     { alias: "shadow", version: 3, traffic_percent: null, updated_at: at },
   ],
   versions: [version(1), version(2), version(3)],
-};
+});
 const openapi = {
   openapi: "3.1.0",
   paths: {

@@ -16,6 +16,8 @@ const point = (window_end: string, realised: PerformancePoint["realised"]): Perf
   predicted_rate: 0.03,
   realised,
   estimated: { precision: 0.49, recall: 0.43, f1: 0.457, fraud_rate: 0.038 },
+  variant: "production",
+  variants: { production: 300 },
 });
 
 const realised = {

@@ -24,7 +24,7 @@ type Metric = "f1" | "precision" | "recall";
 
 function servingTestMetrics(models: ModelsResponse | undefined): TestMetrics | undefined {
   const version = models?.serving?.version;
-  return models?.versions.find((item) => item.version === version)?.metrics.test;
+  return models?.versions.find((item) => item.version === version)?.metrics.test ?? undefined;
 }
 
 /** The newest window that has realised metrics (labels arrive after the newest windows close). */
