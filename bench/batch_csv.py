@@ -36,15 +36,8 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from predict_vs_hello import (  # noqa: E402 - shared server/training helpers
-    BENCH_ENV,
-    CLK_TCK,
-    Server,
-    background_load,
-    free_port,
-    machine_info,
-    train,
-)
+from harness.machine import CLK_TCK, background_load, machine_info  # noqa: E402
+from harness.server import BENCH_ENV, Server, free_port, train  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
 BATCH_URL = "http://127.0.0.1:{port}/api/v1/predict/batch"

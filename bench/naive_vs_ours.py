@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import loadgen
-from predict_vs_hello import BENCH_ENV, Server, free_port, machine_info, train
+from harness.machine import machine_info
+from harness.server import BENCH_ENV, Server, free_port, train
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "scripts" / "example-transaction.json"

@@ -31,17 +31,9 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
+from harness.machine import CpuWindow, machine_info  # noqa: E402
+from harness.server import BENCH_ENV, Server, driftscope_exe, free_port, http_get_json, train  # noqa: E402
 from loadgen import Target, paced, result_dict, run  # noqa: E402
-from predict_vs_hello import (  # noqa: E402
-    BENCH_ENV,
-    CpuWindow,
-    Server,
-    driftscope_exe,
-    free_port,
-    http_get_json,
-    machine_info,
-    train,
-)
 
 from driftscope.contract import FRAUD_CONTRACT  # noqa: E402
 

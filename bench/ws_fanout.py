@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import loadgen
-from predict_vs_hello import Server, free_port, machine_info, train
+from harness.machine import machine_info
+from harness.server import Server, free_port, train
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "scripts" / "example-transaction.json"
 RESULTS = Path(__file__).resolve().parent / "results"

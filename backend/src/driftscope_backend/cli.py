@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from driftscope.logs import configure_logging
 from driftscope.settings import get_settings
+
+
+# uvicorn's own access log is off: the edge middleware writes one structured line per request
+# (with request id and model version); uvloop/httptools keep the path short. Stats messages are
+# ~300 bytes: compressing them per WebSocket client costs CPU on the loop that serves /predict
+# and saves nothing. bench/ starts its hello-world baseline with the same options.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    "access_log": False,
+    "ws_per_message_deflate": False,
+}
 
 
 def serve(
@@ -22,20 +34,13 @@ def serve(
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    # uvicorn's own access log is off: the edge middleware writes one structured line per
-    # request (with request id and model version); uvloop/httptools keep the path short.
     uvicorn.run(
         create_app(),
         host=host,
         port=port,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
         log_level=log_level,
         log_config=None,  # keep the handlers configure_logging installed
-        # Stats messages are ~300 bytes: compressing them per client costs CPU on the loop
-        # that serves /predict and saves nothing.
-        ws_per_message_deflate=False,
+        **UVICORN_OPTIONS,
     )
 
 
