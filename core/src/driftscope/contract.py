@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -38,18 +38,10 @@ class Feature:
         return self.kind in ("categorical", "boolean")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "type": self.kind,
-            "description": self.description,
-            "unit": self.unit,
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "allow_missing": self.allow_missing,
-            "categories": list(self.categories),
-            "open_categories": self.open_categories,
-            "example": self.example,
-        }
+        """Every field, in declaration order; `kind` is published as `type`."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["categories"] = list(self.categories)
+        return {"name": data.pop("name"), "type": data.pop("kind"), **data}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,16 +61,7 @@ class Rule:
     matched: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "decision": self.decision,
-            "description": self.description,
-            "conditions": [c.to_dict() for c in self.conditions],
-            "probability": self.probability,
-            "precision": self.precision,
-            "coverage": self.coverage,
-            "matched": self.matched,
-        }
+        return {**asdict(self), "conditions": [c.to_dict() for c in self.conditions]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rule:
