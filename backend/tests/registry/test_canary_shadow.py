@@ -241,3 +241,27 @@ async def test_models_lists_recent_retraining_steps(api2: Api) -> None:
         ("started", 7, 2),
     ]
     assert all(s["ts"] and s["id"] for s in steps)
+
+
+async def test_alias_changes_answer_with_the_keys_of_their_action(api2: Api) -> None:
+    """The PUT/DELETE routes share one helper; each answer keeps only what its action produced."""
+    common = {"action", "version", "actor", "changed", "event_id", "serving", "canary", "shadow"}
+
+    shadow = await api2.client.put(f"{MODELS}/shadow", json={"version": 2}, headers=ADMIN)
+    off = await api2.client.delete(f"{MODELS}/shadow", headers=ADMIN)
+    no_canary = await api2.client.delete(f"{MODELS}/canary", headers=ADMIN)
+    candidate = await api2.client.put(f"{MODELS}/candidate", json={"version": 2}, headers=ADMIN)
+
+    assert shadow.status_code == 200, shadow.text
+    assert set(shadow.json()) == common | {"previous"}
+    assert (shadow.json()["action"], shadow.json()["shadow"]) == ("shadow", 2)
+    assert set(off.json()) == common
+    assert (off.json()["action"], off.json()["version"], off.json()["shadow"]) == (
+        "shadow_off",
+        2,
+        None,
+    )
+    assert (no_canary.json()["action"], no_canary.json()["version"]) == ("canary_off", None)
+    assert no_canary.json()["changed"] is False
+    assert set(candidate.json()) == common | {"previous"}
+    assert candidate.json()["action"] == "candidate"

@@ -68,6 +68,26 @@ async def test_gate_promote_rollback_and_audit(
     assert (await client.post("/api/v1/models/99/promote", headers=ADMIN)).status_code == 404
 
 
+async def test_promoting_production_again_changes_nothing(
+    two_versions: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    """No event, so no actor or event id: the answer has only the keys of a no-op."""
+    _, client = two_versions
+
+    response = await client.post("/api/v1/models/1/promote", headers=ADMIN)
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "action": "promote",
+        "version": 1,
+        "previous": 1,
+        "changed": False,
+        "serving": 1,
+        "canary": None,
+        "shadow": None,
+    }
+
+
 async def test_gate_refuses_a_worse_model_unless_forced_with_a_reason(
     two_versions: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:
