@@ -77,6 +77,21 @@ def _require_gate(
     return force and not passed(checks)
 
 
+async def _pass_gate(
+    session: AsyncSession,
+    model_name: str,
+    version: int,
+    config: GateConfig,
+    action: str,
+    force: bool,
+    reason: str | None,
+) -> dict[str, Any]:
+    """Gate `version` for `action` (see _require_gate); the event fields saying how it passed."""
+    checks = await gate_checks(session, model_name, version, config)
+    forced = _require_gate(checks, version, action, force, reason)
+    return {"forced": forced, "reason": reason, "checks": [asdict(c) for c in checks]}
+
+
 async def promote(
     session: AsyncSession,
     model_name: str,
@@ -88,8 +103,7 @@ async def promote(
     actor: str = "api",
 ) -> dict[str, Any]:
     """Make `version` production (the old one becomes `previous`). Caller commits."""
-    checks = await gate_checks(session, model_name, version, config)
-    forced = _require_gate(checks, version, "promotion", force, reason)
+    gate = await _pass_gate(session, model_name, version, config, "promotion", force, reason)
     current = await registry.get_alias(session, model_name, registry.PRODUCTION)
     previous = None if current is None else current.version
     if previous == version:
@@ -97,19 +111,10 @@ async def promote(
     if previous is not None:
         await registry.set_alias(session, model_name, PREVIOUS, previous)
     await registry.set_alias(session, model_name, registry.PRODUCTION, version)
-    payload = {
-        "action": "promote",
-        "version": version,
-        "previous": previous,
-        "cleared": await _clear_aliases_of(session, model_name, version),
-        "forced": forced,
-        "reason": reason,
-        "actor": actor,
-        "checks": [asdict(c) for c in checks],
-        "changed": True,
-    }
-    event = await add_event(session, model_name, "model", payload)
-    return {**payload, "event_id": event.id}
+    moved = {"action": "promote", "version": version, "previous": previous}
+    cleared = await _clear_aliases_of(session, model_name, version)
+    payload = {**moved, "cleared": cleared, **gate, "actor": actor, "changed": True}
+    return await _announce(session, model_name, payload)
 
 
 async def rollback(session: AsyncSession, model_name: str, *, actor: str = "api") -> dict[str, Any]:
@@ -121,15 +126,17 @@ async def rollback(session: AsyncSession, model_name: str, *, actor: str = "api"
     target, replaced = previous.version, current.version
     await registry.set_alias(session, model_name, registry.PRODUCTION, target)
     await registry.set_alias(session, model_name, PREVIOUS, replaced)
-    payload = {
-        "action": "rollback",
-        "version": target,
-        "previous": replaced,
-        "actor": actor,
-        "changed": True,
-    }
-    event = await add_event(session, model_name, "model", payload)
-    return {**payload, "event_id": event.id}
+    return await _announce(
+        session,
+        model_name,
+        {
+            "action": "rollback",
+            "version": target,
+            "previous": replaced,
+            "actor": actor,
+            "changed": True,
+        },
+    )
 
 
 async def _clear_aliases_of(session: AsyncSession, model_name: str, version: int) -> list[str]:
@@ -161,22 +168,15 @@ async def _announce(
 
 
 async def _move_alias(
-    session: AsyncSession,
-    model_name: str,
-    alias: str,
-    version: int,
-    actor: str,
-    percent: float | None = None,
-    **details: Any,
+    session: AsyncSession, model_name: str, alias: str, version: int, **event: Any
 ) -> dict[str, Any]:
-    """Point `alias` at `version` and announce it with the version it pointed at before."""
+    """Point `alias` at `version` (at `event["percent"]` of traffic, if given) and announce it
+    with the version it pointed at before; `event` holds the payload's other fields."""
     before = await registry.get_alias(session, model_name, alias)
-    await registry.set_alias(session, model_name, alias, version, percent)
-    payload: dict[str, Any] = {"action": alias, "version": version}
-    if percent is not None:
-        payload["percent"] = percent
-    payload |= {"previous": None if before is None else before.version, **details}
-    return await _announce(session, model_name, {**payload, "actor": actor, "changed": True})
+    await registry.set_alias(session, model_name, alias, version, event.get("percent"))
+    previous = None if before is None else before.version
+    payload = {"action": alias, "version": version, "previous": previous, **event}
+    return await _announce(session, model_name, {**payload, "changed": True})
 
 
 async def set_canary(
@@ -196,8 +196,7 @@ async def set_canary(
             "percent must be within 0..100", [{"field": "percent", "reason": "0..100"}]
         )
     await _not_production(session, model_name, version, registry.CANARY)
-    checks = await gate_checks(session, model_name, version, config)
-    forced = _require_gate(checks, version, "canary", force, reason)
+    gate = await _pass_gate(session, model_name, version, config, "canary", force, reason)
     shadow = await registry.get_alias(session, model_name, registry.SHADOW)
     cleared = []
     if shadow is not None and shadow.version == version:  # shadow → canary: the usual next step
@@ -208,12 +207,10 @@ async def set_canary(
         model_name,
         registry.CANARY,
         version,
-        actor,
-        float(percent),
+        percent=float(percent),
         cleared=cleared,
-        forced=forced,
-        reason=reason,
-        checks=[asdict(c) for c in checks],
+        **gate,
+        actor=actor,
     )
 
 
@@ -228,7 +225,7 @@ async def set_shadow(
             f"version {version} is the canary; turn the canary off first",
             [{"field": "version", "reason": "already canary"}],
         )
-    return await _move_alias(session, model_name, registry.SHADOW, version, actor)
+    return await _move_alias(session, model_name, registry.SHADOW, version, actor=actor)
 
 
 async def set_candidate(
@@ -236,7 +233,7 @@ async def set_candidate(
 ) -> dict[str, Any]:
     """Mark `version` as the proposed next production version (serves nothing). Caller commits."""
     await _version(session, model_name, version)
-    return await _move_alias(session, model_name, registry.CANDIDATE, version, actor)
+    return await _move_alias(session, model_name, registry.CANDIDATE, version, actor=actor)
 
 
 async def clear(
