@@ -99,6 +99,99 @@ def stage_costs(model_dir: Path) -> dict[str, float]:
     }
 
 
+async def edge_step_costs(n: int = 50_000) -> dict[str, float]:
+    """Each step of the request edge alone, µs per request (the mechanisms used before the
+    request-edge rework are kept here as rows of their own, for the before/after table)."""
+    import asyncio
+    import hashlib
+    import logging
+    import os
+
+    from driftscope.logs import JsonLineSink, request_id_var
+    from driftscope_backend.edge.access_log import _render
+    from driftscope_backend.edge.deadlines import Deadlines
+    from driftscope_backend.edge.middleware import SECURITY_HEADERS, _client_of
+    from driftscope_backend.edge.ratelimit import RateLimiter
+    from driftscope_backend.metrics import observe_request
+
+    scope = {"client": ("127.0.0.1", 40000)}
+    limiter = RateLimiter(1e9, 1_000_000)
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"312")]
+    task = asyncio.current_task()
+    assert task is not None
+    deadlines = Deadlines(30.0)
+
+    def contextvar() -> None:
+        request_id_var.reset(request_id_var.set("x"))
+
+    def deadline() -> None:
+        deadlines.enter(task, 0.0)
+        deadlines.leave(task)
+
+    async def nothing() -> None:
+        return None
+
+    async def with_timeout() -> None:
+        async with asyncio.timeout(30.0):
+            await nothing()
+
+    line = (
+        time.time(),
+        logging.INFO,
+        "f" * 32,
+        "POST",
+        "/api/v1/predict",
+        200,
+        4e-4,
+        1,
+        "127.0.0.1",
+    )
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sink = JsonLineSink(devnull)
+        sink.FLUSH_LINES = 10**9  # flushed below, timed apart
+        costs = {
+            "request id (os.urandom(16).hex())": per_call_us(lambda: os.urandom(16).hex(), n),
+            "request-id contextvar set + reset": per_call_us(contextvar, n),
+            "rate-limit key: client IP": per_call_us(lambda: _client_of(scope, None), n),
+            "rate-limit key: API key (blake2b)": per_call_us(
+                lambda: _client_of(scope, b"an-api-key-1234"), n
+            ),
+            "rate-limit bucket (token bucket, LRU)": per_call_us(
+                lambda: limiter.acquire("ip:127.0.0.1"), n
+            ),
+            "key lookup (sha256 of an API key)": per_call_us(
+                lambda: hashlib.sha256(b"an-api-key-1234").hexdigest(), n
+            ),
+            "security headers appended (precomputed pairs)": per_call_us(
+                lambda: [*headers, (b"x-request-id", b"f" * 32), *SECURITY_HEADERS], n
+            ),
+            "timeout: asyncio.timeout() per request (before)": await per_call_us_async(
+                with_timeout, n
+            ),
+            "timeout: shared deadline enter + leave (after)": per_call_us(deadline, n),
+            "await of an empty coroutine (reference)": await per_call_us_async(nothing, n),
+            "access line: dict + isoformat + orjson per request (before)": per_call_us(
+                lambda: sink.emit(_render(*line)), n // 5
+            ),
+            "access line: deferred append per request (after)": per_call_us(
+                lambda: sink.emit_deferred(_render, line), n
+            ),
+            "metrics histogram observation": per_call_us(
+                lambda: observe_request("POST", "/api/v1/predict", 200, 4e-4), n
+            ),
+        }
+        pending = len(sink._pending)
+        t0 = time.perf_counter_ns()
+        sink.flush()
+        costs["access line: render + write at flush, per line (after)"] = round(
+            (time.perf_counter_ns() - t0) / max(pending, 1) / 1e3, 2
+        )
+    finally:
+        os.close(devnull)
+    return costs
+
+
 def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
     headers = [(b"host", b"127.0.0.1:8000"), (b"accept", b"*/*")]
     if body is not None:
@@ -120,6 +213,19 @@ def _scope(method: str, path: str, body: bytes | None) -> dict[str, Any]:
     }
 
 
+def _bare_hello() -> Any:
+    """The baseline of bench/harness/hello_app.py, in process."""
+    from fastapi import FastAPI
+
+    hello = FastAPI()
+
+    @hello.get("/")
+    async def root() -> dict[str, str]:
+        return {"message": "Hello World"}
+
+    return hello
+
+
 async def asgi_costs(data_dir: Path, number: int) -> dict[str, float]:
     """The app without a server: µs per request for /health and /predict (logging deferred)."""
     from driftscope.settings import Settings
@@ -132,17 +238,18 @@ async def asgi_costs(data_dir: Path, number: int) -> dict[str, float]:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
-    def call(method: str, path: str, body: bytes | None) -> Callable[[], Any]:
+    def call(target: Any, method: str, path: str, body: bytes | None) -> Callable[[], Any]:
         scope = _scope(method, path, body)
         message = {"type": "http.request", "body": body or b"", "more_body": False}
 
         async def receive() -> dict[str, Any]:
             return message
 
-        return lambda: app(dict(scope), receive, send)
+        return lambda: target(dict(scope), receive, send)
 
-    health = call("GET", "/health", None)
-    predict = call("POST", "/api/v1/predict", EXAMPLE_BODY)
+    health = call(app, "GET", "/health", None)
+    bare = call(_bare_hello(), "GET", "/", None)
+    predict = call(app, "POST", "/api/v1/predict", EXAMPLE_BODY)
     async with app.router.lifespan_context(app):
         writer = app.state.runtime.writer
         # Below the writer's batch size and without yielding to the loop, so no flush runs
@@ -151,6 +258,7 @@ async def asgi_costs(data_dir: Path, number: int) -> dict[str, float]:
         await health()
         await predict()
         out = {
+            "ASGI bare FastAPI hello-world GET /": await per_call_us_async(bare, number, repeat=3),
             "ASGI GET /health": await per_call_us_async(health, number, repeat=3),
             "ASGI POST /api/v1/predict (flush excluded)": await per_call_us_async(
                 predict, number, repeat=3
@@ -283,6 +391,7 @@ def run(data_dir: Path, asgi_requests: int = 300) -> dict[str, Any]:
     results: dict[str, Any] = {"stages_us": stage_costs(model_dir)}
     loop = uvloop.new_event_loop()
     try:
+        results["edge_us"] = loop.run_until_complete(edge_step_costs())
         results["asgi_us"] = loop.run_until_complete(asgi_costs(data_dir, asgi_requests))
         results["writer"] = loop.run_until_complete(writer_costs(model_dir, [100, 500, 2000]))
     finally:
@@ -291,9 +400,12 @@ def run(data_dir: Path, asgi_requests: int = 300) -> dict[str, Any]:
 
 
 def format_table(results: dict[str, Any]) -> str:
-    lines = ["stage                                         µs/call"]
+    lines = ["stage                                                        µs/call"]
     for name, us in {**results["stages_us"], **results["asgi_us"]}.items():
-        lines.append(f"  {name:<44}{us:>8.2f}")
+        lines.append(f"  {name:<59}{us:>8.2f}")
+    lines += ["", "request edge step                                            µs/call"]
+    for name, us in results.get("edge_us", {}).items():
+        lines.append(f"  {name:<59}{us:>8.2f}")
     lines.append("")
     lines.append(
         "writer flush   rows   ms   µs/row  max loop stall ms | executemany ms  µs/row  stall ms"
