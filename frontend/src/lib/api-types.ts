@@ -1007,17 +1007,39 @@ export interface components {
             /** Labels */
             labels: components["schemas"]["LabelIn"][];
         };
-        /** FeedbackResponse */
+        /**
+         * FeedbackResponse
+         * @description Counts per outcome over the distinct prediction ids, and one outcome per label sent.
+         */
         FeedbackResponse: {
-            /** Stored */
+            /**
+             * Stored
+             * @description New labels
+             * @example 1
+             */
             stored: number;
-            /** Updated */
+            /**
+             * Updated
+             * @description Labels that replaced a different one
+             * @example 0
+             */
             updated: number;
-            /** Unchanged */
+            /**
+             * Unchanged
+             * @description Labels sent again with the same value
+             * @example 0
+             */
             unchanged: number;
-            /** Unknown */
+            /**
+             * Unknown
+             * @description Ids of no logged prediction
+             * @example 0
+             */
             unknown: number;
-            /** Results */
+            /**
+             * Results
+             * @description In the order the labels were sent
+             */
             results: components["schemas"]["LabelOutcome"][];
         };
         /** GateCheck */

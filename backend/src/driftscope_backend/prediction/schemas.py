@@ -122,8 +122,10 @@ class LabelOutcome(BaseModel):
 
 
 class FeedbackResponse(BaseModel):
-    stored: int
-    updated: int
-    unchanged: int
-    unknown: int
-    results: list[LabelOutcome]
+    """Counts per outcome over the distinct prediction ids, and one outcome per label sent."""
+
+    stored: int = Field(description="New labels", examples=[1])
+    updated: int = Field(description="Labels that replaced a different one", examples=[0])
+    unchanged: int = Field(description="Labels sent again with the same value", examples=[0])
+    unknown: int = Field(description="Ids of no logged prediction", examples=[0])
+    results: list[LabelOutcome] = Field(description="In the order the labels were sent")
