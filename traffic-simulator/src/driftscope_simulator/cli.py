@@ -32,64 +32,60 @@ def _status_line(sim: Any) -> Text:
     )
 
 
+# The options of `driftscope simulate`; None means "the backend's control row decides".
+Rate = Annotated[
+    float | None, typer.Option(min=1, max=1000, help="Target requests/s (default 20).")
+]
+Scenario = Annotated[
+    str | None, typer.Option(help=f"One of {', '.join(SCENARIO_CHOICES)} (default auto).")
+]
+Intensity = Annotated[
+    float | None, typer.Option(min=0, max=3, help="Scenario strength (default 1).")
+]
+FraudRate = Annotated[
+    float | None, typer.Option(min=0.001, max=0.5, help="Base fraud rate (default 0.04).")
+]
+ApiKey = Annotated[
+    str | None,
+    typer.Option(
+        envvar="DRIFTSCOPE_API_KEY",
+        help="API key sent on every call; an admin key also lets the dashboard steer the "
+        "simulator (default: the first plain key of DRIFTSCOPE_ADMIN_API_KEYS).",
+    ),
+]
+Duration = Annotated[
+    float | None, typer.Option(min=1, help="Stop after N seconds (default: run until Ctrl-C).")
+]
+LabelDelay = Annotated[tuple[float, float], typer.Option(help="Label delay range in seconds.")]
+LabelCoverage = Annotated[
+    float, typer.Option(min=0, max=1, help="Share of predictions that get a label.")
+]
+Control = Annotated[
+    bool, typer.Option(help="Follow live control from the backend (/api/v1/simulator).")
+]
+
+
 def simulate(
-    rate: Annotated[
-        float | None, typer.Option(min=1, max=1000, help="Target requests/s (default 20).")
-    ] = None,
-    scenario: Annotated[
-        str | None, typer.Option(help=f"One of {', '.join(SCENARIO_CHOICES)} (default auto).")
-    ] = None,
-    intensity: Annotated[
-        float | None, typer.Option(min=0, max=3, help="Scenario strength (default 1).")
-    ] = None,
-    fraud_rate: Annotated[
-        float | None, typer.Option(min=0.001, max=0.5, help="Base fraud rate (default 0.04).")
-    ] = None,
+    rate: Rate = None,
+    scenario: Scenario = None,
+    intensity: Intensity = None,
+    fraud_rate: FraudRate = None,
     url: Annotated[str | None, typer.Option(help="Backend URL (DRIFTSCOPE_API_URL).")] = None,
-    api_key: Annotated[
-        str | None,
-        typer.Option(
-            envvar="DRIFTSCOPE_API_KEY",
-            help="API key sent on every call; an admin key also lets the dashboard steer the "
-            "simulator (default: the first plain key of DRIFTSCOPE_ADMIN_API_KEYS).",
-        ),
-    ] = None,
+    api_key: ApiKey = None,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
-    duration: Annotated[
-        float | None, typer.Option(min=1, help="Stop after N seconds (default: run until Ctrl-C).")
-    ] = None,
-    label_delay: Annotated[
-        tuple[float, float], typer.Option(help="Label delay range in seconds.")
-    ] = (10.0, 60.0),
-    label_coverage: Annotated[
-        float, typer.Option(min=0, max=1, help="Share of predictions that get a label.")
-    ] = 0.8,
+    duration: Duration = None,
+    label_delay: LabelDelay = (10.0, 60.0),
+    label_coverage: LabelCoverage = 0.8,
     bursts: Annotated[bool, typer.Option(help="10× bursts of 10 s every 3 minutes.")] = False,
-    control: Annotated[
-        bool, typer.Option(help="Follow live control from the backend (/api/v1/simulator).")
-    ] = True,
+    control: Control = True,
     quiet: Annotated[bool, typer.Option(help="No live status line.")] = False,
 ) -> None:
     """Send transactions at a target rate with a drift scenario; labels follow late."""
     from driftscope_simulator.runner import Options, Simulator
 
-    if scenario is not None and scenario not in SCENARIO_CHOICES:
-        raise typer.BadParameter(
-            f"choose from {', '.join(SCENARIO_CHOICES)}", param_hint="--scenario"
-        )
-    if label_delay[0] < 0 or label_delay[1] < label_delay[0]:
-        raise typer.BadParameter("needs 0 <= MIN <= MAX", param_hint="--label-delay")
+    _check_choices(scenario, label_delay)
     settings = get_settings()
-    initial = {
-        k: v
-        for k, v in (
-            ("rate", rate),
-            ("scenario", scenario),
-            ("intensity", intensity),
-            ("fraud_rate", fraud_rate),
-        )
-        if v is not None
-    }
+    desired = {"rate": rate, "scenario": scenario, "intensity": intensity, "fraud_rate": fraud_rate}
     options = Options(
         url=url or settings.api_url,
         api_key=api_key or next(iter(sorted(settings.admin_keys)), None),
@@ -99,10 +95,20 @@ def simulate(
         label_coverage=label_coverage,
         bursts=bursts,
         control=control,
-        initial=initial or None,
+        # only what was given is set on the backend at start
+        initial={k: v for k, v in desired.items() if v is not None} or None,
     )
     configure_logging("WARNING", settings.log_format)
     asyncio.run(_run(Simulator(options), quiet))
+
+
+def _check_choices(scenario: str | None, label_delay: tuple[float, float]) -> None:
+    if scenario is not None and scenario not in SCENARIO_CHOICES:
+        raise typer.BadParameter(
+            f"choose from {', '.join(SCENARIO_CHOICES)}", param_hint="--scenario"
+        )
+    if label_delay[0] < 0 or label_delay[1] < label_delay[0]:
+        raise typer.BadParameter("needs 0 <= MIN <= MAX", param_hint="--label-delay")
 
 
 async def _run(sim: Any, quiet: bool) -> None:
