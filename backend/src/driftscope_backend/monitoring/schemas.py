@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from driftscope_backend.timestamps import Timestamp
 
 Severity = Literal["none", "warn", "alert"]
 AlertStatus = Literal["open", "acknowledged", "resolved"]
@@ -47,8 +46,8 @@ class FeatureDrift(BaseModel):
 class DriftReportOut(BaseModel):
     model_name: str = Field(examples=["fraud"])
     model_version: int
-    window_start: Timestamp
-    window_end: Timestamp
+    window_start: datetime
+    window_end: datetime
     n: int = Field(description="Predictions in the window")
     sufficient: bool = Field(description="False when the window had too few rows to judge")
     dataset_drift_share: float = Field(ge=0, le=1, description="Share of features drifted")
@@ -60,7 +59,7 @@ class DriftReportOut(BaseModel):
 class DriftHistoryPoint(BaseModel):
     """A window; the feature statistics are present only when one feature was asked for."""
 
-    window_end: Timestamp
+    window_end: datetime
     model_version: int
     n: int
     sufficient: bool
@@ -87,7 +86,7 @@ class FeatureDistribution(BaseModel):
 
     feature: str = Field(examples=["amount"])
     kind: Literal["numeric", "categorical"]
-    window_end: Timestamp
+    window_end: datetime
     model_version: int
     labels: list[str] = Field(examples=[["< 10", "10 – 50", "≥ 50", "(missing)"]])
     reference_counts: list[int]
@@ -138,8 +137,8 @@ class EstimatedMetrics(BaseModel):
 
 
 class PerformancePoint(BaseModel):
-    window_start: Timestamp
-    window_end: Timestamp
+    window_start: datetime
+    window_end: datetime
     model_version: int
     n_predictions: int
     n_labelled: int
@@ -165,12 +164,12 @@ class AlertOut(BaseModel):
     feature: str | None
     severity: Literal["warning", "critical"]
     status: AlertStatus
-    first_seen: Timestamp
-    last_seen: Timestamp
+    first_seen: datetime
+    last_seen: datetime
     message: str
     details: dict[str, Any] | None
-    acknowledged_at: Timestamp | None
-    resolved_at: Timestamp | None
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
 
 
 class AlertsPage(BaseModel):

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from driftscope.contract import FeatureKind
 from driftscope_backend.http import NO_NUL
-from driftscope_backend.timestamps import Timestamp
 
 MAX_VERSION = 2**31 - 1  # model_versions.version is INTEGER: larger would overflow the driver
 
@@ -72,7 +71,7 @@ class VersionMetrics(BaseModel):
 class VersionOut(BaseModel):
     version: int = Field(examples=[3])
     kind: str = Field(examples=["xgboost"])
-    created_at: Timestamp
+    created_at: datetime
     threshold: float = Field(description="Decision threshold on the fraud probability")
     sha256: str = Field(description="Of the artifact; checked on load")
     metrics: VersionMetrics
@@ -82,7 +81,7 @@ class AliasOut(BaseModel):
     alias: str = Field(examples=["production"])
     version: int
     traffic_percent: float | None = Field(description="Canary share of online traffic")
-    updated_at: Timestamp
+    updated_at: datetime
 
 
 class ServingOut(BaseModel):
@@ -115,7 +114,7 @@ class RetrainStep(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: int
-    ts: Timestamp
+    ts: datetime
     step: Literal["started", "trained", "gate_failed", "canary_set", "failed"]
     alert_id: int
     alert_kind: str | None = None
@@ -233,7 +232,7 @@ class RunOut(BaseModel):
     duration_s: float
     artifact_path: str | None
     model_version: int | None
-    started_at: datetime  # pydantic's format (UTC as Z), as /runs has always sent
+    started_at: datetime
 
 
 class RunsPage(BaseModel):
