@@ -1,4 +1,7 @@
-"""Simulator test fixtures: a real backend on 127.0.0.1 (uvicorn, random port, same event loop).
+"""Simulator test fixtures: a real backend on 127.0.0.1 (`driftscope serve` in a child process).
+
+The simulator's tests never import the backend's package: the backend is started through the
+CLI, as a deployment does, with the test's settings (temp data dir, fresh database).
 
 - `server`: the backend serving the session model, admin key "k1", on its own port.
 - `start_server(settings, port)`: start one on a chosen port (e.g. after the simulator started).
@@ -8,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -16,58 +18,32 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import select
 
-from driftscope.db import Label, Prediction
+from driftscope.db import Label, Prediction, script_sessions
 from driftscope.settings import Settings
-from driftscope_backend.app import create_app
+from driftscope.testing.backend import LiveBackend, free_port, serve_backend
 from driftscope_simulator.runner import Counters, Options, Simulator
 
 ADMIN_KEY = "k1"
 
 
-@dataclass
-class LiveServer:
-    url: str
-    app: FastAPI
-
-    async def flush(self) -> None:
-        writer = self.app.state.runtime.writer
-        assert await writer.flush(), writer.last_error
-
+class LiveServer(LiveBackend):
     async def label_delays(self) -> tuple[int, list[timedelta]]:
         """(predictions stored, label time − prediction time for every label)."""
         await self.flush()
-        async with self.app.state.runtime.sessionmaker() as session:
+        url = self.settings.resolved_database_url
+        async with script_sessions(url, None) as sessions, sessions() as session:
             predicted = {p.id: p.ts for p in await session.scalars(select(Prediction))}
             labels = list(await session.scalars(select(Label)))
         assert {label.prediction_id for label in labels} <= set(predicted)
         return len(predicted), [label.ts - predicted[label.prediction_id] for label in labels]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @asynccontextmanager
 async def serving(settings: Settings, port: int) -> AsyncIterator[LiveServer]:
-    app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    instance = uvicorn.Server(config)
-    task = asyncio.create_task(instance.serve())
-    while not instance.started:
-        assert not task.done(), "uvicorn did not start"
-        await asyncio.sleep(0.05)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", app)
-    finally:
-        instance.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
+    async with serve_backend(settings, port) as backend:
+        yield LiveServer(backend.url, backend.settings, backend.process, backend.log_path)
 
 
 @pytest.fixture

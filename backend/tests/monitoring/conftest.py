@@ -1,25 +1,24 @@
-"""Monitoring API fixtures: an app with an admin key, fed shifted traffic and one worker run.
+"""Monitoring API fixtures: an app with an admin key, fed shifted traffic and one monitored window.
 
-- `monitored`: the app (admin key "k1", alerts after one drifted window) after 500 shifted
-  transactions went through POST /api/v1/predict and the worker computed the window.
-- `fresh`: the same kind of app with no worker run yet (no reports).
+- `monitored`: the app (admin key "k1") after 500 shifted transactions went through
+  POST /api/v1/predict and one window of the logged rows was recorded as the worker records it
+  (drift report, performance snapshot, an open alert per drifted feature; driftscope.testing).
+- `fresh`: the same kind of app with no window recorded yet (no reports).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
-from driftscope.db import utcnow
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings
-from driftscope_worker.monitor import drift_and_performance
-from driftscope_worker.scheduler import make_context
+from driftscope.testing.monitoring import record_window
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api
@@ -37,26 +36,18 @@ def shifted_transactions(n: int, seed: int) -> list[dict[str, Any]]:
     return columns.where(columns.notna(), None).to_dict("records")  # type: ignore[return-value]
 
 
-async def run_worker_once(settings: Settings) -> None:
-    """One drift_and_performance run whose window [end − 1 h, end) covers the rows just logged."""
-    ctx = make_context(settings)
-    ctx.clock = lambda: utcnow() + timedelta(seconds=settings.monitor_interval_s)
-    try:
-        assert await drift_and_performance(ctx) == 1
-    finally:
-        await ctx.engine.dispose()
+async def record_logged_window(api: Api, settings: Settings) -> None:
+    """One monitored window of every prediction the app has logged (features and scores as
+    stored, which is what the worker reads)."""
+    await api.flush()
+    rows = await api.predictions()
+    features = pd.DataFrame([row.features for row in rows], columns=FRAUD_CONTRACT.names)
+    await record_window(settings, features, [row.score for row in rows])
 
 
 @pytest.fixture
 def admin_settings(registered_settings: Settings) -> Settings:
-    return registered_settings.model_copy(
-        update={
-            "admin_api_keys": ADMIN_KEY,
-            "alert_consecutive_windows": 1,
-            "monitor_interval_s": 60.0,
-            "window_s": 3600.0,
-        }
-    )
+    return registered_settings.model_copy(update={"admin_api_keys": ADMIN_KEY})
 
 
 @pytest.fixture
@@ -69,6 +60,5 @@ async def fresh(admin_settings: Settings, serve: Serve) -> AsyncIterator[Api]:
 async def monitored(fresh: Api, admin_settings: Settings) -> Api:
     response = await fresh.predict(shifted_transactions(500, seed=31))
     assert response.status_code == 200, response.text
-    await fresh.flush()
-    await run_worker_once(admin_settings)
+    await record_logged_window(fresh, admin_settings)
     return fresh

@@ -5,6 +5,10 @@
   DRIFTSCOPE_REQUIRE_POSTGRES=1 (CI) an unreachable server fails the tests instead of skipping.
 - `trained_model`: one small model trained per test session (artifacts in a temp dir).
 - `registered_settings`: Settings for a temp data dir + database with that model as production.
+
+Helpers for the tests of one process that need another's work, without importing it:
+`driftscope.testing.backend` (`driftscope serve` in a child process) and
+`driftscope.testing.monitoring` (reports, snapshots and alerts as the worker writes them).
 """
 
 from __future__ import annotations
