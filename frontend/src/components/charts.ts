@@ -1,8 +1,11 @@
 // Shared Recharts styling for the dark theme (its module name also names the lazy chart chunk).
+const tick = { fill: "#94a3b8", fontSize: 11 };
+const axis = "#64748b";
+
 export const CHART = {
   grid: "#1e293b",
-  axis: "#64748b",
-  tick: { fill: "#94a3b8", fontSize: 11 },
+  axis,
+  tick,
   tooltip: {
     contentStyle: {
       background: "#0f172a",
@@ -14,7 +17,17 @@ export const CHART = {
     itemStyle: { padding: 0 },
   },
   legend: { wrapperStyle: { fontSize: 12, color: "#cbd5e1" } },
+  /** Around a chart over time: room on the right for the last tick label. */
+  margin: { top: 8, right: 12, bottom: 0, left: 0 },
+  /** Y axis look; each chart adds its domain and tick format. */
+  yAxis: { tick, stroke: axis, width: 44 },
 } as const;
+
+/** A series drawn as a line: no dots, no animation (the data moves live already). */
+export const LINE = { strokeWidth: 2, dot: false, isAnimationActive: false } as const;
+
+/** A threshold or an estimate: thinner and dashed. */
+export const DASHED_LINE = { ...LINE, strokeWidth: 1.5, strokeDasharray: "6 4" } as const;
 
 /** Series colours: one meaning each, reused across pages. */
 export const SERIES = {

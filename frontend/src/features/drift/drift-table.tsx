@@ -1,6 +1,7 @@
 // Per-feature drift of the latest window: PSI bar, test, statistic, p and q; click to inspect.
 import { PsiBar, psiScaleMax } from "../../components/psi-bar";
 import { SeverityBadge } from "../../components/badge";
+import { DataTable, HeaderCell } from "../../components/data-table";
 import { formatPValue, formatStat, humanize } from "../../lib/format";
 import { severityOf } from "../../lib/severity";
 import type { FeatureDrift } from "../../lib/types";
@@ -16,75 +17,71 @@ export function DriftTable({ features, selected, onSelect }: DriftTableProps) {
   const rows = sortFeatures(features);
   const scaleMax = psiScaleMax(rows);
   return (
-    <div className="-mx-4 overflow-x-auto sm:mx-0">
-      <table className="w-full min-w-[640px] text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-slate-400">
-          <tr className="border-b border-slate-800">
-            <th className="py-2 pl-4 pr-3 font-medium sm:pl-0">Feature</th>
-            <th className="w-[32%] px-3 py-2 font-medium">PSI vs. thresholds</th>
-            <th className="px-3 py-2 font-medium">Status</th>
-            <th className="px-3 py-2 font-medium">Test</th>
-            <th
-              className="px-3 py-2 text-right font-medium"
-              title="KS D for numeric features, χ² for categorical ones"
-            >
-              Statistic
-            </th>
-            <th
-              className="py-2 pl-3 pr-4 text-right font-medium sm:pr-0"
-              title="q: the test's p-value adjusted for testing many features at once (Benjamini–Hochberg); raw p below"
-            >
-              q <span className="normal-case text-slate-500">(p)</span>
-            </th>
+    <DataTable
+      minWidth="min-w-[640px]"
+      head={
+        <>
+          <HeaderCell edge="first">Feature</HeaderCell>
+          <HeaderCell className="w-[32%]">PSI vs. thresholds</HeaderCell>
+          <HeaderCell>Status</HeaderCell>
+          <HeaderCell>Test</HeaderCell>
+          <HeaderCell numeric title="KS D for numeric features, χ² for categorical ones">
+            Statistic
+          </HeaderCell>
+          <HeaderCell
+            edge="last"
+            numeric
+            title="q: the test's p-value adjusted for testing many features at once (Benjamini–Hochberg); raw p below"
+          >
+            q <span className="normal-case text-slate-500">(p)</span>
+          </HeaderCell>
+        </>
+      }
+    >
+      {rows.map((feature) => {
+        const isSelected = feature.name === selected;
+        return (
+          <tr
+            key={feature.name}
+            onClick={() => onSelect(feature.name)}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" || event.key === " ") {
+                event.preventDefault();
+                onSelect(feature.name);
+              }
+            }}
+            tabIndex={0}
+            aria-selected={isSelected}
+            data-feature={feature.name}
+            className={`cursor-pointer border-b border-slate-800/70 outline-none transition-colors hover:bg-slate-800/50 focus-visible:bg-slate-800/70 ${isSelected ? "bg-sky-500/10" : ""}`}
+          >
+            <td className="whitespace-nowrap py-1.5 pl-4 pr-3 sm:pl-0">
+              <div className="font-medium text-slate-100">{humanize(feature.name)}</div>
+              <div className="text-xs text-slate-500">{feature.kind}</div>
+            </td>
+            <td className="px-3 py-2">
+              <PsiBar
+                psi={feature.psi}
+                warn={feature.warn_threshold}
+                alert={feature.alert_threshold}
+                severity={severityOf(feature)}
+                scaleMax={scaleMax}
+              />
+            </td>
+            <td className="px-3 py-2">
+              <SeverityBadge severity={severityOf(feature)} />
+            </td>
+            <td className="px-3 py-2 text-slate-300">{testName(feature.test)}</td>
+            <td className="px-3 py-2 text-right tabular-nums text-slate-300">
+              {formatStat(testStatistic(feature))}
+            </td>
+            <td className="whitespace-nowrap py-1.5 pl-3 pr-4 text-right tabular-nums sm:pr-0">
+              <div className="text-slate-200">{formatPValue(feature.q_value)}</div>
+              <div className="text-xs text-slate-500">{formatPValue(feature.p_value)}</div>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((feature) => {
-            const isSelected = feature.name === selected;
-            return (
-              <tr
-                key={feature.name}
-                onClick={() => onSelect(feature.name)}
-                onKeyDown={(event) => {
-                  if (event.key === "Enter" || event.key === " ") {
-                    event.preventDefault();
-                    onSelect(feature.name);
-                  }
-                }}
-                tabIndex={0}
-                aria-selected={isSelected}
-                data-feature={feature.name}
-                className={`cursor-pointer border-b border-slate-800/70 outline-none transition-colors hover:bg-slate-800/50 focus-visible:bg-slate-800/70 ${isSelected ? "bg-sky-500/10" : ""}`}
-              >
-                <td className="whitespace-nowrap py-1.5 pl-4 pr-3 sm:pl-0">
-                  <div className="font-medium text-slate-100">{humanize(feature.name)}</div>
-                  <div className="text-xs text-slate-500">{feature.kind}</div>
-                </td>
-                <td className="px-3 py-2">
-                  <PsiBar
-                    psi={feature.psi}
-                    warn={feature.warn_threshold}
-                    alert={feature.alert_threshold}
-                    severity={severityOf(feature)}
-                    scaleMax={scaleMax}
-                  />
-                </td>
-                <td className="px-3 py-2">
-                  <SeverityBadge severity={severityOf(feature)} />
-                </td>
-                <td className="px-3 py-2 text-slate-300">{testName(feature.test)}</td>
-                <td className="px-3 py-2 text-right tabular-nums text-slate-300">
-                  {formatStat(testStatistic(feature))}
-                </td>
-                <td className="whitespace-nowrap py-1.5 pl-3 pr-4 text-right tabular-nums sm:pr-0">
-                  <div className="text-slate-200">{formatPValue(feature.q_value)}</div>
-                  <div className="text-xs text-slate-500">{formatPValue(feature.p_value)}</div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -2,7 +2,6 @@
 import {
   Bar,
   BarChart,
-  CartesianGrid,
   Legend,
   Line,
   LineChart,
@@ -13,12 +12,12 @@ import {
 } from "recharts";
 import { SeverityBadge } from "../../components/badge";
 import { Card } from "../../components/card";
-import { CHART, SERIES } from "../../components/charts";
+import { CHART, DASHED_LINE, SERIES } from "../../components/charts";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
+import { horizontalGrid, timeFrame } from "../../components/chart-parts";
 import {
   formatAxisPercent as percentTick,
-  formatClock,
   formatInteger,
   formatPercent,
   formatPValue,
@@ -31,6 +30,7 @@ import { useApi } from "../../lib/use-api";
 import { testName } from "./sort-features";
 
 const REFRESH = { refreshOn: ["drift"] as const, pollMs: 10_000 };
+const BAR = { radius: [2, 2, 0, 0] as [number, number, number, number], isAnimationActive: false };
 
 /** Bins with no data on either side (e.g. "(missing)" of a feature that is never missing) say nothing. */
 export function overlayRows(distribution: FeatureDistribution) {
@@ -55,7 +55,7 @@ function DistributionChart({ distribution }: { distribution: FeatureDistribution
     >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} barGap={1}>
-          <CartesianGrid stroke={CHART.grid} vertical={false} />
+          {horizontalGrid}
           <XAxis
             dataKey="label"
             tick={{ ...CHART.tick, fontSize: 10 }}
@@ -65,27 +65,15 @@ function DistributionChart({ distribution }: { distribution: FeatureDistribution
             textAnchor={rows.length > 6 ? "end" : "middle"}
             height={rows.length > 6 ? 60 : 30}
           />
-          <YAxis tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
+          <YAxis {...CHART.yAxis} tickFormatter={percentTick} />
           <Tooltip
             {...CHART.tooltip}
             cursor={{ fill: "#1e293b88" }}
             formatter={(value) => formatPercent(Number(value))}
           />
           <Legend {...CHART.legend} />
-          <Bar
-            dataKey="reference"
-            name="Training reference"
-            fill={SERIES.reference}
-            radius={[2, 2, 0, 0]}
-            isAnimationActive={false}
-          />
-          <Bar
-            dataKey="current"
-            name="Latest window"
-            fill={SERIES.current}
-            radius={[2, 2, 0, 0]}
-            isAnimationActive={false}
-          />
+          <Bar {...BAR} dataKey="reference" name="Training reference" fill={SERIES.reference} />
+          <Bar {...BAR} dataKey="current" name="Latest window" fill={SERIES.current} />
         </BarChart>
       </ResponsiveContainer>
     </div>
@@ -104,48 +92,16 @@ function PsiTimeline({ history }: { history: DriftHistory }) {
   return (
     <div className="h-56" role="img" aria-label={`PSI of ${history.feature} over time`}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={CHART.grid} vertical={false} />
-          <XAxis
-            dataKey="time"
-            type="number"
-            scale="time"
-            domain={["dataMin", "dataMax"]}
-            tickFormatter={formatClock}
-            tick={CHART.tick}
-            stroke={CHART.axis}
-            minTickGap={40}
-          />
-          <YAxis
-            tick={CHART.tick}
-            stroke={CHART.axis}
-            width={44}
-            tickFormatter={(value: number) => value.toFixed(2)}
-          />
-          <Tooltip
-            {...CHART.tooltip}
-            labelFormatter={(value) => formatClock(Number(value))}
-            formatter={(value) => formatStat(Number(value))}
-          />
+        <LineChart data={data} margin={CHART.margin}>
+          {timeFrame(formatStat, { tickFormatter: (value: number) => value.toFixed(2) })}
           <Legend {...CHART.legend} />
           <Line
+            {...DASHED_LINE}
             dataKey="alert_threshold"
             name="Alert threshold"
             stroke="#f87171"
-            strokeDasharray="6 4"
-            dot={false}
-            strokeWidth={1.5}
-            isAnimationActive={false}
           />
-          <Line
-            dataKey="warn_threshold"
-            name="Warn threshold"
-            stroke="#fbbf24"
-            strokeDasharray="6 4"
-            dot={false}
-            strokeWidth={1.5}
-            isAnimationActive={false}
-          />
+          <Line {...DASHED_LINE} dataKey="warn_threshold" name="Warn threshold" stroke="#fbbf24" />
           <Line
             dataKey="psi"
             name="PSI"

@@ -1,5 +1,6 @@
 // Models: registered versions with their test-set metrics, and which alias points where.
 import { Card } from "../../components/card";
+import { DataTable, HeaderCell } from "../../components/data-table";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
@@ -109,51 +110,37 @@ function VersionsTable({
   const versions = [...models.versions].sort((a, b) => b.version - a.version);
   const serving = models.serving?.version ?? null;
   return (
-    <div className="-mx-4 overflow-x-auto sm:mx-0">
-      <table className="w-full min-w-[900px] text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-slate-400">
-          <tr className="border-b border-slate-800">
-            <th className="py-2 pl-4 pr-3 font-medium sm:pl-0">Version</th>
-            <th className="px-3 py-2 font-medium">Aliases</th>
-            <th className="px-3 py-2 font-medium">Trained</th>
-            <th
-              className="px-3 py-2 text-right font-medium"
-              title="Probability above which a transaction is flagged as fraud"
-            >
-              Threshold
-            </th>
-            {METRIC_COLUMNS.map((column) => (
-              <th
-                key={column.key}
-                className="px-3 py-2 text-right font-medium"
-                title={column.title}
-              >
-                {column.label}
-              </th>
-            ))}
-            <th
-              className="px-3 py-2 font-medium"
-              title="How the model is evaluated at serving time"
-            >
-              Evaluator
-            </th>
-            {canPromote && <th className="py-2 pl-3 pr-4 sm:pr-0" />}
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((version) => (
-            <VersionRow
-              key={version.version}
-              version={version}
-              aliases={models.aliases}
-              serving={serving}
-              canPromote={canPromote}
-              onPromote={onPromote}
-            />
+    <DataTable
+      minWidth="min-w-[900px]"
+      head={
+        <>
+          <HeaderCell edge="first">Version</HeaderCell>
+          <HeaderCell>Aliases</HeaderCell>
+          <HeaderCell>Trained</HeaderCell>
+          <HeaderCell numeric title="Probability above which a transaction is flagged as fraud">
+            Threshold
+          </HeaderCell>
+          {METRIC_COLUMNS.map((column) => (
+            <HeaderCell key={column.key} numeric title={column.title}>
+              {column.label}
+            </HeaderCell>
           ))}
-        </tbody>
-      </table>
-    </div>
+          <HeaderCell title="How the model is evaluated at serving time">Evaluator</HeaderCell>
+          {canPromote && <HeaderCell edge="last" />}
+        </>
+      }
+    >
+      {versions.map((version) => (
+        <VersionRow
+          key={version.version}
+          version={version}
+          aliases={models.aliases}
+          serving={serving}
+          canPromote={canPromote}
+          onPromote={onPromote}
+        />
+      ))}
+    </DataTable>
   );
 }
 

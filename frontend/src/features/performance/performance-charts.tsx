@@ -1,26 +1,11 @@
 // Performance over recent windows: realised metrics, realised vs estimated, coverage, fraud rates.
-import { type ReactElement, type ReactNode, useState } from "react";
-import {
-  Area,
-  AreaChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
-import { Card } from "../../components/card";
-import { CHART, SERIES } from "../../components/charts";
+import { useState } from "react";
+import { Area, AreaChart, Legend, Line, LineChart } from "recharts";
+import { ChartCard } from "../../components/chart-card";
+import { CHART, DASHED_LINE, LINE, SERIES } from "../../components/charts";
 import { EmptyState } from "../../components/empty-state";
-import {
-  formatAxisPercent as percentTick,
-  formatClock,
-  formatMetric,
-  formatPercent,
-} from "../../lib/format";
+import { timeFrame } from "../../components/chart-parts";
+import { formatAxisPercent as percentTick, formatMetric, formatPercent } from "../../lib/format";
 import type { PerformancePoint } from "../../lib/types";
 
 export interface PerformanceRow {
@@ -57,53 +42,8 @@ export function toRows(points: PerformancePoint[]): PerformanceRow[] {
   }));
 }
 
-const timeAxis = (
-  <XAxis
-    dataKey="time"
-    type="number"
-    scale="time"
-    domain={["dataMin", "dataMax"]}
-    tickFormatter={formatClock}
-    tick={CHART.tick}
-    stroke={CHART.axis}
-    minTickGap={40}
-  />
-);
-const grid = <CartesianGrid stroke={CHART.grid} vertical={false} />;
-const tooltip = (format: (value: number) => string) => (
-  <Tooltip
-    {...CHART.tooltip}
-    labelFormatter={(value) => formatClock(Number(value))}
-    formatter={(value) => (value === null || value === undefined ? "—" : format(Number(value)))}
-  />
-);
-
-interface ChartCardProps {
-  title: string;
-  subtitle: string;
-  label: string;
-  actions?: ReactNode;
-  /** Shown instead of the chart while there is nothing to draw. */
-  empty: ReactElement | null;
-  children: ReactElement;
-}
-
-/** A card holding one chart, or its empty state when there is no data yet. */
-function ChartCard({ title, subtitle, label, actions, empty, children }: ChartCardProps) {
-  return (
-    <Card title={title} subtitle={subtitle} actions={actions}>
-      {empty ?? (
-        <div className="h-56" role="img" aria-label={label}>
-          <ResponsiveContainer width="100%" height="100%">
-            {children}
-          </ResponsiveContainer>
-        </div>
-      )}
-    </Card>
-  );
-}
-
 const NO_WINDOWS = <EmptyState title="No windows yet" compact />;
+const noWindowsIfEmpty = (rows: PerformanceRow[]) => (rows.length > 0 ? null : NO_WINDOWS);
 
 export function RealisedChart({ rows }: { rows: PerformanceRow[] }) {
   const hasAny = rows.some((row) => row.roc_auc !== null || row.f1 !== null);
@@ -120,43 +60,24 @@ export function RealisedChart({ rows }: { rows: PerformanceRow[] }) {
         )
       }
     >
-      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-        {grid}
-        {timeAxis}
-        <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
-        {tooltip((value) => formatMetric(value))}
+      <LineChart data={rows} margin={CHART.margin}>
+        {timeFrame(formatMetric, { domain: [0, 1], width: 40 })}
         <Legend {...CHART.legend} />
+        <Line {...LINE} dataKey="roc_auc" name="ROC AUC" stroke={SERIES.primary} />
+        <Line {...LINE} dataKey="f1" name="F1" stroke={SERIES.secondary} />
         <Line
-          dataKey="roc_auc"
-          name="ROC AUC"
-          stroke={SERIES.primary}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
-          dataKey="f1"
-          name="F1"
-          stroke={SERIES.secondary}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
+          {...LINE}
           dataKey="precision"
           name="Precision"
           stroke={SERIES.tertiary}
           strokeWidth={1.5}
-          dot={false}
-          isAnimationActive={false}
         />
         <Line
+          {...LINE}
           dataKey="recall"
           name="Recall"
           stroke={SERIES.quaternary}
           strokeWidth={1.5}
-          dot={false}
-          isAnimationActive={false}
         />
       </LineChart>
     </ChartCard>
@@ -194,31 +115,19 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
       subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in."
       actions={tabs}
       label={`${label}: estimated vs realised`}
-      empty={rows.length > 0 ? null : NO_WINDOWS}
+      empty={noWindowsIfEmpty(rows)}
     >
-      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-        {grid}
-        {timeAxis}
-        <YAxis domain={[0, 1]} tick={CHART.tick} stroke={CHART.axis} width={40} />
-        {tooltip((value) => formatMetric(value))}
+      <LineChart data={rows} margin={CHART.margin}>
+        {timeFrame(formatMetric, { domain: [0, 1], width: 40 })}
         <Legend {...CHART.legend} />
         <Line
+          {...DASHED_LINE}
           dataKey={`est_${metric}`}
           name={`${label} (estimated)`}
           stroke={SERIES.estimate}
-          strokeDasharray="6 4"
           strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
         />
-        <Line
-          dataKey={metric}
-          name={`${label} (realised)`}
-          stroke={SERIES.secondary}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
+        <Line {...LINE} dataKey={metric} name={`${label} (realised)`} stroke={SERIES.secondary} />
       </LineChart>
     </ChartCard>
   );
@@ -230,26 +139,16 @@ export function CoverageChart({ rows }: { rows: PerformanceRow[] }) {
       title="Label coverage"
       subtitle="Share of the window's predictions whose true label has arrived. Realised metrics are only as good as this."
       label="Label coverage over time"
-      empty={rows.length > 0 ? null : NO_WINDOWS}
+      empty={noWindowsIfEmpty(rows)}
     >
-      <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-        {grid}
-        {timeAxis}
-        <YAxis
-          domain={[0, 1]}
-          tickFormatter={percentTick}
-          tick={CHART.tick}
-          stroke={CHART.axis}
-          width={44}
-        />
-        {tooltip((value) => formatPercent(value))}
+      <AreaChart data={rows} margin={CHART.margin}>
+        {timeFrame(formatPercent, { domain: [0, 1], tickFormatter: percentTick })}
         <Area
+          {...LINE}
           dataKey="label_coverage"
           name="Labelled"
           stroke={SERIES.primary}
           fill="#38bdf833"
-          strokeWidth={2}
-          isAnimationActive={false}
         />
       </AreaChart>
     </ChartCard>
@@ -262,38 +161,18 @@ export function FraudRateChart({ rows }: { rows: PerformanceRow[] }) {
       title="Fraud rate: flagged vs. actual"
       subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability."
       label="Predicted and actual fraud rate over time"
-      empty={rows.length > 0 ? null : NO_WINDOWS}
+      empty={noWindowsIfEmpty(rows)}
     >
-      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-        {grid}
-        {timeAxis}
-        <YAxis tickFormatter={percentTick} tick={CHART.tick} stroke={CHART.axis} width={44} />
-        {tooltip((value) => formatPercent(value))}
+      <LineChart data={rows} margin={CHART.margin}>
+        {timeFrame(formatPercent, { tickFormatter: percentTick })}
         <Legend {...CHART.legend} />
+        <Line {...LINE} dataKey="predicted_rate" name="Flagged by model" stroke={SERIES.primary} />
+        <Line {...LINE} dataKey="actual_rate" name="Actual (labelled)" stroke={SERIES.tertiary} />
         <Line
-          dataKey="predicted_rate"
-          name="Flagged by model"
-          stroke={SERIES.primary}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
-          dataKey="actual_rate"
-          name="Actual (labelled)"
-          stroke={SERIES.tertiary}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
+          {...DASHED_LINE}
           dataKey="est_fraud_rate"
           name="Expected (estimate)"
           stroke={SERIES.estimate}
-          strokeDasharray="6 4"
-          strokeWidth={1.5}
-          dot={false}
-          isAnimationActive={false}
         />
       </LineChart>
     </ChartCard>

@@ -1,0 +1,37 @@
+// Recharts pieces the dashboard's charts share: the grid, the clock X axis, the Y axis, the tooltip.
+import { CartesianGrid, Tooltip, XAxis, YAxis, type YAxisProps } from "recharts";
+import { formatClock } from "../lib/format";
+import { CHART } from "./charts";
+
+/** Horizontal lines only: the values matter, the time ticks are on the axis. */
+export const horizontalGrid = <CartesianGrid key="grid" stroke={CHART.grid} vertical={false} />;
+
+/**
+ * The frame of every chart over monitoring windows (rows carry `time`, ms since epoch of the
+ * window's end): grid, clock X axis, a Y axis (`yAxis` adds domain and tick format) and a
+ * tooltip headed by the window's clock time, showing values through `format`.
+ */
+export function timeFrame(format: (value: number) => string, yAxis: YAxisProps = {}) {
+  return [
+    horizontalGrid,
+    <XAxis
+      key="x"
+      dataKey="time"
+      type="number"
+      scale="time"
+      domain={["dataMin", "dataMax"]}
+      tickFormatter={formatClock}
+      tick={CHART.tick}
+      stroke={CHART.axis}
+      minTickGap={40}
+    />,
+    <YAxis key="y" {...CHART.yAxis} {...yAxis} />,
+    <Tooltip
+      key="tooltip"
+      {...CHART.tooltip}
+      labelFormatter={(value) => formatClock(Number(value))}
+      // A gap (no value in that window) reads "—" rather than 0.
+      formatter={(value) => (value === null || value === undefined ? "—" : format(Number(value)))}
+    />,
+  ];
+}
