@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -141,6 +141,13 @@ class Label(Base):
 class WindowResult(ModelScoped):
     """Columns of a per-window result, unique by (model name, version, window end)."""
 
+    __tablename__: str  # each table's own; it names the window constraint
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        window = ("model_name", "model_version", "window_end")
+        return (UniqueConstraint(*window, name=f"uq_{cls.__tablename__}_window"),)
+
     model_version: Mapped[int] = mapped_column(Integer)
     window_start: Mapped[datetime] = mapped_column()
     window_end: Mapped[datetime] = mapped_column()
@@ -149,11 +156,6 @@ class WindowResult(ModelScoped):
 
 class DriftReport(WindowResult, Base):
     __tablename__ = "drift_reports"
-    __table_args__ = (
-        UniqueConstraint(
-            "model_name", "model_version", "window_end", name="uq_drift_reports_window"
-        ),
-    )
 
     n: Mapped[int] = mapped_column(Integer)
     features: Mapped[dict[str, Any]] = mapped_column(JSONType)
@@ -165,11 +167,6 @@ class DriftReport(WindowResult, Base):
 
 class PerformanceSnapshot(WindowResult, Base):
     __tablename__ = "performance_snapshots"
-    __table_args__ = (
-        UniqueConstraint(
-            "model_name", "model_version", "window_end", name="uq_performance_snapshots_window"
-        ),
-    )
 
     n_predictions: Mapped[int] = mapped_column(Integer)
     n_labelled: Mapped[int] = mapped_column(Integer)
