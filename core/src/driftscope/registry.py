@@ -23,35 +23,20 @@ async def next_version(session: AsyncSession, model_name: str) -> int:
 
 
 async def register_version(
-    session: AsyncSession,
-    *,
-    model_name: str,
-    version: int,
-    kind: str,
-    artifact_path: str,
-    sha256: str,
-    metrics: dict[str, Any],
-    threshold: float,
-    profile: dict[str, Any],
+    session: AsyncSession, *, profile: dict[str, Any], **columns: Any
 ) -> tuple[ModelVersion, bool]:
     """Store a version and its reference profile; the first version becomes production.
 
-    Returns the row and whether it was made production.
+    `columns` are ModelVersion's (model_name, version, kind, artifact_path, sha256, metrics,
+    threshold). Returns the row and whether it was made production.
     """
-    row = ModelVersion(
-        model_name=model_name,
-        version=version,
-        kind=kind,
-        artifact_path=artifact_path,
-        sha256=sha256,
-        metrics=metrics,
-        threshold=threshold,
-    )
+    row = ModelVersion(**columns)
+    name, version = row.model_name, row.version
     session.add(row)
-    session.add(ReferenceProfile(model_name=model_name, model_version=version, profile=profile))
-    promoted = await get_alias(session, model_name, PRODUCTION) is None
+    session.add(ReferenceProfile(model_name=name, model_version=version, profile=profile))
+    promoted = await get_alias(session, name, PRODUCTION) is None
     if promoted:
-        session.add(ModelAlias(model_name=model_name, alias=PRODUCTION, version=version))
+        session.add(ModelAlias(model_name=name, alias=PRODUCTION, version=version))
     await session.flush()
     return row, promoted
 

@@ -13,32 +13,11 @@ COMPLETED = "completed"  # trained and evaluated, artifacts not kept (a search t
 REGISTERED = "registered"  # written and registered as a model version
 
 
-async def record_run(
-    session: AsyncSession,
-    *,
-    model_name: str,
-    kind: str,
-    params: dict[str, Any],
-    cv_metrics: dict[str, Any],
-    test_metrics: dict[str, Any],
-    duration_s: float,
-    search_id: str | None = None,
-    status: str = COMPLETED,
-    artifact_path: str | None = None,
-    model_version: int | None = None,
-) -> TrainingRun:
-    row = TrainingRun(
-        model_name=model_name,
-        search_id=search_id,
-        kind=kind,
-        status=status,
-        params=params,
-        cv_metrics=cv_metrics,
-        test_metrics=test_metrics,
-        duration_s=duration_s,
-        artifact_path=artifact_path,
-        model_version=model_version,
-    )
+async def record_run(session: AsyncSession, **columns: Any) -> TrainingRun:
+    """Add a run: `columns` are TrainingRun's (model_name, kind, params, cv_metrics,
+    test_metrics, duration_s; search_id, artifact_path, model_version where they apply);
+    status is `completed` unless given."""
+    row = TrainingRun(**{"status": COMPLETED, **columns})
     session.add(row)
     await session.flush()
     return row
