@@ -46,36 +46,44 @@ def generate(
     console.print(f"wrote {rows:,} rows ({frame['is_fraud'].mean():.2%} fraud) to {out}")
 
 
+# The options of `driftscope train` that need more than a line.
+TrainRows = Annotated[
+    int, typer.Option(min=1_000, help="Rows to generate when --data is not given.")
+]
+TrainData = Annotated[
+    Path | None, typer.Option(help="CSV in the contract's columns plus is_fraud.")
+]
+ThresholdPolicyText = Annotated[
+    str, typer.Option(help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md).")
+]
+ModelKind = Annotated[
+    str | None,
+    typer.Option(
+        help="xgboost | random_forest | decision_tree | logistic | rules "
+        "(default DRIFTSCOPE_MODEL_KIND)."
+    ),
+]
+IfMissing = Annotated[bool, typer.Option(help="Do nothing if a production model exists.")]
+SearchKind = Annotated[
+    str | None, typer.Option(help="Hyperparameter search: random (with --trials, --cv).")
+]
+RegisterAs = Annotated[
+    str | None, typer.Option(help="Also point this alias at the new version: candidate.")
+]
+
+
 @app.command()
 def train(
-    rows: Annotated[
-        int, typer.Option(min=1_000, help="Rows to generate when --data is not given.")
-    ] = 50_000,
+    rows: TrainRows = 50_000,
     seed: Annotated[int, typer.Option(help="Seed for data generation and splits.")] = 42,
-    data: Annotated[
-        Path | None, typer.Option(help="CSV in the contract's columns plus is_fraud.")
-    ] = None,
-    threshold_policy: Annotated[
-        str, typer.Option(help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md).")
-    ] = "f1",
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            help="xgboost | random_forest | decision_tree | logistic | rules "
-            "(default DRIFTSCOPE_MODEL_KIND)."
-        ),
-    ] = None,
-    if_missing: Annotated[
-        bool, typer.Option(help="Do nothing if a production model exists.")
-    ] = False,
-    search: Annotated[
-        str | None, typer.Option(help="Hyperparameter search: random (with --trials, --cv).")
-    ] = None,
+    data: TrainData = None,
+    threshold_policy: ThresholdPolicyText = "f1",
+    kind: ModelKind = None,
+    if_missing: IfMissing = False,
+    search: SearchKind = None,
     trials: Annotated[int, typer.Option(min=1, max=500, help="Search trials.")] = 10,
     cv: Annotated[int, typer.Option(min=2, max=20, help="Stratified CV folds per trial.")] = 5,
-    register_as: Annotated[
-        str | None, typer.Option(help="Also point this alias at the new version: candidate.")
-    ] = None,
+    register_as: RegisterAs = None,
 ) -> None:
     """Train, calibrate and register a new model version (the first becomes production)."""
     from driftscope.training.trainer import TrainConfig
@@ -88,10 +96,10 @@ def train(
     _check_train_options(model_kind, search, register_as)
     policy = _threshold_policy(threshold_policy)
     config = TrainConfig(
-        rows,
-        seed,
-        data,
-        policy,
+        rows=rows,
+        seed=seed,
+        data=data,
+        policy=policy,
         kind=model_kind,
         rules=settings.rule_policy(),
         register_as=register_as,
