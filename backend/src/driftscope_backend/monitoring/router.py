@@ -16,7 +16,7 @@ from driftscope_backend.monitoring.schemas import (
     FeatureDistribution,
     PerformanceHistory,
 )
-from driftscope_backend.runtime import RuntimeDep, SessionDep
+from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -36,7 +36,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _model(runtime: Any, model: str | None) -> str:
+def _model(runtime: Runtime, model: str | None) -> str:
     name = model or runtime.settings.model_name
     service.check_model(name)
     return name

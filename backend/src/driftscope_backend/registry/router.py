@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import lifecycle, registry
 from driftscope.contract import get_contract
+from driftscope.db import ModelVersion
 from driftscope.events import notify
 from driftscope_backend.registry.schemas import (
     MAX_VERSION,
     AliasChange,
+    AliasOut,
     CanaryRequest,
     FeatureContractOut,
     GateResult,
@@ -72,6 +74,18 @@ def _live_aliases(runtime: Runtime) -> dict[str, Any]:
     }
 
 
+def _version_row(version: ModelVersion) -> dict[str, Any]:
+    """A registered version with the parts of its stored metrics the API shows (null if absent)."""
+    return {
+        "version": version.version,
+        "kind": version.kind,
+        "created_at": version.created_at,
+        "threshold": version.threshold,
+        "sha256": version.sha256,
+        "metrics": {k: version.metrics.get(k) for k in ("test", "threshold_policy", "evaluator")},
+    }
+
+
 @router.get(
     "/models",
     summary="Registered model versions and aliases",
@@ -87,28 +101,8 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> ModelsOut:
             **_live_aliases(runtime),
             "gate": asdict(runtime.settings.gate_config()),
             "retraining": await retrain_history(session, name),
-            "aliases": [
-                {
-                    "alias": a.alias,
-                    "version": a.version,
-                    "traffic_percent": a.traffic_percent,
-                    "updated_at": a.updated_at,
-                }
-                for a in aliases
-            ],
-            "versions": [
-                {
-                    "version": v.version,
-                    "kind": v.kind,
-                    "created_at": v.created_at,
-                    "threshold": v.threshold,
-                    "sha256": v.sha256,
-                    "metrics": {
-                        key: v.metrics.get(key) for key in ("test", "threshold_policy", "evaluator")
-                    },
-                }
-                for v in versions
-            ],
+            "aliases": [AliasOut.model_validate(a, from_attributes=True) for a in aliases],
+            "versions": [_version_row(v) for v in versions],
         }
     )
 
