@@ -1,6 +1,6 @@
-"""Print the app's OpenAPI document as JSON, without a server or a database (for type generation).
+"""Write the app's OpenAPI document as JSON, without a server or a database (for type generation).
 
-Usage: python -m driftscope_backend.openapi_doc [OUTPUT]
+Usage: python -m driftscope_backend.openapi_doc [OUTPUT]   (default: standard output)
 """
 
 from __future__ import annotations
@@ -16,21 +16,18 @@ from driftscope.settings import Settings
 from driftscope_backend.app import create_app
 
 
-def _static_settings(data_dir: Path) -> Settings:
-    """Settings from defaults only: the document must not depend on who generates it."""
-    for name in [n for n in os.environ if n.startswith("DRIFTSCOPE_") or n == "DATABASE_URL"]:
-        del os.environ[name]  # this process only exists to print the document
-    return Settings(data_dir=data_dir)
-
-
-def document() -> dict[str, Any]:
+def document(settings: Settings) -> dict[str, Any]:
     """The document /openapi.json serves; building it runs no lifespan and opens no database."""
-    with tempfile.TemporaryDirectory() as data_dir:
-        return create_app(_static_settings(Path(data_dir))).openapi()
+    return create_app(settings).openapi()
 
 
 def main(argv: list[str]) -> None:
-    text = json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
+    # Defaults only: the committed document must not depend on who generated it, and this
+    # process exists only to print it.
+    for name in [n for n in os.environ if n.startswith("DRIFTSCOPE_") or n == "DATABASE_URL"]:
+        del os.environ[name]
+    with tempfile.TemporaryDirectory() as data_dir:
+        text = json.dumps(document(Settings(data_dir=Path(data_dir))), indent=2) + "\n"
     if argv:
         Path(argv[0]).write_text(text, encoding="utf-8")
     else:
