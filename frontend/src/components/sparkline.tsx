@@ -1,6 +1,6 @@
 // A tiny line chart of the last seconds of a live series (SVG, no axes).
 
-interface SparklineProps {
+export interface SparklineProps {
   /** Oldest first; null marks a second with no traffic (a gap in the line). */
   values: Array<number | null>;
   colour?: string;
@@ -9,6 +9,13 @@ interface SparklineProps {
   secondaryColour?: string;
   height?: number;
   label: string;
+}
+
+interface LineProps {
+  d: string;
+  colour: string;
+  width: number;
+  opacity?: number;
 }
 
 const WIDTH = 200;
@@ -30,6 +37,20 @@ function toPath(values: Array<number | null>, max: number, height: number, count
   return path;
 }
 
+/** One series as a stroke that keeps its width however the SVG is stretched. */
+function Line({ d, colour, width, opacity }: LineProps) {
+  return (
+    <path
+      d={d}
+      fill="none"
+      stroke={colour}
+      strokeWidth={width}
+      vectorEffect="non-scaling-stroke"
+      opacity={opacity}
+    />
+  );
+}
+
 export function Sparkline({
   values,
   colour = "#38bdf8",
@@ -43,6 +64,7 @@ export function Sparkline({
   );
   const max = Math.max(...all, 1e-9) * 1.1;
   const count = Math.max(values.length, secondary?.length ?? 0);
+  const path = (series: Array<number | null>) => toPath(series, max, height, count);
   return (
     <svg
       role="img"
@@ -51,23 +73,9 @@ export function Sparkline({
       preserveAspectRatio="none"
       className="h-9 w-full"
     >
-      {secondary && (
-        <path
-          d={toPath(secondary, max, height, count)}
-          fill="none"
-          stroke={secondaryColour}
-          strokeWidth={1.5}
-          vectorEffect="non-scaling-stroke"
-          opacity={0.8}
-        />
-      )}
-      <path
-        d={toPath(values, max, height, count)}
-        fill="none"
-        stroke={colour}
-        strokeWidth={2}
-        vectorEffect="non-scaling-stroke"
-      />
+      {/* Drawn first, thinner and fainter, so the main series stays on top. */}
+      {secondary && <Line d={path(secondary)} colour={secondaryColour} width={1.5} opacity={0.8} />}
+      <Line d={path(values)} colour={colour} width={2} />
     </svg>
   );
 }

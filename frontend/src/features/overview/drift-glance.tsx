@@ -1,8 +1,10 @@
 // The most drifted features of the latest window, as on the Drift page but only the top few.
 import { SeverityBadge } from "../../components/badge";
 import { Card } from "../../components/card";
+import { CardLink } from "../../components/card-link";
 import { EmptyState } from "../../components/empty-state";
-import { PsiBar, psiScaleMax } from "../../components/psi-bar";
+import { FeaturePsiBar } from "../../components/feature-psi-bar";
+import { psiScaleMax } from "../../components/psi-bar";
 import { formatClock, humanize } from "../../lib/format";
 import { Link } from "../../lib/router";
 import { severityOf } from "../../lib/severity";
@@ -22,11 +24,7 @@ export function DriftGlance({ drift, missing }: { drift?: DriftReport; missing: 
           ? `Window ending ${formatClock(drift.window_end)}, ${drift.n.toLocaleString("en-US")} transactions. Bar = PSI vs. training; ticks = warn (amber) and alert (red) thresholds.`
           : "PSI of each feature vs. the training data."
       }
-      actions={
-        <Link to="/drift" className="text-xs text-sky-300 hover:underline">
-          all features →
-        </Link>
-      }
+      actions={<CardLink to="/drift">all features</CardLink>}
     >
       {missing && <EmptyState title="No drift report yet — is the worker running?" compact />}
       {drift && features.length === 0 && <EmptyState title="The report has no features" compact />}
@@ -38,13 +36,7 @@ export function DriftGlance({ drift, missing }: { drift?: DriftReport; missing: 
               className="grid grid-cols-[minmax(0,11rem)_1fr_auto] items-center gap-3 rounded-md px-1 py-0.5 hover:bg-slate-800/50"
             >
               <span className="truncate text-sm text-slate-200">{humanize(feature.name)}</span>
-              <PsiBar
-                psi={feature.psi}
-                warn={feature.warn_threshold}
-                alert={feature.alert_threshold}
-                severity={severityOf(feature)}
-                scaleMax={scaleMax}
-              />
+              <FeaturePsiBar feature={feature} scaleMax={scaleMax} />
               <SeverityBadge severity={severityOf(feature)} />
             </Link>
           </li>

@@ -1,9 +1,9 @@
 // The newest open alerts, with a link to the Alerts page.
 import { Badge } from "../../components/badge";
 import { Card } from "../../components/card";
+import { CardLink } from "../../components/card-link";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { formatRelative } from "../../lib/format";
-import { Link } from "../../lib/router";
 import type { AlertsResponse } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
 import { ALERT_SEVERITY_TONE, kindLabel } from "../alerts/alert-labels";
@@ -17,11 +17,7 @@ export function RecentAlerts({ alerts }: { alerts?: AlertsResponse }) {
     <Card
       title="Open alerts"
       subtitle="Raised after several bad windows in a row."
-      actions={
-        <Link to="/alerts" className="text-xs text-sky-300 hover:underline">
-          all alerts →
-        </Link>
-      }
+      actions={<CardLink to="/alerts">all alerts</CardLink>}
     >
       {!alerts && <Loading />}
       {alerts && newest.length === 0 && (
