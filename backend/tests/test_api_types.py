@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import subprocess
 from pathlib import Path
 
@@ -22,6 +23,10 @@ def test_committed_api_types_are_current(tmp_path: Path) -> None:
     )
 
     assert run.returncode == 0, f"{REGENERATE} failed (is the frontend installed?):\n{run.stderr}"
-    assert COMMITTED.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
-        f"frontend/src/lib/api-types.ts is stale (the API changed): run {REGENERATE} and commit it"
+    committed = COMMITTED.read_text(encoding="utf-8").splitlines(keepends=True)
+    expected = fresh.read_text(encoding="utf-8").splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(committed, expected, "committed", "generated", n=1))
+    assert not diff, (
+        f"frontend/src/lib/api-types.ts is stale (the API changed): run {REGENERATE} "
+        f"and commit it.\n{diff[:3000]}"
     )

@@ -1632,7 +1632,10 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
-        /** VersionMetrics */
+        /**
+         * VersionMetrics
+         * @description The parts of a version's stored metrics the API shows.
+         */
         VersionMetrics: {
             test: components["schemas"]["TestMetrics"] | null;
             /**

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import lifecycle, registry
 from driftscope.contract import get_contract
-from driftscope.db import ModelVersion
 from driftscope.events import notify
 from driftscope_backend.registry.schemas import (
     MAX_VERSION,
@@ -22,6 +21,7 @@ from driftscope_backend.registry.schemas import (
     GateResult,
     ModelsOut,
     PromoteRequest,
+    VersionOut,
     VersionRequest,
 )
 from driftscope_backend.registry.service import retrain_history, sync_production
@@ -74,18 +74,6 @@ def _live_aliases(runtime: Runtime) -> dict[str, Any]:
     }
 
 
-def _version_row(version: ModelVersion) -> dict[str, Any]:
-    """A registered version with the parts of its stored metrics the API shows (null if absent)."""
-    return {
-        "version": version.version,
-        "kind": version.kind,
-        "created_at": version.created_at,
-        "threshold": version.threshold,
-        "sha256": version.sha256,
-        "metrics": {k: version.metrics.get(k) for k in ("test", "threshold_policy", "evaluator")},
-    }
-
-
 @router.get(
     "/models",
     summary="Registered model versions and aliases",
@@ -102,7 +90,7 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> ModelsOut:
             "gate": asdict(runtime.settings.gate_config()),
             "retraining": await retrain_history(session, name),
             "aliases": [AliasOut.model_validate(a, from_attributes=True) for a in aliases],
-            "versions": [_version_row(v) for v in versions],
+            "versions": [VersionOut.model_validate(v) for v in versions],
         }
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from driftscope.contract import FeatureKind
 from driftscope_backend.http import NO_NUL
@@ -63,12 +63,24 @@ class TestMetrics(BaseModel):
 
 
 class VersionMetrics(BaseModel):
+    """The parts of a version's stored metrics the API shows."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shown_parts(cls, stored: Any) -> Any:
+        # Each part as stored, null when absent: keys are always sent, even with exclude_unset.
+        if isinstance(stored, dict):
+            return {k: stored.get(k) for k in ("test", "threshold_policy", "evaluator")}
+        return stored
+
     test: TestMetrics | None
     threshold_policy: str | None = Field(examples=["max_f1"])
     evaluator: str | None = Field(description="How the served model scores", examples=["compiled"])
 
 
 class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     version: int = Field(examples=[3])
     kind: str = Field(examples=["xgboost"])
     created_at: datetime
