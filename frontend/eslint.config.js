@@ -35,5 +35,14 @@ export default defineConfig([
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // Plain scripts copied as they are into the build (e.g. Swagger UI's start-up on /docs).
+    files: ["public/**/*.js"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: "script",
+      globals: { ...globals.browser, SwaggerUIBundle: "readonly" },
+    },
+  },
   prettier,
 ]);

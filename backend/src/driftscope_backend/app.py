@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.settings import Settings, get_settings
 from driftscope_backend.dashboard import install_dashboard
+from driftscope_backend.docs_ui import install_docs
 from driftscope_backend.edge import install_edge
 from driftscope_backend.errors import install_error_handlers
 from driftscope_backend.health.router import FAST_ROUTES as HEALTH_FAST_ROUTES
@@ -106,6 +107,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
+        docs_url=None,  # docs_ui serves /docs and /redoc from local files instead of a CDN
+        redoc_url=None,
         title="Driftscope",
         version="0.1.0",
         description="Fraud predictions from a calibrated, versioned model; every prediction logged for "
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(simulator_router)
     app.include_router(live_router)
     app.include_router(metrics_router)
+    install_docs(app, app.state.settings)
     install_dashboard(app, app.state.settings.frontend_dist)  # last: its catch-all route
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -16,13 +16,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Playwright, Route
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,46 +72,32 @@ def _wait_ready(base: str, procs: list[subprocess.Popen[bytes]], timeout_s: floa
     raise AssertionError("backend not ready in time")
 
 
-@pytest.fixture
-def demo(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
-    """serve + worker (2 s interval, 20 s window) + simulator (50 req/s, no drift) on SQLite."""
-    _require(CHROMIUM.exists(), "Debian chromium is not installed (scripts/setup.sh --browser)")
-    _require(
-        (registered_settings.frontend_dist / "index.html").exists(),
-        "dashboard not built (npm run build)",
-    )
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
+def _demo_env(settings: Settings, base: str) -> dict[str, str]:
+    return {
         **os.environ,
-        "DRIFTSCOPE_DATA_DIR": str(registered_settings.data_dir),
-        "DATABASE_URL": registered_settings.resolved_database_url,
+        "DRIFTSCOPE_DATA_DIR": str(settings.data_dir),
+        "DATABASE_URL": settings.resolved_database_url,
         "DRIFTSCOPE_ADMIN_API_KEYS": KEY,
         "DRIFTSCOPE_API_URL": base,
         "DRIFTSCOPE_ALERT_CONSECUTIVE_WINDOWS": "2",
     }
-    commands = {
-        "serve": [DRIFTSCOPE, "serve", "--port", str(port)],
-        "worker": [DRIFTSCOPE, "worker", "--interval", "2", "--window", "20"],
-        "simulate": [
-            DRIFTSCOPE,
-            "simulate",
-            "--rate",
-            "50",
-            "--scenario",
-            "none",
-            "--seed",
-            "5",
-            "--label-delay",
-            "1",
-            "3",
-            "--quiet",
-        ],
-    }
+
+
+@contextmanager
+def _running(settings: Settings, logs: Path, commands: dict[str, list[str]]) -> Iterator[str]:
+    """`driftscope serve` on a free port (ready), then the other commands; yields the base URL."""
+    _require(CHROMIUM.exists(), "Debian chromium is not installed (scripts/setup.sh --browser)")
+    _require(
+        (settings.frontend_dist / "index.html").exists(), "dashboard not built (npm run build)"
+    )
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _demo_env(settings, base)
+    commands = {"serve": [DRIFTSCOPE, "serve", "--port", str(port)], **commands}
     procs: list[subprocess.Popen[bytes]] = []
     try:
         for name, command in commands.items():
-            log = (tmp_path / f"{name}.log").open("wb")
+            log = (logs / f"{name}.log").open("wb")
             procs.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
             if name == "serve":
                 _wait_ready(base, procs)
@@ -119,6 +110,25 @@ def demo(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture
+def demo(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """serve + worker (2 s interval, 20 s window) + simulator (50 req/s, no drift) on SQLite."""
+    simulate = ["simulate", "--rate", "50", "--scenario", "none", "--seed", "5"]
+    commands = {
+        "worker": [DRIFTSCOPE, "worker", "--interval", "2", "--window", "20"],
+        "simulate": [DRIFTSCOPE, *simulate, "--label-delay", "1", "3", "--quiet"],
+    }
+    with _running(registered_settings, tmp_path, commands) as base:
+        yield base
+
+
+@pytest.fixture
+def server(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """`driftscope serve` alone."""
+    with _running(registered_settings, tmp_path, {}) as base:
+        yield base
 
 
 def _number(text: str) -> int:
@@ -179,3 +189,71 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         assert 0.0 <= probability <= 1.0
         page.screenshot(path=str(SHOTS / "predict.png"), full_page=True)
         browser.close()
+
+
+# ReDoc's sidebar credit always shows Redocly's logo from their CDN; the CSP refuses it (no
+# request is made) and ReDoc hides the image.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@contextmanager
+def _offline_page(pw: Playwright, base: str) -> Iterator[tuple[Page, list[str]]]:
+    """A page that can reach only `base`, as on a machine without internet, and a list that
+    collects what went wrong: requests elsewhere, script errors, console errors (CSP refusals)."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    problems: list[str] = []
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(f"{base}/"):
+            route.continue_()
+        else:
+            problems.append(f"request to {route.request.url}")
+            route.abort("internetdisconnected")
+
+    try:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.route("**/*", only_local)
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and problems.append(message.text),
+        )
+        yield page, problems
+    finally:
+        browser.close()
+
+
+def test_swagger_ui_offline_runs_predict(server: str) -> None:
+    """/docs with no internet and the strict CSP: POST /api/v1/predict → Try it out → 200."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw, _offline_page(pw, server) as (page, problems):
+        page.goto(f"{server}/docs")
+        predict = page.locator(".opblock-post").filter(
+            has=page.locator('.opblock-summary-path[data-path="/api/v1/predict"]')
+        )
+        predict.locator(".opblock-summary").click()
+        predict.get_by_role("button", name="Try it out").click()
+        predict.get_by_role("button", name="Execute").click()
+        status = predict.locator(".live-responses-table .response .response-col_status")
+        expect(status).to_have_text("200", timeout=15_000)
+        expect(predict.locator(".live-responses-table")).to_contain_text("fraud_probability")
+        predict.screenshot(path=str(SHOTS / "docs.png"))  # the request and its 200
+        assert problems == []
+
+
+def test_redoc_offline_renders_the_api(server: str) -> None:
+    """/redoc with no internet and the strict CSP shows the operations."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw, _offline_page(pw, server) as (page, problems):
+        page.goto(f"{server}/redoc")
+        expect(page.get_by_role("heading", name=re.compile("^Driftscope"))).to_be_visible(
+            timeout=30_000
+        )
+        expect(page.locator("[data-section-id]").first).to_be_attached()
+        page.screenshot(path=str(SHOTS / "redoc.png"))
+        unexpected = [problem for problem in problems if REDOC_LOGO not in problem]
+        assert unexpected == [], "\n".join(unexpected)

@@ -1,4 +1,4 @@
-// Shared Recharts styling for the dark theme (its module name also names the lazy chart chunk).
+// Shared Recharts styling for the dark theme: colours, axis, tooltip and line looks.
 const tick = { fill: "#94a3b8", fontSize: 11 };
 const axis = "#64748b";
 

@@ -45,8 +45,6 @@ SECURITY_HEADERS = (
         b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
     ),
 )
-NO_CSP_PREFIXES = ("/docs", "/redoc")  # Swagger UI and ReDoc load their assets from a CDN
-NO_CSP_HEADERS = SECURITY_HEADERS[:-1]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -116,8 +114,7 @@ class EdgeMiddleware:
         request_id: str = given_id
         token = request_id_var.set(request_id)
         path: str = scope["path"]
-        security = NO_CSP_HEADERS if path.startswith(NO_CSP_PREFIXES) else SECURITY_HEADERS
-        outcome = _Outcome(send, ((b"x-request-id", request_id.encode()), *security))
+        outcome = _Outcome(send, ((b"x-request-id", request_id.encode()), *SECURITY_HEADERS))
         template = "other"
         try:
             if self.limiter is not None and path.startswith("/api/"):
