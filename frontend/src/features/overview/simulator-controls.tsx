@@ -1,8 +1,11 @@
 // Simulator controls: choose a drift scenario and its strength, inject it, or go back to normal.
 import { useState } from "react";
+import { ActionButton, type ButtonTone } from "../../components/action-button";
+import { FeedbackLine, useAdminAction } from "../../components/admin-action";
+import { type NumericRange, RangeInput } from "../../components/range-input";
 import { useAdminKey } from "../../lib/admin-key";
-import { ApiError, api, describeAdminError } from "../../lib/api";
-import type { Scenario, SimulatorState, SimulatorUpdate } from "../../lib/types";
+import { api } from "../../lib/api";
+import type { Scenario, SimulatorDesired, SimulatorState, SimulatorUpdate } from "../../lib/types";
 
 export const DRIFT_SCENARIOS: Array<{ value: Scenario; label: string; description: string }> = [
   {
@@ -37,7 +40,125 @@ interface SimulatorControlsProps {
   onUpdated: (state: SimulatorState) => void;
 }
 
-type Feedback = { ok: boolean; text: string } | null;
+const INTENSITY: NumericRange = { min: 0, max: 3, step: 0.1 };
+const field = "rounded-md bg-slate-950 px-2 py-1.5 text-sm text-slate-100 ring-1";
+
+function ScenarioField({ value, onChange }: { value: Scenario; onChange: (s: Scenario) => void }) {
+  return (
+    <label className="block text-xs text-slate-400">
+      Drift scenario
+      <select
+        value={value}
+        onChange={(event) => onChange(event.target.value as Scenario)}
+        className={`mt-1 w-full ${field} ring-slate-700`}
+      >
+        {DRIFT_SCENARIOS.map((item) => (
+          <option key={item.value} value={item.value}>
+            {item.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function IntensityField({ value, onChange }: { value: number; onChange: (n: number) => void }) {
+  return (
+    <label className="block text-xs text-slate-400">
+      Intensity <span className="tabular-nums text-slate-200">{value.toFixed(1)}×</span>
+      <RangeInput
+        label="Intensity"
+        range={INTENSITY}
+        value={value}
+        onChange={onChange}
+        className="mt-2.5 w-full accent-sky-500"
+      />
+    </label>
+  );
+}
+
+/** The target rate as typed, sent with its own button: typing 1000 must not send 1, 10, 100. */
+function RateField({
+  rate,
+  busy,
+  onSet,
+}: {
+  rate: number;
+  busy: boolean;
+  onSet: (rate: number) => void;
+}) {
+  const [typed, setTyped] = useState(String(rate));
+  // A new rate from the server (another tab, the CLI) replaces what is typed: adjusted while
+  // rendering, as React advises, rather than in an effect that would render twice.
+  const [serverRate, setServerRate] = useState(rate);
+  if (serverRate !== rate) {
+    setServerRate(rate);
+    setTyped(String(rate));
+  }
+  const value = Number(typed);
+  const valid = Number.isFinite(value) && value >= 1 && value <= 1000;
+  return (
+    <label className="block text-xs text-slate-400">
+      Traffic (req/s, 1–1000)
+      <span className="mt-1 flex gap-1">
+        <input
+          type="number"
+          min={1}
+          max={1000}
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+          className={`w-full ${field} ${valid ? "ring-slate-700" : "ring-red-500"}`}
+          aria-label="Requests per second"
+        />
+        <ActionButton tone="secondary" disabled={busy || !valid} onClick={() => onSet(value)}>
+          Set
+        </ActionButton>
+      </span>
+    </label>
+  );
+}
+
+/** A button of the simulator: the change it asks for and what to say once it is made. */
+interface Command {
+  label: string;
+  tone: ButtonTone;
+  update: SimulatorUpdate;
+  done: string;
+  title?: string;
+}
+
+function commands(desired: SimulatorDesired, scenario: Scenario, intensity: number): Command[] {
+  const chosen = DRIFT_SCENARIOS.find((item) => item.value === scenario)?.label ?? scenario;
+  const strength = `${intensity.toFixed(1)}×`;
+  const running = desired.running;
+  return [
+    {
+      label: "Inject drift",
+      tone: "danger",
+      update: { scenario, intensity, running: true },
+      done: `Injected “${chosen}” at ${strength}: the next monitoring windows will show it.`,
+    },
+    {
+      label: "Back to normal",
+      tone: "secondary",
+      update: { scenario: "none" },
+      done: "Back to normal traffic: drift clears as the windows roll over.",
+    },
+    {
+      label: "Auto program",
+      title: "Cycle through the scenarios automatically",
+      tone: "secondary",
+      update: { scenario: "auto" },
+      done: "Auto program: cycles through the scenarios by itself.",
+    },
+    {
+      label: running ? "Pause traffic" : "Resume traffic",
+      tone: "outline",
+      update: { running: !running },
+      done: running ? "Traffic paused." : "Traffic resumed.",
+    },
+  ];
+}
 
 export function SimulatorControls({ state, onUpdated }: SimulatorControlsProps) {
   const key = useAdminKey();
@@ -46,158 +167,39 @@ export function SimulatorControls({ state, onUpdated }: SimulatorControlsProps) 
     DRIFT_SCENARIOS.some((item) => item.value === desired.scenario) ? desired.scenario : "sudden",
   );
   const [intensity, setIntensity] = useState(desired.intensity);
-  const [rate, setRate] = useState(String(desired.rate));
-  const [busy, setBusy] = useState(false);
-  const [feedback, setFeedback] = useState<Feedback>(null);
-
-  // A new rate from the server (another tab, the CLI) replaces what is typed: adjusted while
-  // rendering, as React advises, rather than in an effect that would render twice.
-  const [serverRate, setServerRate] = useState(desired.rate);
-  if (serverRate !== desired.rate) {
-    setServerRate(desired.rate);
-    setRate(String(desired.rate));
-  }
-
-  const send = async (update: SimulatorUpdate, success: string) => {
-    setBusy(true);
-    setFeedback(null);
-    try {
-      onUpdated(await api.put<SimulatorState>("/api/v1/simulator", update, true));
-      setFeedback({ ok: true, text: success });
-    } catch (caught) {
-      setFeedback({
-        ok: false,
-        text: caught instanceof ApiError ? describeAdminError(caught) : String(caught),
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const rateNumber = Number(rate);
-  const rateValid = Number.isFinite(rateNumber) && rateNumber >= 1 && rateNumber <= 1000;
+  const { busy, feedback, run } = useAdminAction();
+  const send = (update: SimulatorUpdate, success: string) =>
+    run(() => api.put<SimulatorState>("/api/v1/simulator", update, true), {
+      success,
+      onSuccess: onUpdated,
+    });
   const chosen = DRIFT_SCENARIOS.find((item) => item.value === scenario);
-  const button = "rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-40";
 
   return (
     <div className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-3">
-        <label className="block text-xs text-slate-400">
-          Drift scenario
-          <select
-            value={scenario}
-            onChange={(event) => setScenario(event.target.value as Scenario)}
-            className="mt-1 w-full rounded-md bg-slate-950 px-2 py-1.5 text-sm text-slate-100 ring-1 ring-slate-700"
-          >
-            {DRIFT_SCENARIOS.map((item) => (
-              <option key={item.value} value={item.value}>
-                {item.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="block text-xs text-slate-400">
-          Intensity <span className="tabular-nums text-slate-200">{intensity.toFixed(1)}×</span>
-          <input
-            type="range"
-            min={0}
-            max={3}
-            step={0.1}
-            value={intensity}
-            onChange={(event) => setIntensity(Number(event.target.value))}
-            className="mt-2.5 w-full accent-sky-500"
-            aria-label="Intensity"
-          />
-        </label>
-        <label className="block text-xs text-slate-400">
-          Traffic (req/s, 1–1000)
-          <span className="mt-1 flex gap-1">
-            <input
-              type="number"
-              min={1}
-              max={1000}
-              value={rate}
-              onChange={(event) => setRate(event.target.value)}
-              className={`w-full rounded-md bg-slate-950 px-2 py-1.5 text-sm text-slate-100 ring-1 ${rateValid ? "ring-slate-700" : "ring-red-500"}`}
-              aria-label="Requests per second"
-            />
-            <button
-              type="button"
-              disabled={busy || !rateValid}
-              onClick={() => send({ rate: rateNumber }, `Traffic set to ${rateNumber} req/s.`)}
-              className={`${button} bg-slate-800 text-slate-100 ring-1 ring-slate-600 hover:bg-slate-700`}
-            >
-              Set
-            </button>
-          </span>
-        </label>
+        <ScenarioField value={scenario} onChange={setScenario} />
+        <IntensityField value={intensity} onChange={setIntensity} />
+        <RateField
+          rate={desired.rate}
+          busy={busy}
+          onSet={(rate) => send({ rate }, `Traffic set to ${rate} req/s.`)}
+        />
       </div>
       {chosen && <p className="text-xs text-slate-500">{chosen.description}</p>}
       <div className="flex flex-wrap gap-2">
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            send(
-              { scenario, intensity, running: true },
-              `Injected “${chosen?.label ?? scenario}” at ${intensity.toFixed(1)}×: the next monitoring windows will show it.`,
-            )
-          }
-          className={`${button} bg-red-600 text-white hover:bg-red-500`}
-        >
-          Inject drift
-        </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            send(
-              { scenario: "none" },
-              "Back to normal traffic: drift clears as the windows roll over.",
-            )
-          }
-          className={`${button} bg-slate-800 text-slate-100 ring-1 ring-slate-600 hover:bg-slate-700`}
-        >
-          Back to normal
-        </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            send({ scenario: "auto" }, "Auto program: cycles through the scenarios by itself.")
-          }
-          className={`${button} bg-slate-800 text-slate-100 ring-1 ring-slate-600 hover:bg-slate-700`}
-          title="Cycle through the scenarios automatically"
-        >
-          Auto program
-        </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            send(
-              { running: !desired.running },
-              desired.running ? "Traffic paused." : "Traffic resumed.",
-            )
-          }
-          className={`${button} text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800`}
-        >
-          {desired.running ? "Pause traffic" : "Resume traffic"}
-        </button>
+        {commands(desired, scenario, intensity).map(({ label, update, done, ...button }) => (
+          <ActionButton key={label} {...button} disabled={busy} onClick={() => send(update, done)}>
+            {label}
+          </ActionButton>
+        ))}
       </div>
       {!key && !feedback && (
         <p className="text-xs text-amber-300">
           These controls need the admin key: set it under “Admin key” (top right).
         </p>
       )}
-      {feedback && (
-        <p
-          role={feedback.ok ? "status" : "alert"}
-          className={`text-xs ${feedback.ok ? "text-green-300" : "text-red-300"}`}
-        >
-          {feedback.text}
-        </p>
-      )}
+      <FeedbackLine feedback={feedback} as="p" />
     </div>
   );
 }
