@@ -51,13 +51,11 @@ interface PromotePanelProps {
   onCancel: () => void;
 }
 
-export function PromotePanel({ version, hasGate, onDone, onCancel }: PromotePanelProps) {
-  const gate = useApi<GateResult>(hasGate ? `/api/v1/models/${version}/gate` : null);
+/** Promoting `version`; a refusal by the gate (422) keeps its checks to show before forcing. */
+function usePromotion(version: number, onDone: () => void) {
   const [reason, setReason] = useState("");
   const [refused, setRefused] = useState<GateCheck[]>([]);
   const { busy, feedback, run } = useAdminAction();
-  const failed = gate.data?.passed === false || refused.length > 0;
-
   const promote = (force: boolean) =>
     run(
       () =>
@@ -71,6 +69,13 @@ export function PromotePanel({ version, hasGate, onDone, onCancel }: PromotePane
         },
       },
     );
+  return { busy, feedback, refused, reason, setReason, promote };
+}
+
+export function PromotePanel({ version, hasGate, onDone, onCancel }: PromotePanelProps) {
+  const gate = useApi<GateResult>(hasGate ? `/api/v1/models/${version}/gate` : null);
+  const { busy, feedback, refused, reason, setReason, promote } = usePromotion(version, onDone);
+  const failed = gate.data?.passed === false || refused.length > 0;
 
   return (
     <Card
