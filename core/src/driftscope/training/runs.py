@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db.models import TrainingRun
+
+if TYPE_CHECKING:  # the trainer records its runs here
+    from driftscope.training.trainer import TrainConfig, TrainedModel
 
 COMPLETED = "completed"  # trained and evaluated, artifacts not kept (a search trial)
 REGISTERED = "registered"  # written and registered as a model version
@@ -21,6 +24,25 @@ async def record_run(session: AsyncSession, **columns: Any) -> TrainingRun:
     session.add(row)
     await session.flush()
     return row
+
+
+async def record_trained(
+    session: AsyncSession,
+    config: TrainConfig,
+    trained: TrainedModel,
+    seconds: float,
+    **columns: Any,
+) -> TrainingRun:
+    """The run row of a trained model (kind, params, test metrics, time) plus `columns`."""
+    return await record_run(
+        session,
+        model_name=config.model_name,
+        kind=config.kind,
+        params=trained.predictor.params,
+        test_metrics=trained.metrics["test"],
+        duration_s=round(seconds, 3),
+        **columns,
+    )
 
 
 async def list_runs(

@@ -26,7 +26,7 @@ from driftscope.db.models import TrainingRun
 from driftscope.predictors import Splits, fit_predictor
 from driftscope.predictors.base import Progress
 from driftscope.settings import Settings
-from driftscope.training.runs import REGISTERED, record_run
+from driftscope.training.runs import REGISTERED, record_trained
 from driftscope.training.trainer import (
     DataSplits,
     TrainConfig,
@@ -164,7 +164,9 @@ class _Search:
         for i in range(trials):
             cv, trained, seconds = self.trial(SPACES[self.config.kind](rng))
             async with sessions() as session, session.begin():
-                run = await self._record(session, cv, trained, seconds)
+                run = await record_trained(
+                    session, self.config, trained, seconds, cv_metrics=cv, search_id=self.search_id
+                )
             done.append(
                 Trial(run.id, trained.predictor.params, cv, trained.metrics["test"], seconds)
             )
@@ -173,20 +175,6 @@ class _Search:
             self.progress("trials", (i + 1) / trials)
         assert best is not None  # trials >= 1
         return done, best[1], best[2]
-
-    async def _record(
-        self, session: AsyncSession, cv: dict[str, Any], trained: TrainedModel, seconds: float
-    ) -> TrainingRun:
-        return await record_run(
-            session,
-            model_name=self.config.model_name,
-            kind=self.config.kind,
-            params=trained.predictor.params,
-            cv_metrics=cv,
-            test_metrics=trained.metrics["test"],
-            duration_s=round(seconds, 3),
-            search_id=self.search_id,
-        )
 
 
 async def run_search(

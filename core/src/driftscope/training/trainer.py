@@ -38,7 +38,7 @@ from driftscope.settings import Settings
 from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.dataset import load_training_csv
 from driftscope.training.metrics import classification_report, expected_calibration_error
-from driftscope.training.runs import REGISTERED, record_run
+from driftscope.training.runs import REGISTERED, record_trained
 from driftscope.training.threshold import ThresholdPolicy, select_threshold, threshold_table
 
 __all__ = ["MAX_ROUNDS", "XGB_PARAMS", "TrainConfig", "TrainedModel", "fit", "write_artifacts"]
@@ -343,14 +343,12 @@ async def train_and_register(
         session.begin(),
     ):
         result, directory = await register_trained(session, trained, settings, config, progress)
-        run = await record_run(
+        run = await record_trained(
             session,
-            model_name=config.model_name,
-            kind=config.kind,
-            params=trained.predictor.params,
+            config,
+            trained,
+            duration,
             cv_metrics={},
-            test_metrics=trained.metrics["test"],
-            duration_s=round(duration, 3),
             status=REGISTERED,
             artifact_path=str(directory),
             model_version=result.version,
