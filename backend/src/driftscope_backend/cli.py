@@ -9,7 +9,6 @@ import typer
 from driftscope.logs import configure_logging
 from driftscope.settings import get_settings
 
-
 # uvicorn's own access log is off: the edge middleware writes one structured line per request
 # (with request id and model version); uvloop/httptools keep the path short. Stats messages are
 # ~300 bytes: compressing them per WebSocket client costs CPU on the loop that serves /predict

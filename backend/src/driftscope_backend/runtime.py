@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from driftscope.errors import ModelNotFoundError
@@ -66,3 +66,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# `?model=NAME` on every read endpoint: a model name as the registry spells it (lowercase,
+# starts with a letter), so an odd value is a 422 naming `model`, never a query with it.
+MODEL_NAME_PATTERN = r"^[a-z][a-z0-9_\-]{0,63}$"
+ModelQuery = Annotated[
+    str | None,
+    Query(
+        pattern=MODEL_NAME_PATTERN,
+        description="Model name (default: the served model's)",
+        examples=["fraud"],
+    ),
+]

@@ -85,12 +85,6 @@ async def ready(request: Request) -> Response:
         status=status,
         reasons=reasons + degraded,
         model=None if model is None else ServedModel(name=model.model_name, version=model.version),
-        writer=WriterStatus(
-            queue_depth=writer.depth,
-            capacity=writer.capacity,
-            rows_written=writer.rows_written,
-            failed_flushes=writer.failed_flushes,
-            rejected=writer.rejected,
-        ),
+        writer=WriterStatus.model_validate(writer, from_attributes=True),
     )
     return json_response(body.model_dump(mode="json"), 503 if reasons else 200)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 
 class Liveness(BaseModel):
@@ -19,7 +19,11 @@ class ServedModel(BaseModel):
 class WriterStatus(BaseModel):
     """The prediction-log writer of this replica."""
 
-    queue_depth: int = Field(description="Rows buffered, not yet written")
+    # Read from the PredictionWriter itself (from_attributes), where it is `depth`.
+    queue_depth: int = Field(
+        validation_alias=AliasChoices("queue_depth", "depth"),
+        description="Rows buffered, not yet written",
+    )
     capacity: int = Field(description="Buffer bound; /predict answers 503 beyond it")
     rows_written: int
     failed_flushes: int

@@ -16,13 +16,10 @@ from driftscope_backend.monitoring.schemas import (
     FeatureDistribution,
     PerformanceHistory,
 )
-from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep
+from driftscope_backend.runtime import ModelQuery, Runtime, RuntimeDep, SessionDep
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
-ModelQuery = Annotated[
-    str | None, Query(description="Model name (default: the served model)", examples=["fraud"])
-]
 SinceQuery = Annotated[
     datetime | None, Query(description="Only windows ending at or after (ISO 8601)")
 ]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from driftscope.training.runs import list_runs
 from driftscope_backend.registry.schemas import RunOut, RunsPage
-from driftscope_backend.runtime import RuntimeDep, SessionDep
+from driftscope_backend.runtime import ModelQuery, RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
 
@@ -17,16 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["models"])
 async def runs(
     runtime: RuntimeDep,
     session: SessionDep,
-    model: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=64,
-            pattern=r"^[a-z0-9_\-]+$",
-            description="Model name (default: the served model's)",
-            examples=["fraud"],
-        ),
-    ] = None,
+    model: ModelQuery = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Most rows returned")] = 50,
     search_id: Annotated[
         str | None,
