@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -151,3 +152,18 @@ async def test_the_access_line_is_rendered_with_every_field_at_flush(
     }
     assert ok["ts"].endswith("+00:00") and len(ok["ts"]) == len("2026-12-04T18:10:05.123+00:00")
     assert failed["level"] == "error" and failed["request_id"] == "trace-8"
+
+
+def test_deadlines_follow_the_event_loop_they_are_used_on() -> None:
+    """An app reused across event loops (tests, reloads) keeps enforcing deadlines."""
+    deadlines = Deadlines(timeout_s=0.02)
+
+    async def one_slow_request() -> bool:
+        task = asyncio.ensure_future(asyncio.sleep(30))
+        deadlines.enter(task, time.perf_counter())
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return deadlines.leave(task)
+
+    for _ in range(2):  # the first loop closes with its timer state behind
+        assert asyncio.run(one_slow_request()) is True

@@ -21,11 +21,15 @@ class Deadlines:
         self._inflight: dict[asyncio.Task[object], float] = {}  # task → deadline (monotonic)
         self._expired: set[asyncio.Task[object]] = set()
         self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # where the timer runs
 
     def enter(self, task: asyncio.Task[object], now: float) -> None:
         self._inflight[task] = now + self.timeout_s
-        if self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.tick_s, self._check)
+        loop = asyncio.get_running_loop()
+        # A timer left on another (closed) loop never fires: start one on this loop.
+        if self._timer is None or self._loop is not loop:
+            self._loop = loop
+            self._timer = loop.call_later(self.tick_s, self._check)
 
     def leave(self, task: asyncio.Task[object]) -> bool:
         """Stop watching `task`; True when its deadline had passed and it was cancelled."""
@@ -47,8 +51,8 @@ class Deadlines:
         late = [task for task, deadline in self._inflight.items() if deadline <= now]
         for task in late:
             del self._inflight[task]
-            if not task.done():
+            if not task.done() and task.get_loop() is self._loop:
                 self._expired.add(task)
                 task.cancel("request deadline")
-        if self._inflight:
-            self._timer = asyncio.get_running_loop().call_later(self.tick_s, self._check)
+        if self._inflight and self._loop is not None:
+            self._timer = self._loop.call_later(self.tick_s, self._check)
