@@ -1,5 +1,6 @@
 // Per-feature drift of the latest window: PSI bar, test, statistic, p and q; click to inspect.
-import { PsiBar, psiScaleMax } from "../../components/psi-bar";
+import { FeaturePsiBar } from "../../components/feature-psi-bar";
+import { psiScaleMax } from "../../components/psi-bar";
 import { SeverityBadge } from "../../components/badge";
 import { DataTable, HeaderCell } from "../../components/data-table";
 import { formatPValue, formatStat, humanize } from "../../lib/format";
@@ -60,13 +61,7 @@ export function DriftTable({ features, selected, onSelect }: DriftTableProps) {
               <div className="text-xs text-slate-500">{feature.kind}</div>
             </td>
             <td className="px-3 py-2">
-              <PsiBar
-                psi={feature.psi}
-                warn={feature.warn_threshold}
-                alert={feature.alert_threshold}
-                severity={severityOf(feature)}
-                scaleMax={scaleMax}
-              />
+              <FeaturePsiBar feature={feature} scaleMax={scaleMax} />
             </td>
             <td className="px-3 py-2">
               <SeverityBadge severity={severityOf(feature)} />
