@@ -10,8 +10,9 @@ from typing import Any, Literal
 import numpy as np
 
 from driftscope.errors import ContractError
+from driftscope.spec import ModelSpec, shipped_spec
 
-FeatureKind = Literal["numeric", "integer", "categorical", "boolean"]
+FeatureKind = Literal["numeric", "integer", "categorical", "boolean", "text"]
 UNSEEN = "__unseen__"
 MISSING = "__missing__"
 
@@ -65,6 +66,13 @@ class FeatureContract:
     )
 
     def __post_init__(self) -> None:
+        text = [f.name for f in self.features if f.kind == "text"]
+        if text:  # specs may hold text features; encoding and drift of them come later
+            raise ContractError(
+                f"model '{self.model_name}': text features cannot be encoded yet "
+                f"({', '.join(text)})",
+                {"text_features": text},
+            )
         codes = {f.name: {c: i for i, c in enumerate(f.categories)} for f in self.features}
         opened = tuple(
             (f.name, frozenset(f.categories)) for f in self.features if f.open_categories
@@ -79,6 +87,25 @@ class FeatureContract:
         object.__setattr__(self, "_codes", codes)
         object.__setattr__(self, "open_categorical", opened)
         object.__setattr__(self, "_plan", plan)
+
+    @classmethod
+    def from_spec(cls, spec: ModelSpec) -> FeatureContract:
+        features = tuple(
+            Feature(
+                f.name,
+                f.kind,
+                f.description,
+                f.unit,
+                f.minimum,
+                f.maximum,
+                f.allow_missing,
+                f.categories,
+                f.open_categories,
+                f.example,
+            )
+            for f in spec.features
+        )
+        return cls(spec.name, spec.target, spec.description, features)
 
     @property
     def names(self) -> list[str]:
@@ -156,109 +183,15 @@ class FeatureContract:
             )
 
 
-MERCHANT_CATEGORIES = (
-    "grocery",
-    "restaurant",
-    "fuel",
-    "retail",
-    "travel",
-    "electronics",
-    "gaming",
-    "digital_goods",
-)
+def _shipped_contract(model_name: str) -> FeatureContract:
+    spec = shipped_spec(model_name)
+    if spec is None:  # a broken installation: the spec file is package data
+        raise ContractError(f"the shipped spec of model '{model_name}' is missing")
+    return FeatureContract.from_spec(spec)
 
-FRAUD_CONTRACT = FeatureContract(
-    model_name="fraud",
-    label="is_fraud",
-    description="Card transaction fraud: probability that a transaction is fraudulent.",
-    features=(
-        Feature("amount", "numeric", "Transaction amount", "USD", 0.0, 100_000.0, example=129.99),
-        Feature(
-            "hour_of_day", "integer", "Local hour of the transaction", "hour", 0, 23, example=14
-        ),
-        Feature(
-            "merchant_category",
-            "categorical",
-            "Merchant category; new categories are accepted and counted as unseen",
-            categories=MERCHANT_CATEGORIES,
-            open_categories=True,
-            example="electronics",
-        ),
-        Feature(
-            "channel",
-            "categorical",
-            "Where the card was used",
-            categories=("pos", "online", "mobile", "atm"),
-            example="online",
-        ),
-        Feature(
-            "country_risk",
-            "categorical",
-            "Risk tier of the merchant's country",
-            categories=("low", "medium", "high"),
-            example="low",
-        ),
-        Feature(
-            "distance_from_home_km",
-            "numeric",
-            "Distance between cardholder home and merchant; missing when not located",
-            "km",
-            0.0,
-            20_040.0,
-            allow_missing=True,
-            example=12.4,
-        ),
-        Feature(
-            "seconds_since_last_txn",
-            "numeric",
-            "Seconds since the card's previous transaction; missing for a first transaction",
-            "s",
-            0.0,
-            31_536_000.0,
-            allow_missing=True,
-            example=5400.0,
-        ),
-        Feature(
-            "txn_count_24h",
-            "integer",
-            "Transactions on the card in the last 24 h",
-            "count",
-            0,
-            1000,
-            example=3,
-        ),
-        Feature(
-            "avg_amount_30d",
-            "numeric",
-            "Average transaction amount on the card over 30 days",
-            "USD",
-            0.0,
-            100_000.0,
-            example=64.2,
-        ),
-        Feature(
-            "amount_to_avg_ratio",
-            "numeric",
-            "amount / avg_amount_30d",
-            "ratio",
-            0.0,
-            10_000.0,
-            example=2.02,
-        ),
-        Feature(
-            "card_age_days",
-            "integer",
-            "Days since the card was issued",
-            "day",
-            0,
-            20_000,
-            example=730,
-        ),
-        Feature(
-            "is_foreign", "boolean", "Merchant outside the cardholder's country", example=False
-        ),
-    ),
-)
+
+FRAUD_CONTRACT = _shipped_contract("fraud")
+MERCHANT_CATEGORIES = FRAUD_CONTRACT.feature("merchant_category").categories
 
 CONTRACTS: dict[str, FeatureContract] = {FRAUD_CONTRACT.model_name: FRAUD_CONTRACT}
 

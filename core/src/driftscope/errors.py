@@ -2,6 +2,7 @@
 
 DriftscopeError
  ├── ContractError              input does not match the feature contract (field-level details)
+ │    └── InvalidSpecError      a model spec (or the data it is inferred from) is refused
  ├── MalformedJSONError         a body that is not JSON at all
  ├── BodyTooLargeError          a body over the configured size limit
  ├── UnsupportedMediaTypeError  a body declared as something other than JSON
@@ -32,6 +33,10 @@ class DriftscopeError(Exception):
 
 class ContractError(DriftscopeError):
     code = "invalid_input"
+
+
+class InvalidSpecError(ContractError):
+    code = "invalid_spec"
 
 
 class MalformedJSONError(DriftscopeError):

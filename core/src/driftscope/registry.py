@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db.models import ModelAlias, ModelVersion, ReferenceProfile, utcnow
+from driftscope.errors import InvalidSpecError, NotFoundError
+from driftscope.spec import ModelSpec, shipped_spec
 
 PRODUCTION = "production"
 CANDIDATE = "candidate"  # proposed next production version: a label, serves nothing
@@ -23,15 +25,24 @@ async def next_version(session: AsyncSession, model_name: str) -> int:
 
 
 async def register_version(
-    session: AsyncSession, *, profile: dict[str, Any], **columns: Any
+    session: AsyncSession,
+    *,
+    profile: dict[str, Any],
+    spec: ModelSpec | None = None,
+    **columns: Any,
 ) -> tuple[ModelVersion, bool]:
-    """Store a version and its reference profile; the first version becomes production.
+    """Store a version, its spec and reference profile; the first version becomes production.
 
     `columns` are ModelVersion's (model_name, version, kind, artifact_path, sha256, metrics,
-    threshold). Returns the row and whether it was made production.
+    threshold); `spec` defaults to the model's shipped spec. Returns the row and whether it
+    was made production.
     """
     row = ModelVersion(**columns)
     name, version = row.model_name, row.version
+    spec = spec or shipped_spec(name)
+    if spec is not None and spec.name != name:
+        raise InvalidSpecError(f"spec of model '{spec.name}' registered as model '{name}'")
+    row.spec = None if spec is None else spec.to_dict()
     session.add(row)
     session.add(ReferenceProfile(model_name=name, model_version=version, profile=profile))
     promoted = await get_alias(session, name, PRODUCTION) is None
@@ -100,3 +111,32 @@ async def list_versions(session: AsyncSession, model_name: str) -> list[ModelVer
 async def list_aliases(session: AsyncSession, model_name: str) -> list[ModelAlias]:
     result = await session.scalars(select(ModelAlias).where(ModelAlias.model_name == model_name))
     return list(result)
+
+
+async def load_spec(
+    session: AsyncSession, model_name: str, version: int | None = None
+) -> ModelSpec:
+    """The spec stored with a version (default: production, else the latest version).
+
+    Versions registered before specs were stored, and a built-in model not trained yet, read
+    the model's shipped spec."""
+    if version is None:
+        row = await resolve(session, model_name) or await _latest_version(session, model_name)
+    else:
+        row = await get_version(session, model_name, version)
+        if row is None:
+            raise NotFoundError(f"model '{model_name}' has no version {version}")
+    spec = ModelSpec.from_dict(row.spec) if row is not None and row.spec else None
+    spec = spec or shipped_spec(model_name)
+    if spec is None:
+        raise NotFoundError(f"no spec for model '{model_name}'")
+    return spec
+
+
+async def _latest_version(session: AsyncSession, model_name: str) -> ModelVersion | None:
+    return await session.scalar(
+        select(ModelVersion)
+        .where(ModelVersion.model_name == model_name)
+        .order_by(ModelVersion.version.desc())
+        .limit(1)
+    )

@@ -78,6 +78,9 @@ class ModelVersion(ModelScoped, Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType)
     threshold: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The model's spec (ModelSpec.to_dict) as registered; NULL on rows from before migration
+    # 0004, which read the shipped spec instead (registry.load_spec).
+    spec: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
 
 
 class ModelAlias(Base):
