@@ -18,6 +18,7 @@ from driftscope.contract import get_contract
 from driftscope.errors import DriftscopeError
 from driftscope.models_cli import gate, models_app
 from driftscope.settings import Settings, get_settings
+from driftscope.spec.cli import spec_app
 
 if TYPE_CHECKING:  # the commands import what they run lazily: `driftscope --help` stays fast
     from driftscope.training.search import SearchResult
@@ -28,6 +29,7 @@ app = typer.Typer(help="Driftscope: live ML model serving and monitoring.", no_a
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models")
+app.add_typer(spec_app, name="spec")
 console = Console(stderr=True)
 
 
