@@ -1,7 +1,8 @@
-// Recharts pieces the dashboard's charts share: the grid, the clock X axis, the Y axis, the tooltip.
-import { CartesianGrid, Tooltip, XAxis, YAxis, type YAxisProps } from "recharts";
+// Recharts pieces the dashboard's charts share: the grid, the clock X axis, the Y axis, the tooltip,
+// the named lines.
+import { CartesianGrid, Line, Tooltip, XAxis, YAxis, type YAxisProps } from "recharts";
 import { formatClock } from "../lib/format";
-import { CHART } from "./charts";
+import { CHART, DASHED_LINE, LINE } from "./charts";
 
 /** Horizontal lines only: the values matter, the time ticks are on the axis. */
 export const horizontalGrid = <CartesianGrid key="grid" stroke={CHART.grid} vertical={false} />;
@@ -34,4 +35,26 @@ export function timeFrame(format: (value: number) => string, yAxis: YAxisProps =
       formatter={(value) => (value === null || value === undefined ? "—" : format(Number(value)))}
     />,
   ];
+}
+
+/** One named series of a line chart, read from each row's `dataKey`. */
+export interface LineSeries<Row> {
+  dataKey: Extract<keyof Row, string>;
+  /** Shown in the legend and the tooltip. */
+  name: string;
+  stroke: string;
+  /** A threshold or an estimate (DASHED_LINE) rather than a measured value (LINE). */
+  dashed?: boolean;
+  /** Overrides the look's width, e.g. thinner lines for secondary series. */
+  strokeWidth?: number;
+}
+
+/** The series as Recharts lines, in the given order (the legend follows it). */
+export function seriesLines<Row>(series: readonly LineSeries<Row>[]) {
+  return series.map(({ dashed, strokeWidth, ...line }) => {
+    const look = dashed ? DASHED_LINE : LINE;
+    return (
+      <Line key={line.dataKey} {...look} {...line} strokeWidth={strokeWidth ?? look.strokeWidth} />
+    );
+  });
 }

@@ -38,4 +38,6 @@ export const SERIES = {
   reference: "#64748b", // slate-500: training reference
   current: "#38bdf8", // the live window
   estimate: "#fbbf24", // amber-400, drawn dashed
+  warn: "#fbbf24", // amber-400: a warn threshold, drawn dashed
+  alert: "#f87171", // red-400: an alert threshold, drawn dashed
 } as const;
