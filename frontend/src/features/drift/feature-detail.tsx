@@ -12,10 +12,10 @@ import {
 } from "recharts";
 import { SeverityBadge } from "../../components/badge";
 import { Card } from "../../components/card";
-import { CHART, DASHED_LINE, SERIES } from "../../components/charts";
+import { CHART, SERIES } from "../../components/charts";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
-import { horizontalGrid, timeFrame } from "../../components/chart-parts";
+import { horizontalGrid, seriesLines, timeFrame } from "../../components/chart-parts";
 import {
   formatAxisPercent as percentTick,
   formatInteger,
@@ -27,6 +27,7 @@ import {
 import { SEVERITY_COLOUR, severityOf } from "../../lib/severity";
 import type { DriftHistory, FeatureDistribution } from "../../lib/types";
 import { useApi } from "../../lib/use-api";
+import { ALERT_THRESHOLD, PSI_AXIS, WARN_THRESHOLD } from "./psi-series";
 import { testName } from "./sort-features";
 
 const REFRESH = { refreshOn: ["drift"] as const, pollMs: 10_000 };
@@ -93,15 +94,9 @@ function PsiTimeline({ history }: { history: DriftHistory }) {
     <div className="h-56" role="img" aria-label={`PSI of ${history.feature} over time`}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={CHART.margin}>
-          {timeFrame(formatStat, { tickFormatter: (value: number) => value.toFixed(2) })}
+          {timeFrame(formatStat, PSI_AXIS)}
           <Legend {...CHART.legend} />
-          <Line
-            {...DASHED_LINE}
-            dataKey="alert_threshold"
-            name="Alert threshold"
-            stroke="#f87171"
-          />
-          <Line {...DASHED_LINE} dataKey="warn_threshold" name="Warn threshold" stroke="#fbbf24" />
+          {seriesLines<(typeof data)[number]>([ALERT_THRESHOLD, WARN_THRESHOLD])}
           <Line
             dataKey="psi"
             name="PSI"

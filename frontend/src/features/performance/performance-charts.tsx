@@ -1,10 +1,10 @@
 // Performance over recent windows: realised metrics, realised vs estimated, coverage, fraud rates.
 import { useState } from "react";
-import { Area, AreaChart, Legend, Line, LineChart } from "recharts";
-import { ChartCard } from "../../components/chart-card";
-import { CHART, DASHED_LINE, LINE, SERIES } from "../../components/charts";
+import type { LineSeries } from "../../components/chart-parts";
+import { SERIES } from "../../components/charts";
 import { EmptyState } from "../../components/empty-state";
-import { timeFrame } from "../../components/chart-parts";
+import { SeriesLineChart } from "../../components/series-line-chart";
+import { ShareAreaChart } from "../../components/share-area-chart";
 import { formatAxisPercent as percentTick, formatMetric, formatPercent } from "../../lib/format";
 import type { PerformancePoint } from "../../lib/types";
 
@@ -45,10 +45,20 @@ export function toRows(points: PerformancePoint[]): PerformanceRow[] {
 const NO_WINDOWS = <EmptyState title="No windows yet" compact />;
 const noWindowsIfEmpty = (rows: PerformanceRow[]) => (rows.length > 0 ? null : NO_WINDOWS);
 
+/** Quality metrics live in [0, 1]. */
+const METRIC_AXIS = { domain: [0, 1], width: 40 };
+
+const REALISED_SERIES: LineSeries<PerformanceRow>[] = [
+  { dataKey: "roc_auc", name: "ROC AUC", stroke: SERIES.primary },
+  { dataKey: "f1", name: "F1", stroke: SERIES.secondary },
+  { dataKey: "precision", name: "Precision", stroke: SERIES.tertiary, strokeWidth: 1.5 },
+  { dataKey: "recall", name: "Recall", stroke: SERIES.quaternary, strokeWidth: 1.5 },
+];
+
 export function RealisedChart({ rows }: { rows: PerformanceRow[] }) {
   const hasAny = rows.some((row) => row.roc_auc !== null || row.f1 !== null);
   return (
-    <ChartCard
+    <SeriesLineChart
       title="Realised quality"
       subtitle="Measured on transactions whose true label has arrived. Higher is better; gaps are windows with too few labels."
       label="Realised ROC AUC, F1, precision and recall over time"
@@ -59,28 +69,11 @@ export function RealisedChart({ rows }: { rows: PerformanceRow[] }) {
           </EmptyState>
         )
       }
-    >
-      <LineChart data={rows} margin={CHART.margin}>
-        {timeFrame(formatMetric, { domain: [0, 1], width: 40 })}
-        <Legend {...CHART.legend} />
-        <Line {...LINE} dataKey="roc_auc" name="ROC AUC" stroke={SERIES.primary} />
-        <Line {...LINE} dataKey="f1" name="F1" stroke={SERIES.secondary} />
-        <Line
-          {...LINE}
-          dataKey="precision"
-          name="Precision"
-          stroke={SERIES.tertiary}
-          strokeWidth={1.5}
-        />
-        <Line
-          {...LINE}
-          dataKey="recall"
-          name="Recall"
-          stroke={SERIES.quaternary}
-          strokeWidth={1.5}
-        />
-      </LineChart>
-    </ChartCard>
+      data={rows}
+      series={REALISED_SERIES}
+      format={formatMetric}
+      yAxis={METRIC_AXIS}
+    />
   );
 }
 
@@ -90,10 +83,24 @@ const METRICS = [
   { key: "recall", label: "Recall" },
 ] as const;
 
-export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
-  const [metric, setMetric] = useState<(typeof METRICS)[number]["key"]>("f1");
-  const label = METRICS.find((item) => item.key === metric)?.label ?? metric;
-  const tabs = (
+type Metric = (typeof METRICS)[number]["key"];
+
+/** The metric's estimate (dashed, drawn as wide as the realised line) and its realised value. */
+function estimateSeries(metric: Metric, label: string): LineSeries<PerformanceRow>[] {
+  return [
+    {
+      dataKey: `est_${metric}`,
+      name: `${label} (estimated)`,
+      stroke: SERIES.estimate,
+      dashed: true,
+      strokeWidth: 2,
+    },
+    { dataKey: metric, name: `${label} (realised)`, stroke: SERIES.secondary },
+  ];
+}
+
+function MetricTabs({ metric, onChange }: { metric: Metric; onChange: (metric: Metric) => void }) {
+  return (
     <div role="tablist" className="flex rounded-md ring-1 ring-slate-700">
       {METRICS.map((item) => (
         <button
@@ -101,7 +108,7 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
           type="button"
           role="tab"
           aria-selected={metric === item.key}
-          onClick={() => setMetric(item.key)}
+          onClick={() => onChange(item.key)}
           className={`px-2 py-1 text-xs first:rounded-l-md last:rounded-r-md ${metric === item.key ? "bg-slate-700 text-white" : "text-slate-400 hover:text-slate-200"}`}
         >
           {item.label}
@@ -109,72 +116,58 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
       ))}
     </div>
   );
+}
+
+export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
+  const [metric, setMetric] = useState<Metric>("f1");
+  const label = METRICS.find((item) => item.key === metric)?.label ?? metric;
   return (
-    <ChartCard
+    <SeriesLineChart
       title="Estimated vs. realised"
       subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in."
-      actions={tabs}
+      actions={<MetricTabs metric={metric} onChange={setMetric} />}
       label={`${label}: estimated vs realised`}
       empty={noWindowsIfEmpty(rows)}
-    >
-      <LineChart data={rows} margin={CHART.margin}>
-        {timeFrame(formatMetric, { domain: [0, 1], width: 40 })}
-        <Legend {...CHART.legend} />
-        <Line
-          {...DASHED_LINE}
-          dataKey={`est_${metric}`}
-          name={`${label} (estimated)`}
-          stroke={SERIES.estimate}
-          strokeWidth={2}
-        />
-        <Line {...LINE} dataKey={metric} name={`${label} (realised)`} stroke={SERIES.secondary} />
-      </LineChart>
-    </ChartCard>
+      data={rows}
+      series={estimateSeries(metric, label)}
+      format={formatMetric}
+      yAxis={METRIC_AXIS}
+    />
   );
 }
 
 export function CoverageChart({ rows }: { rows: PerformanceRow[] }) {
   return (
-    <ChartCard
+    <ShareAreaChart
       title="Label coverage"
       subtitle="Share of the window's predictions whose true label has arrived. Realised metrics are only as good as this."
       label="Label coverage over time"
       empty={noWindowsIfEmpty(rows)}
-    >
-      <AreaChart data={rows} margin={CHART.margin}>
-        {timeFrame(formatPercent, { domain: [0, 1], tickFormatter: percentTick })}
-        <Area
-          {...LINE}
-          dataKey="label_coverage"
-          name="Labelled"
-          stroke={SERIES.primary}
-          fill="#38bdf833"
-        />
-      </AreaChart>
-    </ChartCard>
+      data={rows}
+      dataKey="label_coverage"
+      name="Labelled"
+      colour={SERIES.primary}
+    />
   );
 }
 
+const FRAUD_RATE_SERIES: LineSeries<PerformanceRow>[] = [
+  { dataKey: "predicted_rate", name: "Flagged by model", stroke: SERIES.primary },
+  { dataKey: "actual_rate", name: "Actual (labelled)", stroke: SERIES.tertiary },
+  { dataKey: "est_fraud_rate", name: "Expected (estimate)", stroke: SERIES.estimate, dashed: true },
+];
+
 export function FraudRateChart({ rows }: { rows: PerformanceRow[] }) {
   return (
-    <ChartCard
+    <SeriesLineChart
       title="Fraud rate: flagged vs. actual"
       subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability."
       label="Predicted and actual fraud rate over time"
       empty={noWindowsIfEmpty(rows)}
-    >
-      <LineChart data={rows} margin={CHART.margin}>
-        {timeFrame(formatPercent, { tickFormatter: percentTick })}
-        <Legend {...CHART.legend} />
-        <Line {...LINE} dataKey="predicted_rate" name="Flagged by model" stroke={SERIES.primary} />
-        <Line {...LINE} dataKey="actual_rate" name="Actual (labelled)" stroke={SERIES.tertiary} />
-        <Line
-          {...DASHED_LINE}
-          dataKey="est_fraud_rate"
-          name="Expected (estimate)"
-          stroke={SERIES.estimate}
-        />
-      </LineChart>
-    </ChartCard>
+      data={rows}
+      series={FRAUD_RATE_SERIES}
+      format={formatPercent}
+      yAxis={{ tickFormatter: percentTick }}
+    />
   );
 }

@@ -1,0 +1,44 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { sizeCharts } from "../../components/chart-test-size";
+import type { PerformancePoint } from "../../lib/types";
+import { EstimateChart, toRows } from "./performance-charts";
+
+beforeEach(() => sizeCharts());
+
+const point: PerformancePoint = {
+  window_start: "2026-12-04T13:30:05Z",
+  window_end: "2026-12-04T13:35:05Z",
+  model_version: 1,
+  n_predictions: 300,
+  n_labelled: 0,
+  label_coverage: 0,
+  predicted_rate: 0.03,
+  realised: null,
+  estimated: { precision: 0.49, recall: 0.43, f1: 0.457, fraud_rate: 0.038 },
+  variant: "production",
+  variants: { production: 300 },
+};
+
+const legendOf = (chart: HTMLElement) =>
+  [...chart.querySelectorAll(".recharts-legend-item-text")].map((item) => item.textContent);
+
+describe("EstimateChart", () => {
+  it("draws the chosen metric's estimate beside its realised value", async () => {
+    render(<EstimateChart rows={toRows([point])} />);
+    const f1 = screen.getByRole("img", { name: "F1: estimated vs realised" });
+    expect(legendOf(f1)).toEqual(["F1 (estimated)", "F1 (realised)"]);
+
+    await userEvent.setup().click(screen.getByRole("tab", { name: "Recall" }));
+    expect(screen.getByRole("tab", { name: "Recall" })).toHaveAttribute("aria-selected", "true");
+    const recall = screen.getByRole("img", { name: "Recall: estimated vs realised" });
+    expect(legendOf(recall)).toEqual(["Recall (estimated)", "Recall (realised)"]);
+  });
+
+  it("says there are no windows yet when there are none", () => {
+    render(<EstimateChart rows={[]} />);
+    expect(screen.getByRole("status")).toHaveTextContent("No windows yet");
+    expect(screen.getByRole("tab", { name: "F1" })).toHaveAttribute("aria-selected", "true");
+  });
+});
