@@ -34,8 +34,8 @@ async def register_version(
     """Store a version, its spec and reference profile; the first version becomes production.
 
     `columns` are ModelVersion's (model_name, version, kind, artifact_path, sha256, metrics,
-    threshold); `spec` defaults to the model's shipped spec. Returns the row and whether it
-    was made production.
+    threshold); `spec` defaults to the model's shipped spec (a model with neither stores
+    none, and load_spec refuses it). Returns the row and whether it was made production.
     """
     row = ModelVersion(**columns)
     name, version = row.model_name, row.version

@@ -197,6 +197,13 @@ class ModelSpec(BaseModel):
     def _target(cls, value: str) -> str:
         return check_identifier(value, "target")
 
+    @field_validator("classes", mode="before")
+    @classmethod
+    def _two_classes(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) != 2:
+            raise ValueError(f"classes must be two names, the positive first (not {len(value)})")
+        return value
+
     @field_validator("classes")
     @classmethod
     def _classes(cls, value: tuple[str, str]) -> tuple[str, str]:
