@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from driftscope.errors import DriftscopeError, InvalidSpecError
@@ -17,7 +18,9 @@ if TYPE_CHECKING:  # pandas loads with the command, not with `driftscope --help`
 
     from driftscope.spec.infer import InferredSpec
 
-spec_app = typer.Typer(help="Model specs: a model's target, classes and features.")
+spec_app = typer.Typer(
+    help="Model specs: a model's target, classes and features.", no_args_is_help=True
+)
 console = Console(stderr=True)
 SHOWN_CATEGORIES = 6
 
@@ -41,7 +44,7 @@ def infer(
     try:
         inferred = infer_spec(read_csv(data), target=target, name=name, positive=positive)
     except DriftscopeError as exc:
-        console.print(f"[red]error:[/red] {exc.message}")
+        console.print(f"[red]error:[/red] {escape(exc.message)}")
         raise typer.Exit(2) from exc
     print_inferred(inferred, Console())
     if out is not None:
@@ -62,14 +65,17 @@ def read_csv(path: Path) -> pd.DataFrame:
 def print_inferred(inferred: InferredSpec, out: Console) -> None:
     spec = inferred.spec
     for dropped in inferred.dropped:
-        console.print(f"[yellow]dropped[/yellow] column '{dropped.column}': {dropped.reason}")
+        console.print(
+            f"[yellow]dropped[/yellow] column '{dropped.column}': {escape(dropped.reason)}"
+        )
     out.print(spec_table(spec, f"from {inferred.rows:,} rows"))
 
 
 def spec_table(spec: ModelSpec, source: str) -> Table:
+    # Class names and categories are user data: escaped, so "[x]" is not taken for markup.
     table = Table(
         title=f"model '{spec.name}' {source}: target '{spec.target}', "
-        f"classes {spec.positive} (positive) / {spec.negative}"
+        f"classes {escape(spec.positive)} (positive) / {escape(spec.negative)}"
     )
     for column in ("feature", "kind", "range / categories", "missing", "example"):
         table.add_column(column)
@@ -77,9 +83,9 @@ def spec_table(spec: ModelSpec, source: str) -> Table:
         table.add_row(
             feature.name,
             feature.kind,
-            _values(feature),
+            escape(_values(feature)),
             "allowed" if feature.allow_missing else "",
-            _example(feature.example),
+            escape(_example(feature.example)),
         )
     return table
 

@@ -222,7 +222,7 @@ def widened_range(low: float, high: float, *, integer: bool) -> tuple[int | floa
     wide_high = high + margin
     if integer:
         return math.floor(wide_low), math.ceil(wide_high)
-    # Three significant digits of the span: 29.1..62.6 → 25.75..65.95, not 25.749999...
+    # Rounded outwards to ~1/100 of the span: 29.1..62.6 → 25.7..66.0, not 25.749999...
     exponent = math.floor(math.log10(high - low)) - 2
     digits, step = max(0, -exponent), 10.0**exponent
     return (
