@@ -188,6 +188,7 @@ QUERY_DATES = {
     "emoji": "🙂",
     "nul": "2026-01-01\x00",
     "10**400": "1" + "0" * 400,
+    "unix seconds": "3542623919",  # pydantic would read it as a timestamp; the API says ISO
 }
 QUERY_MODEL = {"emoji": "🙂", "rtl": "\u202efraud", "nul": "fraud\x00", "huge": "m" * 30_000}
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BeforeValidator
 
 from driftscope_backend.monitoring import service
 from driftscope_backend.monitoring.schemas import (
@@ -20,8 +21,20 @@ from driftscope_backend.runtime import ModelQuery, Runtime, RuntimeDep, SessionD
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
+
+
+def _iso_8601_only(value: object) -> object:
+    """Pydantic reads a bare number as Unix seconds; the API documents ISO 8601 date-times, so a
+    number is refused (422 naming `since`) rather than read as some moment in 1970 or 2082."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("expected an ISO 8601 date-time such as 2026-12-04T10:00:00Z")
+    return value
+
+
 SinceQuery = Annotated[
-    datetime | None, Query(description="Only windows ending at or after (ISO 8601)")
+    datetime | None,
+    BeforeValidator(_iso_8601_only),
+    Query(description="Only windows ending at or after (ISO 8601)"),
 ]
 LimitQuery = Annotated[int, Query(ge=1, le=5_000, description="Most recent N points")]
 # Largest ids the columns hold (INTEGER versions, BIGINT alert ids): a larger number cannot
