@@ -167,3 +167,23 @@ def test_deadlines_follow_the_event_loop_they_are_used_on() -> None:
 
     for _ in range(2):  # the first loop closes with its timer state behind
         assert asyncio.run(one_slow_request()) is True
+
+
+def test_rate_limit_identity_is_cheap_and_never_the_key_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from driftscope_backend.edge import middleware
+
+    monkeypatch.setattr(middleware, "_KEY_IDS_MAX", 3)
+    monkeypatch.setattr(middleware, "_KEY_IDS", {})
+    scope = {"client": ("10.0.0.7", 5000)}
+    assert middleware._client_of(scope, None) == "10.0.0.7"  # the peer IP as it is
+    assert middleware._client_of({}, None) == "unknown"
+    first = middleware._client_of(scope, b"secret-a")
+    assert first.startswith("key:") and "secret-a" not in first
+    assert middleware._client_of(scope, b"secret-a") == first  # cached, same bucket
+    assert middleware._client_of(scope, b"secret-b") != first
+    for n in range(10):  # a flood of keys keeps the cache bounded
+        middleware._client_of(scope, b"k%d" % n)
+    assert len(middleware._KEY_IDS) <= 3
+    assert middleware._client_of(scope, b"secret-a") == first  # recomputed identically

@@ -57,12 +57,26 @@ class FastRoute:
     template: str  # the route's path template, the metrics label
 
 
+_KEY_IDS: dict[bytes, str] = {}  # API key → its bucket id, so a request hashes nothing
+_KEY_IDS_MAX = 10_000
+
+
 def _client_of(scope: Scope, api_key: bytes | None) -> str:
-    """The rate-limit identity: the API key (by a short hash, never the key), else the peer IP."""
+    """The rate-limit identity: the API key (by a short hash, never the key), else the peer IP.
+
+    An IP is used as it is (no string built per request); key ids start with "key:", which no
+    IP does. Hashes are cached, bounded: a flood of random keys only empties the cache."""
     if api_key:
-        return "key:" + hashlib.blake2b(api_key, digest_size=12).hexdigest()
+        key_id = _KEY_IDS.get(api_key)
+        if key_id is None:
+            if len(_KEY_IDS) >= _KEY_IDS_MAX:
+                _KEY_IDS.clear()
+            key_id = _KEY_IDS[api_key] = (
+                "key:" + hashlib.blake2b(api_key, digest_size=12).hexdigest()
+            )
+        return key_id
     client = scope.get("client")
-    return "ip:" + (client[0] if client else "unknown")
+    return client[0] if client else "unknown"
 
 
 class _Outcome:
