@@ -1,8 +1,10 @@
 // A card holding one chart: the frame and title, and what stands in for the chart until it has data.
 import type { ReactElement, ReactNode } from "react";
-import { ResponsiveContainer } from "recharts";
+import { ComposedChart, ResponsiveContainer, type YAxisProps } from "recharts";
 import type { ApiState } from "../lib/use-api";
 import { Card } from "./card";
+import { timeFrame } from "./chart-parts";
+import { CHART } from "./charts";
 import { Loading } from "./empty-state";
 import { ErrorBanner } from "./error-banner";
 
@@ -49,5 +51,35 @@ export function ChartCard({
         </div>
       )}
     </Card>
+  );
+}
+
+export interface TimeChartCardProps<Row> extends Omit<ChartCardProps, "children"> {
+  /** One row per monitoring window; `time` is the window's end, in ms since epoch. */
+  data: Row[];
+  /** How the tooltip shows a value. */
+  format: (value: number) => string;
+  /** The Y axis's domain and tick format, when the defaults do not fit. */
+  yAxis?: YAxisProps;
+  /** The series (Recharts lines, areas) and their legend, if any. */
+  children: ReactNode;
+}
+
+/** A ChartCard over monitoring windows: its series drawn on the shared time frame. */
+export function TimeChartCard<Row extends { time: number }>({
+  data,
+  format,
+  yAxis,
+  children,
+  ...card
+}: TimeChartCardProps<Row>) {
+  return (
+    <ChartCard {...card}>
+      {/* Composed: the same frame holds lines and areas alike. */}
+      <ComposedChart data={data} margin={CHART.margin}>
+        {timeFrame(format, yAxis)}
+        {children}
+      </ComposedChart>
+    </ChartCard>
   );
 }

@@ -49,7 +49,7 @@ export interface LineSeries<Row> {
   strokeWidth?: number;
 }
 
-/** The series as Recharts lines, in the given order (the legend follows it). */
+/** The series as Recharts lines, drawn in the given order: later ones on top. */
 export function seriesLines<Row>(series: readonly LineSeries<Row>[]) {
   return series.map(({ dashed, strokeWidth, ...line }) => {
     const look = dashed ? DASHED_LINE : LINE;

@@ -21,8 +21,8 @@ const rows: Row[] = [
 ];
 
 const F1_SERIES: LineSeries<Row>[] = [
-  { dataKey: "est_f1", name: "F1 (estimated)", stroke: "#fbbf24", dashed: true },
   { dataKey: "f1", name: "F1 (realised)", stroke: "#a78bfa", strokeWidth: 1.5 },
+  { dataKey: "est_f1", name: "F1 (estimated)", stroke: "#fbbf24", dashed: true },
 ];
 
 function renderChart(data: Row[], empty: ReactElement | null = null) {
@@ -41,12 +41,12 @@ function renderChart(data: Row[], empty: ReactElement | null = null) {
 }
 
 describe("SeriesLineChart", () => {
-  it("draws each series as a named line, in order, with a legend", () => {
+  it("draws each series as a named line, in order, with a legend sorted by name", () => {
     renderChart(rows);
     const chart = screen.getByRole("img", { name: "F1: estimated vs realised" });
     const legend = [...chart.querySelectorAll(".recharts-legend-item-text")];
     expect(legend.map((item) => item.textContent)).toEqual(["F1 (estimated)", "F1 (realised)"]);
-    const [estimated, realised] = chart.querySelectorAll(".recharts-line-curve");
+    const [realised, estimated] = chart.querySelectorAll(".recharts-line-curve");
     expect(estimated).toHaveAttribute("stroke", "#fbbf24");
     expect(estimated).toHaveAttribute("stroke-dasharray", "6 4"); // dashed: an estimate
     expect(estimated).toHaveAttribute("stroke-width", "1.5");

@@ -19,9 +19,7 @@ function renderChart(data: typeof rows) {
       label="Label coverage over time"
       empty={data.length > 0 ? null : <EmptyState title="No windows yet" compact />}
       data={data}
-      dataKey="label_coverage"
-      name="Labelled"
-      colour="#38bdf8"
+      share={{ dataKey: "label_coverage", name: "Labelled", stroke: "#38bdf8" }}
     />,
   );
 }

@@ -1,34 +1,29 @@
 // A ChartCard over monitoring windows drawing one share (0–100 %) as a filled area.
-import { Area, AreaChart } from "recharts";
+import { Area } from "recharts";
 import { formatAxisPercent, formatPercent } from "../lib/format";
-import { ChartCard, type ChartCardProps } from "./chart-card";
-import { timeFrame } from "./chart-parts";
-import { CHART, LINE } from "./charts";
+import { TimeChartCard, type TimeChartCardProps } from "./chart-card";
+import type { LineSeries } from "./chart-parts";
+import { LINE } from "./charts";
 
-export interface ShareAreaChartProps<Row> extends Omit<ChartCardProps, "children"> {
-  /** One row per window; `time` is the window's end, in ms since epoch. */
-  data: Row[];
-  /** The share in [0, 1] in each row. */
-  dataKey: Extract<keyof Row, string>;
-  /** The series' name in the tooltip. */
-  name: string;
-  /** A hex colour (#rrggbb): the line, and the fill under it at 20 % opacity. */
-  colour: string;
+/** The share in [0, 1] read from each row; `stroke` is a hex colour (#rrggbb), filled under at 20 %. */
+export type ShareSeries<Row> = Pick<LineSeries<Row>, "dataKey" | "name" | "stroke">;
+
+export interface ShareAreaChartProps<Row> extends Omit<
+  TimeChartCardProps<Row>,
+  "children" | "format" | "yAxis"
+> {
+  share: ShareSeries<NoInfer<Row>>;
 }
 
+const SHARE_AXIS = { domain: [0, 1], tickFormatter: formatAxisPercent };
+
 export function ShareAreaChart<Row extends { time: number }>({
-  data,
-  dataKey,
-  name,
-  colour,
-  ...card
+  share,
+  ...chart
 }: ShareAreaChartProps<Row>) {
   return (
-    <ChartCard {...card}>
-      <AreaChart data={data} margin={CHART.margin}>
-        {timeFrame(formatPercent, { domain: [0, 1], tickFormatter: formatAxisPercent })}
-        <Area {...LINE} dataKey={dataKey} name={name} stroke={colour} fill={`${colour}33`} />
-      </AreaChart>
-    </ChartCard>
+    <TimeChartCard {...chart} format={formatPercent} yAxis={SHARE_AXIS}>
+      <Area {...LINE} {...share} fill={`${share.stroke}33`} />
+    </TimeChartCard>
   );
 }

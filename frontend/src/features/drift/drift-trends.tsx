@@ -37,21 +37,19 @@ export function DriftTrends() {
         title="Dataset drift share"
         subtitle="Share of the input features flagged as drifted in each window. Past the server's dataset threshold the whole window counts as drifted and the summary tile turns red."
         label="Dataset drift share over time"
-        dataKey="dataset_drift_share"
-        name="Features drifted"
-        colour="#f59e0b"
+        share={{ dataKey: "dataset_drift_share", name: "Features drifted", stroke: "#f59e0b" }}
       />
       <SeriesLineChart
         {...shared}
         title="Prediction-score drift"
         subtitle="PSI of the model's fraud scores vs. training: the output can move even when no single input does."
         label="Prediction score PSI over time"
-        format={formatStat}
-        yAxis={PSI_AXIS}
         series={[
           WARN_THRESHOLD,
           { dataKey: "prediction_psi", name: "Prediction PSI", stroke: SERIES.secondary },
         ]}
+        format={formatStat}
+        yAxis={PSI_AXIS}
       />
     </div>
   );

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { sizeCharts } from "../../components/chart-test-size";
 import type { PerformancePoint } from "../../lib/types";
-import { EstimateChart, toRows } from "./performance-charts";
+import { EstimateChart, PerformanceCharts, toRows } from "./performance-charts";
 
 beforeEach(() => sizeCharts());
 
@@ -40,5 +40,27 @@ describe("EstimateChart", () => {
     render(<EstimateChart rows={[]} />);
     expect(screen.getByRole("status")).toHaveTextContent("No windows yet");
     expect(screen.getByRole("tab", { name: "F1" })).toHaveAttribute("aria-selected", "true");
+  });
+});
+
+describe("PerformanceCharts", () => {
+  it("draws the fraud rates and the coverage while quality waits for labels", () => {
+    const later = { ...point, window_end: "2026-12-04T13:35:10Z", label_coverage: 0.5 };
+    render(<PerformanceCharts rows={toRows([point, later])} />);
+    expect(screen.getByText("No labelled windows yet")).toBeInTheDocument();
+    const rates = screen.getByRole("img", { name: "Predicted and actual fraud rate over time" });
+    expect(legendOf(rates)).toEqual([
+      "Actual (labelled)",
+      "Expected (estimate)",
+      "Flagged by model",
+    ]);
+    const coverage = screen.getByRole("img", { name: "Label coverage over time" });
+    expect(coverage.querySelector(".recharts-area-curve")).toHaveAttribute("name", "Labelled");
+  });
+
+  it("says there are no windows yet in each chart when there are none", () => {
+    render(<PerformanceCharts rows={[]} />);
+    expect(screen.getAllByText("No windows yet")).toHaveLength(3);
+    expect(screen.queryByRole("img")).not.toBeInTheDocument();
   });
 });

@@ -43,7 +43,12 @@ export function toRows(points: PerformancePoint[]): PerformanceRow[] {
 }
 
 const NO_WINDOWS = <EmptyState title="No windows yet" compact />;
-const noWindowsIfEmpty = (rows: PerformanceRow[]) => (rows.length > 0 ? null : NO_WINDOWS);
+
+/** The rows as a chart's data, and what stands in for them while there are none. */
+const overWindows = (rows: PerformanceRow[]) => ({
+  data: rows,
+  empty: rows.length > 0 ? null : NO_WINDOWS,
+});
 
 /** Quality metrics live in [0, 1]. */
 const METRIC_AXIS = { domain: [0, 1], width: 40 };
@@ -127,26 +132,10 @@ export function EstimateChart({ rows }: { rows: PerformanceRow[] }) {
       subtitle="Dashed: estimated from calibrated probabilities before labels arrive. Solid: realised once labels are in."
       actions={<MetricTabs metric={metric} onChange={setMetric} />}
       label={`${label}: estimated vs realised`}
-      empty={noWindowsIfEmpty(rows)}
-      data={rows}
+      {...overWindows(rows)}
       series={estimateSeries(metric, label)}
       format={formatMetric}
       yAxis={METRIC_AXIS}
-    />
-  );
-}
-
-export function CoverageChart({ rows }: { rows: PerformanceRow[] }) {
-  return (
-    <ShareAreaChart
-      title="Label coverage"
-      subtitle="Share of the window's predictions whose true label has arrived. Realised metrics are only as good as this."
-      label="Label coverage over time"
-      empty={noWindowsIfEmpty(rows)}
-      data={rows}
-      dataKey="label_coverage"
-      name="Labelled"
-      colour={SERIES.primary}
     />
   );
 }
@@ -157,17 +146,29 @@ const FRAUD_RATE_SERIES: LineSeries<PerformanceRow>[] = [
   { dataKey: "est_fraud_rate", name: "Expected (estimate)", stroke: SERIES.estimate, dashed: true },
 ];
 
-export function FraudRateChart({ rows }: { rows: PerformanceRow[] }) {
+/** The page's charts, two a row: realised quality, its estimate, fraud rates, label coverage. */
+export function PerformanceCharts({ rows }: { rows: PerformanceRow[] }) {
+  const windows = overWindows(rows);
   return (
-    <SeriesLineChart
-      title="Fraud rate: flagged vs. actual"
-      subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability."
-      label="Predicted and actual fraud rate over time"
-      empty={noWindowsIfEmpty(rows)}
-      data={rows}
-      series={FRAUD_RATE_SERIES}
-      format={formatPercent}
-      yAxis={{ tickFormatter: percentTick }}
-    />
+    <div className="grid gap-4 lg:grid-cols-2">
+      <RealisedChart rows={rows} />
+      <EstimateChart rows={rows} />
+      <SeriesLineChart
+        {...windows}
+        title="Fraud rate: flagged vs. actual"
+        subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability."
+        label="Predicted and actual fraud rate over time"
+        series={FRAUD_RATE_SERIES}
+        format={formatPercent}
+        yAxis={{ tickFormatter: percentTick }}
+      />
+      <ShareAreaChart
+        {...windows}
+        title="Label coverage"
+        subtitle="Share of the window's predictions whose true label has arrived. Realised metrics are only as good as this."
+        label="Label coverage over time"
+        share={{ dataKey: "label_coverage", name: "Labelled", stroke: SERIES.primary }}
+      />
+    </div>
   );
 }

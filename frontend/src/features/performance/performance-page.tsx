@@ -12,13 +12,7 @@ import type {
   TestMetrics,
 } from "../../lib/types";
 import { useApi } from "../../lib/use-api";
-import {
-  CoverageChart,
-  EstimateChart,
-  FraudRateChart,
-  RealisedChart,
-  toRows,
-} from "./performance-charts";
+import { PerformanceCharts, toRows } from "./performance-charts";
 
 type Metric = "f1" | "precision" | "recall";
 
@@ -150,12 +144,7 @@ export function PerformancePage() {
       {points.length > 0 && (
         <>
           <Headline points={points} test={test} />
-          <div className="grid gap-4 lg:grid-cols-2">
-            <RealisedChart rows={rows} />
-            <EstimateChart rows={rows} />
-            <FraudRateChart rows={rows} />
-            <CoverageChart rows={rows} />
-          </div>
+          <PerformanceCharts rows={rows} />
           <Explainer />
         </>
       )}
