@@ -49,24 +49,15 @@ async def version_columns(engine: AsyncEngine) -> set[str]:
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     await upgrade(engine)
     async with make_sessionmaker(engine)() as session:
-        yield session
-        await session.rollback()
+        yield session  # each test has a database of its own: nothing to roll back
 
 
 async def register(
     session: AsyncSession, name: str, version: int, spec: ModelSpec | None = None
 ) -> ModelVersion:
+    columns = {"kind": "xgboost", "artifact_path": "/m", "sha256": "a" * 64, "threshold": 0.5}
     row, _ = await register_version(
-        session,
-        model_name=name,
-        version=version,
-        kind="xgboost",
-        artifact_path=f"/models/{name}/v{version}",
-        sha256=f"{version:064x}",
-        metrics={"test": {"roc_auc": 0.9}},
-        threshold=0.5,
-        profile={"n": 100},
-        spec=spec,
+        session, model_name=name, version=version, metrics={}, profile={}, spec=spec, **columns
     )
     return row
 

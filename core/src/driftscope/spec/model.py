@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from driftscope.errors import InvalidSpecError
 
@@ -39,13 +47,26 @@ def check_category(value: str) -> str:
     return value
 
 
-def check_identifier(value: str, what: str) -> str:
+def check_identifier(value: str) -> str:
     if not IDENTIFIER.fullmatch(value):
         raise ValueError(
-            f"{what} {value!r} is not an identifier (letters, digits and _, not starting with "
-            "a digit, at most 64 characters)"
+            f"{value!r} is not an identifier (letters, digits and _, not starting with a digit, "
+            "at most 64 characters)"
         )
     return value
+
+
+def check_model_name(value: str) -> str:
+    if not MODEL_NAME.fullmatch(value):
+        raise ValueError(f"model name {value!r} does not match [a-z][a-z0-9_-]{{0,63}}")
+    if value in RESERVED_NAMES:
+        raise ValueError(f"model name {value!r} is reserved (a path of the models API)")
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(check_identifier)]
+Category = Annotated[str, AfterValidator(check_category)]
+ModelName = Annotated[str, AfterValidator(check_model_name)]
 
 
 class FeatureSpec(BaseModel):
@@ -53,13 +74,13 @@ class FeatureSpec(BaseModel):
 
     model_config = _FROZEN
 
-    name: str
+    name: Identifier
     kind: SpecKind
     description: str = ""
     unit: str | None = None
     minimum: Number | None = None
     maximum: Number | None = None
-    categories: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
     open_categories: bool = False
     allow_missing: bool = False
     example: Example = None
@@ -73,20 +94,6 @@ class FeatureSpec(BaseModel):
             if data.setdefault("kind", published) != published:
                 raise ValueError(f"type {published!r} differs from kind {data['kind']!r}")
         return data
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return check_identifier(value, "feature name")
-
-    @field_validator("categories")
-    @classmethod
-    def _categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for category in value:
-            check_category(category)
-        if len(set(value)) != len(value):
-            raise ValueError("categories must be distinct")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> FeatureSpec:
@@ -123,6 +130,8 @@ def _categories_problem(feature: FeatureSpec) -> str | None:
         return None
     if not feature.categories and not feature.open_categories:
         return "a categorical feature needs categories (or open_categories: true)"
+    if len(set(feature.categories)) != len(feature.categories):
+        return "categories must be distinct"
     return None
 
 
@@ -175,27 +184,13 @@ class ModelSpec(BaseModel):
 
     model_config = _FROZEN
 
-    name: str
+    name: ModelName
     description: str = ""
-    target: str
-    classes: tuple[str, str]
+    target: Identifier
+    classes: tuple[Category, Category]
     features: tuple[FeatureSpec, ...] = Field(min_length=1)
     gate: GateFloors = GateFloors()
     monitoring: MonitoringOverrides = MonitoringOverrides()
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not MODEL_NAME.fullmatch(value):
-            raise ValueError(f"model name {value!r} does not match [a-z][a-z0-9_-]{{0,63}}")
-        if value in RESERVED_NAMES:
-            raise ValueError(f"model name {value!r} is reserved (a path of the models API)")
-        return value
-
-    @field_validator("target")
-    @classmethod
-    def _target(cls, value: str) -> str:
-        return check_identifier(value, "target")
 
     @field_validator("classes", mode="before")
     @classmethod
@@ -207,8 +202,6 @@ class ModelSpec(BaseModel):
     @field_validator("classes")
     @classmethod
     def _classes(cls, value: tuple[str, str]) -> tuple[str, str]:
-        for name in value:
-            check_category(name)
         if value[0] == value[1]:
             raise ValueError(f"the two classes must differ (both are {value[0]!r})")
         return value
