@@ -84,7 +84,7 @@ def test_without_out_nothing_is_written(penguins_csv: Path, tmp_path: Path) -> N
         (["--target", "island", "--name", "p"], "target 'island' has 3 distinct value(s)"),
         (
             ["--target", "sex", "--name", "Penguins"],
-            "invalid model spec: name: model name 'Penguins' does not match [a-z][a-z0-9_-]{0,63}",
+            "model name 'Penguins' does not match [a-z][a-z0-9_-]{0,63}",
         ),
         (["--target", "weight", "--name", "p"], "no target column 'weight' in the data"),
         (["--target", "sex", "--name", "p", "--positive", "x"], "--positive 'x' is not a value"),

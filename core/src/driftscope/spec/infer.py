@@ -18,6 +18,7 @@ from driftscope.spec.model import (
     IDENTIFIER,
     FeatureSpec,
     ModelSpec,
+    check_model_name,
 )
 
 MAX_CATEGORIES = 50  # more distinct values than this: an open categorical of the most frequent
@@ -54,13 +55,7 @@ def infer_spec(
     description: str | None = None,
 ) -> InferredSpec:
     """A spec for the columns of `frame`: every column but the target is a candidate feature."""
-    if frame.empty:
-        raise InvalidSpecError("the data has no rows")
-    check_column_names(frame.columns)
-    if target not in frame.columns:
-        raise InvalidSpecError(
-            f"no target column '{target}' in the data (columns: {', '.join(frame.columns)})"
-        )
+    _check_input(frame, target, name)
     classes = target_classes(frame[target], target, positive)
     inferred = [infer_feature(column, frame[column]) for column in frame.columns.drop(target)]
     features = [f for f in inferred if isinstance(f, FeatureSpec)]
@@ -76,6 +71,21 @@ def infer_spec(
         }
     )
     return InferredSpec(spec, tuple(d for d in inferred if isinstance(d, Dropped)), len(frame))
+
+
+def _check_input(frame: pd.DataFrame, target: str, name: str) -> None:
+    """Refusals that need no look at the values: before the work on a large file."""
+    try:
+        check_model_name(name)
+    except ValueError as exc:
+        raise InvalidSpecError(str(exc)) from None
+    if frame.empty:
+        raise InvalidSpecError("the data has no rows")
+    check_column_names(frame.columns)
+    if target not in frame.columns:
+        raise InvalidSpecError(
+            f"no target column '{target}' in the data (columns: {', '.join(frame.columns)})"
+        )
 
 
 def check_column_names(columns: Iterable[Any]) -> None:
