@@ -975,7 +975,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "numeric" | "integer" | "categorical" | "boolean";
+            type: "numeric" | "integer" | "categorical" | "boolean" | "text";
             /** Description */
             description: string;
             /**
