@@ -32,12 +32,15 @@ async def test_rate_limit_answers_429_with_retry_after_and_counts(
         update={"rate_limit_per_s": 1.0, "rate_limit_burst": 3}
     )
     async with serve(settings) as api:
+        limiter: RateLimiter = api.app.state.rate_limiter
+        # All five at one instant: at 1 token/s a busy machine taking over a second for them
+        # would refill a token and let the fourth through.
+        limiter.clock = lambda: 1_000.0
         responses = [await api.predict(transaction()) for _ in range(5)]
         other_key = await api.predict(transaction(), headers={"X-API-Key": "someone-else"})
         health = await api.client.get("/health")
         await api.flush()
         stored = await api.count()
-        limiter: RateLimiter = api.app.state.rate_limiter
 
     assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
     error = error_of(responses[3], 429, "rate_limited")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from driftscope.testing.waiting import DEADLINE_S, wait_until
 from driftscope_backend.live.hub import CLIENT_QUEUE, REPLAY_EVENTS, Client, LiveHub
 
 
@@ -34,8 +35,8 @@ async def test_slow_client_is_dropped_and_others_keep_receiving() -> None:
     assert slow.dropped and slow not in hub.clients
     assert fast in hub.clients and not fast.dropped
     assert hub.dropped_clients == 1
-    # The dropped client's sender is woken with a close marker.
-    await asyncio.wait_for(hub.serve(slow, []), timeout=1)
+    # The dropped client's sender is woken with a close marker (else it would wait forever).
+    await asyncio.wait_for(hub.serve(slow, []), timeout=DEADLINE_S)
     assert slow.websocket.closed == 1013  # type: ignore[attr-defined]
 
 
@@ -58,8 +59,8 @@ async def test_serve_sends_first_messages_then_published_ones() -> None:
     task = asyncio.create_task(hub.serve(client, ['{"type":"snapshot"}']))
     await asyncio.sleep(0)
     hub.publish({"type": "alert", "id": 5, "data": {"change": "opened"}})
-    await asyncio.sleep(0.05)
-    task.cancel()
     sent = client.websocket.sent  # type: ignore[attr-defined]
+    await wait_until(lambda: len(sent) >= 2, what="the snapshot and the alert sent")
+    task.cancel()
     assert sent[0] == '{"type":"snapshot"}'
     assert '"type":"alert"' in sent[1] and '"id":5' in sent[1]

@@ -17,6 +17,7 @@ import websockets
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.events import add_event
 from driftscope.settings import Settings
+from driftscope.testing.waiting import DEADLINE_S, wait_until
 from driftscope_backend.app import create_app
 
 
@@ -29,16 +30,21 @@ async def server(registered_settings: Settings) -> AsyncIterator[tuple[str, Any]
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     instance = uvicorn.Server(config)
     task = asyncio.create_task(instance.serve())
-    while not instance.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.05)
+    # uvicorn exposes a flag, not an event
+    await wait_until(lambda: instance.started or task.done(), what="uvicorn to start", timeout_s=60)
+    assert not task.done(), "uvicorn stopped before it started"
     try:
         yield f"127.0.0.1:{port}", app
     finally:
         instance.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
+        await asyncio.wait_for(task, timeout=60)
 
 
-async def _receive_until(ws: Any, kind: str, timeout_s: float = 5.0) -> dict[str, Any]:
+def _http(address: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=f"http://{address}", timeout=DEADLINE_S)
+
+
+async def _receive_until(ws: Any, kind: str, timeout_s: float = DEADLINE_S) -> dict[str, Any]:
     async with asyncio.timeout(timeout_s):
         while True:
             message = json.loads(await ws.recv())
@@ -61,7 +67,7 @@ async def test_snapshot_then_stats_counting_predictions(server: tuple[str, Any])
         assert snapshot["data"]["model"]["version"] == 1
         assert snapshot["data"]["model"]["metrics"]["roc_auc"] > 0.8
         assert snapshot["data"]["drift"] is None  # no worker has run: "no data yet"
-        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
+        async with _http(address) as http:
             response = await http.post("/api/v1/predict", json=[FRAUD_CONTRACT.example()] * 3)
         assert response.status_code == 200
         stats = await _receive_until(ws, "stats")
@@ -98,7 +104,7 @@ async def test_many_clients_do_not_block_predictions(server: tuple[str, Any]) ->
     address, app = server
     clients = [await websockets.connect(f"ws://{address}/ws/live") for _ in range(20)]
     try:
-        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
+        async with _http(address) as http:
             responses = await asyncio.gather(
                 *(http.post("/api/v1/predict", json=FRAUD_CONTRACT.example()) for _ in range(50))
             )

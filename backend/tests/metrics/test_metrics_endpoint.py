@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from backend.tests.conftest import PREDICT, Api, transaction
 from backend.tests.metrics.scraping import scrape, store_monitoring_rows, value
 
+from driftscope.testing.waiting import wait_until
 from driftscope_backend.metrics.requests import BUCKETS
 
 
@@ -34,11 +33,25 @@ async def test_predictions_total_counts_every_prediction_posted(api: Api) -> Non
     assert labels["variant"] == "production" and labels["path"] == "model"
 
 
+async def hold_background_flush(api: Api) -> None:
+    """Make the writer's background loop wait an hour before its next flush.
+
+    The loop reads the interval when it starts waiting, so the wait already running must end
+    first: one row submitted as a full batch wakes it, and once that row is written the loop
+    waits again, with the new interval (no fixed sleep that a busy machine could outlast).
+    """
+    writer = api.writer
+    writer.flush_interval_s = 3600.0
+    written, batch_rows, writer.batch_rows = writer.rows_written, writer.batch_rows, 1
+    try:
+        assert (await api.predict(transaction())).status_code == 200
+    finally:
+        writer.batch_rows = batch_rows
+    await wait_until(lambda: writer.rows_written > written, what="the background flush of one row")
+
+
 async def test_writer_gauges_follow_the_prediction_log(api: Api) -> None:
-    # Hold the background flush: its wait already running ends within 200 ms, the next is long.
-    api.writer.flush_interval_s = 3600.0
-    await asyncio.sleep(0.3)
-    await api.flush()
+    await hold_background_flush(api)
     for _ in range(5):
         assert (await api.predict(transaction())).status_code == 200
     buffered = await scrape(api)
@@ -47,7 +60,7 @@ async def test_writer_gauges_follow_the_prediction_log(api: Api) -> None:
     flushed = await scrape(api)
 
     assert value(flushed, "driftscope_writer_queue_depth_rows") == 0
-    assert value(flushed, "driftscope_writer_rows_written_total") == await api.count() == 5
+    assert value(flushed, "driftscope_writer_rows_written_total") == await api.count() == 1 + 5
     assert value(flushed, "driftscope_writer_queue_capacity_rows") == api.writer.capacity
     assert value(flushed, "driftscope_writer_failed_flushes_total") == 0
     assert value(flushed, "driftscope_writer_rejected_requests_total") == 0

@@ -14,6 +14,7 @@ from sqlalchemy import event, func, select
 
 from driftscope.db import Prediction, create_engine
 from driftscope.settings import Settings
+from driftscope.testing.waiting import wait_until
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api
@@ -22,16 +23,22 @@ if TYPE_CHECKING:
 
 
 def hold_writes(
-    api: Api, monkeypatch: pytest.MonkeyPatch, written: list[int] | None = None
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+    written: list[int] | None = None,
+    held: list[int] | None = None,
 ) -> asyncio.Event:
     """Make every database write wait for the returned event, so buffered rows stay buffered.
 
-    `written` collects the size of each batch sent to the database.
+    `held` collects the size of each batch as it reaches the gate, `written` as it is sent on
+    to the database.
     """
     gate = asyncio.Event()
     write = api.writer._write
 
     async def gated(rows: list[dict[str, Any]], *bound: Any) -> None:
+        if held is not None:
+            held.append(len(rows))
         await gate.wait()
         if written is not None:
             written.append(len(rows))
@@ -158,13 +165,16 @@ async def test_concurrent_flushes_write_each_row_once(
 ) -> None:
     """A flush() called while another is writing waits for it instead of re-writing its rows."""
     written: list[int] = []
-    gate = hold_writes(api, monkeypatch, written)
+    held: list[int] = []
+    gate = hold_writes(api, monkeypatch, written, held)
     await api.predict([transaction()] * 10)
     first = asyncio.create_task(api.writer.flush())
-    await asyncio.sleep(0.05)  # first is now waiting at the gate with 10 rows in flight
+    # 10 rows in flight at the gate (written by `first`, or by a background flush it waits for)
+    await wait_until(lambda: held == [10], what="the first 10 rows held at the write gate")
     await api.predict([transaction()] * 7)
     second = asyncio.create_task(api.writer.flush())
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # second starts, and waits for the flush in progress
+    assert held == [10] and not second.done()
 
     gate.set()
 
@@ -223,15 +233,18 @@ async def test_replay_skips_rows_already_stored(
 ) -> None:
     """A write that committed but reported failure is spilled too: replay must not duplicate it."""
     async with serve(registered_settings) as api:
-        write = api.writer._write
+        write, committed = api.writer._write, list[int]()
 
         async def commit_then_fail(rows: list[dict[str, Any]], *bound: Any) -> None:
             await write(rows, *bound)
+            committed.append(len(rows))
             raise TimeoutError("connection lost after commit")
 
         monkeypatch.setattr(api.writer, "_write", commit_then_fail)
         monkeypatch.setattr(api.writer, "stop", functools.partial(api.writer.stop, timeout_s=0.3))
         await api.predict([transaction()] * 10)
+        # Committed before the stop: its short flush deadline is for the retries, which fail.
+        await wait_until(lambda: committed, what="a background write that commits, then fails")
 
     assert await count_rows(registered_settings) == 10
     assert spilled_rows(registered_settings) == 10

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -16,6 +15,7 @@ from driftscope.events import add_event
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings
 from driftscope.testing import TrainedArtifact, register_artifact
+from driftscope.testing.waiting import wait_until
 from driftscope.variants import SHADOW, labelled_predictions, shadow_id
 
 if TYPE_CHECKING:
@@ -56,11 +56,9 @@ async def model_events(api: Api) -> list[dict[str, Any]]:
 
 
 async def drain_shadow(api: Api) -> None:
+    """Wait until the shadow scorer has handed every queued row to the log, then flush it."""
     scorer = api.app.state.runtime.shadow_scorer
-    for _ in range(200):
-        if scorer.depth == 0:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: scorer.depth == 0, what="the shadow scorer to drain its queue")
     await api.flush()
 
 

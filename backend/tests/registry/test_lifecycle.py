@@ -15,6 +15,7 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db import Event, ModelVersion
 from driftscope.settings import Settings
 from driftscope.testing import TrainedArtifact, register_artifact
+from driftscope.testing.waiting import wait_until
 from driftscope_backend.app import create_app
 
 ADMIN = {"x-api-key": "k1"}
@@ -140,15 +141,20 @@ async def test_hot_swap_under_load_has_no_failures(
             seen.append((started, time.monotonic(), response.status_code, version))
             await asyncio.sleep(0)  # an in-process ASGI call may never suspend: let others run
 
+    async def served(more: int) -> None:
+        # Counted, not timed: each version serves under load however slow the machine is.
+        target = len(seen) + more
+        await wait_until(lambda: len(seen) >= target, what=f"{more} more predictions")
+
     workers = [asyncio.create_task(load()) for _ in range(8)]
     for target in [2, 1] * 5:
-        await asyncio.sleep(0.3)
+        await served(25)
         started = time.monotonic()
         path = f"/api/v1/models/{target}/promote" if target == 2 else "/api/v1/models/rollback"
         response = await client.post(path, headers=ADMIN)
         assert response.status_code == 200, response.text
         swaps.append((started, time.monotonic(), response.json()["serving"]))
-    await asyncio.sleep(0.3)
+    await served(25)
     stop.set()
     await asyncio.gather(*workers)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db import Prediction, create_engine
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings, get_settings
+from driftscope.testing.waiting import wait_until_sync
 from driftscope_backend.app import create_app
 from driftscope_backend.prediction.batch import score_csv
 
@@ -138,10 +138,8 @@ def server_url(settings: Settings) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.05)
+    wait_until_sync(lambda: server.started or not thread.is_alive(), what="uvicorn to start")
+    assert thread.is_alive(), "the server thread ended before it started"
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=30)

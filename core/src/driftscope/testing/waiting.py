@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 __all__ = ["DEADLINE_S", "wait_until", "wait_until_sync"]
 
@@ -27,14 +27,14 @@ def _timed_out(what: str, timeout_s: float, detail: Detail | None) -> AssertionE
 
 
 async def wait_until(
-    predicate: Callable[[], bool | Awaitable[bool]],
+    predicate: Callable[[], object],
     *,
     what: str,
     timeout_s: float = DEADLINE_S,
     interval_s: float = 0.02,
     detail: Detail | None = None,
 ) -> float:
-    """Seconds until `predicate()` (a plain or async callable) is true, checked every
+    """Seconds until `predicate()` (a plain or async callable) is truthy, checked every
     `interval_s`; raises AssertionError naming `what` (and `detail()`, e.g. a log tail)
     after `timeout_s`."""
     started = time.monotonic()
@@ -50,7 +50,7 @@ async def wait_until(
 
 
 def wait_until_sync(
-    predicate: Callable[[], bool],
+    predicate: Callable[[], object],
     *,
     what: str,
     timeout_s: float = DEADLINE_S,
