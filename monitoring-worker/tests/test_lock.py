@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from driftscope.db import create_engine
+from driftscope.testing.waiting import DEADLINE_S
 from driftscope_worker.lock import LeaderLock
 
 
@@ -52,7 +53,7 @@ async def test_standby_takes_over_when_the_leader_stops(
     assert not waiting.done()
 
     await leader.release()
-    await asyncio.wait_for(waiting, timeout=5)
+    await asyncio.wait_for(waiting, timeout=DEADLINE_S)
     await standby.release()
 
 
@@ -73,7 +74,7 @@ async def test_advisory_lock_admits_one_worker_on_postgres(
         assert not waiting.done()
 
         await first.release()
-        await asyncio.wait_for(waiting, timeout=5)
+        await asyncio.wait_for(waiting, timeout=DEADLINE_S)
         assert await first.try_acquire() is False
         assert not (tmp_path / "unused.lock").exists()  # no file lock on PostgreSQL
     finally:
