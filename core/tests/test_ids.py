@@ -16,3 +16,31 @@ def test_uuid_from_int_equals_the_constructor() -> None:
     made = uuid_from_int(value.int)
     assert made == value and str(made) == str(value) and made.hex == value.hex
     assert made.bytes == value.bytes and made.is_safe == uuid.SafeUUID.unknown
+
+
+def test_random_draws_span_block_refills_without_repeats() -> None:
+    from driftscope.ids import random_128, random_hex32
+
+    draws = [random_128() for _ in range(3 * 256 + 7)]  # three block refills and then some
+    assert len(set(draws)) == len(draws)
+    assert all(0 <= d < 2**128 for d in draws)
+    text = random_hex32()
+    assert len(text) == 32 and int(text, 16) >= 0
+
+
+def test_a_forked_child_does_not_reuse_the_parents_draws() -> None:
+    import os
+
+    from driftscope.ids import random_128
+
+    random_128()  # the parent now holds a partly used block
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: report its next draw, then leave without running pytest's cleanup
+        os.write(write_end, random_128().to_bytes(16))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child_draw = int.from_bytes(os.read(read_end, 16))
+    os.close(read_end)
+    os.close(write_end)
+    assert child_draw != random_128()  # the parent's next draw is not the child's

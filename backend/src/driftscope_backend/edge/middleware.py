@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,6 +22,7 @@ from fastapi.responses import Response
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from driftscope.ids import random_hex32
 from driftscope.logs import request_id_var
 from driftscope.settings import Settings
 from driftscope_backend.edge.access_log import log_request
@@ -124,7 +124,7 @@ class EdgeMiddleware:
             elif name == b"x-api-key":
                 api_key = value
         if given_id is None or not REQUEST_ID_SAFE.fullmatch(given_id):
-            given_id = os.urandom(16).hex()  # uuid4().hex's 32 hex digits, faster
+            given_id = random_hex32()  # uuid4().hex's 32 hex digits, without a system call
         request_id: str = given_id
         token = request_id_var.set(request_id)
         path: str = scope["path"]
