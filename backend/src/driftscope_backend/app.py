@@ -16,7 +16,7 @@ from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.settings import Settings, get_settings
 from driftscope_backend.dashboard import install_dashboard
 from driftscope_backend.docs_ui import install_docs
-from driftscope_backend.edge import install_edge
+from driftscope_backend.edge import EdgedFastAPI, install_edge
 from driftscope_backend.errors import install_error_handlers
 from driftscope_backend.health.router import FAST_ROUTES as HEALTH_FAST_ROUTES
 from driftscope_backend.health.router import router as health_router
@@ -106,7 +106,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(
+    app = EdgedFastAPI(
         docs_url=None,  # docs_ui serves /docs and /redoc from local files instead of a CDN
         redoc_url=None,
         title="Driftscope",

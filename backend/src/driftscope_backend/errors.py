@@ -21,6 +21,7 @@ from driftscope.errors import (
     UnauthorizedError,
     UnsupportedMediaTypeError,
 )
+from driftscope.logs import request_id_var
 from driftscope_backend.http import error_body, json_response, summarize, validation_details
 
 # The HTTP edge of the domain tree: what a client sees for each error. A subclass without an
@@ -80,7 +81,19 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     return json_response(error_body(code, str(exc.detail)), exc.status_code, headers)
 
 
+def unexpected_error_body() -> dict[str, object]:
+    """A bug's answer: the stable shape, and the request id that finds the traceback in the logs."""
+    message = f"internal server error (request id {request_id_var.get()})"
+    return error_body("internal_error", message)
+
+
+async def _unexpected(_request: Request, _exc: Exception) -> Response:
+    # Starlette's ServerErrorMiddleware answers with this, then re-raises for the server's log.
+    return json_response(unexpected_error_body(), 500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(DriftscopeError, _domain_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)

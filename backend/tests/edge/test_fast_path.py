@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from driftscope.errors import ContractError
 from driftscope.logs import JsonLineSink
 from driftscope.settings import Settings
-from driftscope_backend.edge import EdgeMiddleware, FastRoute
+from driftscope_backend.edge import EdgedFastAPI, FastRoute, install_edge
 from driftscope_backend.edge.access_log import log_request
 from driftscope_backend.edge.deadlines import Deadlines
 from driftscope_backend.errors import install_error_handlers
@@ -41,19 +41,23 @@ async def _broken(_request: Request) -> Response:
 
 
 def _app(timeout_s: float = 30.0) -> FastAPI:
-    app = FastAPI()
+    """An app built like the real one: the edge outermost, the fast routes ending in it."""
+    app = EdgedFastAPI()
     install_error_handlers(app)
     routes = {
         ("POST", "/slow"): FastRoute(_slow, "/slow"),
         ("POST", "/invalid"): FastRoute(_invalid, "/invalid"),
         ("POST", "/broken"): FastRoute(_broken, "/broken"),
     }
-    settings = Settings(request_timeout_s=timeout_s, access_log=False)
-    app.add_middleware(EdgeMiddleware, settings=settings, limiter=None, fast_routes=routes)
+    install_edge(app, Settings(request_timeout_s=timeout_s, access_log=False), routes)
 
     @app.post("/invalid-routed")  # the same error through the router: answers must not differ
     async def invalid_routed() -> None:
         await _invalid(None)  # type: ignore[arg-type]
+
+    @app.post("/broken-routed")
+    async def broken_routed() -> None:
+        await _broken(None)  # type: ignore[arg-type]
 
     return app
 
@@ -81,8 +85,11 @@ async def test_domain_errors_of_a_hot_route_use_the_app_handlers(http: httpx.Asy
     assert fast.headers["content-security-policy"]
 
 
-async def test_an_unexpected_error_is_a_500_in_the_stable_shape(http: httpx.AsyncClient) -> None:
-    response = await http.post("/broken")
+@pytest.mark.parametrize("path", ["/broken", "/broken-routed"])
+async def test_an_unexpected_error_is_a_500_in_the_stable_shape(
+    http: httpx.AsyncClient, path: str
+) -> None:
+    response = await http.post(path)
     error = error_of(response, 500, "internal_error")
     assert response.headers["x-request-id"] in error["message"]  # to find it in the logs
 

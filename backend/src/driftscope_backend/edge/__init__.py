@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from driftscope.settings import Settings
 from driftscope_backend.edge.middleware import EdgeMiddleware, FastRoute
 from driftscope_backend.edge.ratelimit import RateLimiter
 
 
+class EdgedFastAPI(FastAPI):
+    """FastAPI with the request edge as its outermost ASGI layer: every request passes the edge
+    before FastAPI's own layers (telemetry, error and exception middleware, router), and the
+    hot routes end in the edge (see EdgeMiddleware)."""
+
+    edge: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.edge is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.edge(scope, receive, send)
+
+
 def install_edge(
-    app: FastAPI, settings: Settings, fast_routes: Mapping[tuple[str, str], FastRoute]
+    app: EdgedFastAPI, settings: Settings, fast_routes: Mapping[tuple[str, str], FastRoute]
 ) -> None:
-    """Edge middleware, then CORS outside it (preflights never count against a rate limit);
-    `fast_routes`, by (method, path), are called by the edge itself (see EdgeMiddleware)."""
+    """The edge around the app, and CORS around the edge (preflights never count against a rate
+    limit); `fast_routes`, by (method, path), are called by the edge itself."""
     limiter = None
     if settings.rate_limit_per_s > 0:
         limiter = RateLimiter(
@@ -25,16 +41,18 @@ def install_edge(
             max_clients=settings.rate_limit_max_clients,
         )
     app.state.rate_limiter = limiter
-    app.add_middleware(EdgeMiddleware, settings=settings, limiter=limiter, fast_routes=fast_routes)
+    inner = functools.partial(FastAPI.__call__, app)  # FastAPI's own stack, below the edge
+    edge: ASGIApp = EdgeMiddleware(inner, settings, limiter, fast_routes, owner=app)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
-        app.add_middleware(
-            CORSMiddleware,
+        edge = CORSMiddleware(
+            edge,
             allow_origins=origins,
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
+    app.edge = edge
 
 
-__all__ = ["EdgeMiddleware", "FastRoute", "RateLimiter", "install_edge"]
+__all__ = ["EdgeMiddleware", "EdgedFastAPI", "FastRoute", "RateLimiter", "install_edge"]

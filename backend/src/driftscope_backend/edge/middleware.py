@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi.responses import Response
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,6 +29,7 @@ from driftscope.settings import Settings
 from driftscope_backend.edge.access_log import log_request
 from driftscope_backend.edge.deadlines import Deadlines
 from driftscope_backend.edge.ratelimit import RateLimiter
+from driftscope_backend.errors import unexpected_error_body
 from driftscope_backend.http import error_body, json_response
 from driftscope_backend.metrics import observe_request
 
@@ -105,8 +107,10 @@ class EdgeMiddleware:
         settings: Settings,
         limiter: RateLimiter | None,
         fast_routes: Mapping[tuple[str, str], FastRoute] | None = None,
+        owner: Starlette | None = None,
     ) -> None:
         self.app = app
+        self.owner = owner  # the app the fast routes belong to (its state, its error handlers)
         self.limiter = limiter
         self.deadlines = Deadlines(settings.request_timeout_s)
         self.log_requests = settings.access_log
@@ -147,11 +151,8 @@ class EdgeMiddleware:
             else:
                 await self._within_deadline(scope, self.app(scope, receive, outcome), outcome)
         except Exception:
-            if not outcome.started:  # the stable error shape, and the id to find the traceback
-                message = f"internal server error (request id {request_id})"
-                await json_response(error_body("internal_error", message), 500)(
-                    scope, _never, outcome
-                )
+            if not outcome.started:  # a hot route's bug (others are answered further in)
+                await json_response(unexpected_error_body(), 500)(scope, _never, outcome)
             raise  # to ServerErrorMiddleware and the server, which log the traceback
         finally:
             elapsed = time.perf_counter() - started
@@ -166,11 +167,12 @@ class EdgeMiddleware:
     async def _dispatch(self, fast: FastRoute, scope: Scope, receive: Receive, send: Send) -> None:
         """Call a hot route's endpoint; its domain errors through the app's exception handlers
         (unexpected ones propagate to Starlette's ServerErrorMiddleware, as for any route)."""
+        scope["app"] = self.owner  # as Starlette sets it: request.app, request.app.state
         request = Request(scope, receive)
         try:
             response = await fast.endpoint(request)
         except Exception as exc:
-            handler = _handler_for(scope["app"].exception_handlers, exc)
+            handler = _handler_for(self.owner.exception_handlers, exc) if self.owner else None
             if handler is None:
                 raise
             response = await handler(request, exc)
