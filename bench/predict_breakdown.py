@@ -107,6 +107,7 @@ async def edge_step_costs(n: int = 50_000) -> dict[str, float]:
     import logging
     import os
 
+    from driftscope.ids import random_hex32
     from driftscope.logs import JsonLineSink, request_id_var
     from driftscope_backend.edge.access_log import _render
     from driftscope_backend.edge.deadlines import Deadlines
@@ -151,7 +152,12 @@ async def edge_step_costs(n: int = 50_000) -> dict[str, float]:
         sink = JsonLineSink(devnull)
         sink.FLUSH_LINES = 10**9  # flushed below, timed apart
         costs = {
-            "request id (os.urandom(16).hex())": per_call_us(lambda: os.urandom(16).hex(), n),
+            "request id: os.urandom(16).hex() (before)": per_call_us(
+                lambda: os.urandom(16).hex(), n
+            ),
+            "request id: random_hex32(), drawn a block at a time (after)": per_call_us(
+                random_hex32, n
+            ),
             "request-id contextvar set + reset": per_call_us(contextvar, n),
             "rate-limit key: client IP": per_call_us(lambda: _client_of(scope, None), n),
             "rate-limit key: API key (blake2b)": per_call_us(
@@ -267,6 +273,91 @@ async def asgi_costs(data_dir: Path, number: int) -> dict[str, float]:
         bad = [s for s in statuses if s != 200]
         if bad:
             raise RuntimeError(f"ASGI calls failed: statuses {sorted(set(bad))}")
+    return out
+
+
+class _Transport:
+    """A socket's stand-in for uvicorn's protocol: counts writes, sends nothing."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+    def write(self, _data: bytes) -> None:
+        self.writes += 1
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 40000), "sockname": ("127.0.0.1", 8000)}.get(
+            name, default
+        )
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        return None
+
+    def pause_reading(self) -> None:
+        return None
+
+    def resume_reading(self) -> None:
+        return None
+
+
+async def _protocol_cpu_us(app: Any, raw: bytes, number: int, repeat: int = 5) -> float:
+    """CPU µs (this thread) per request through uvicorn's httptools protocol, raw bytes in and
+    the response written to a counting transport: the whole HTTP path but the socket system
+    calls, measured in CPU time so other processes on the machine barely move it."""
+    from uvicorn.config import Config
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    from uvicorn.server import ServerState
+
+    from driftscope_backend.cli import UVICORN_OPTIONS
+
+    options = {k: v for k, v in UVICORN_OPTIONS.items() if k != "loop"}
+    config = Config(app=app, loop="none", lifespan="off", **options)
+    config.load()
+    protocol = HttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+    transport = _Transport()
+    protocol.connection_made(transport)  # type: ignore[arg-type]
+    runs = []
+    for _ in range(repeat):
+        t0 = time.thread_time_ns()
+        for _ in range(number):
+            done = transport.writes + 2  # the response head, then its body
+            protocol.data_received(raw)
+            while transport.writes < done:  # noqa: ASYNC110 - an Event would add cost
+                await asyncio.sleep(0)  # the request runs as a task: let it finish
+        runs.append((time.thread_time_ns() - t0) / number / 1e3)
+    return round(statistics.median(runs), 2)
+
+
+async def protocol_costs(data_dir: Path, number: int = 300) -> dict[str, float]:
+    """Bare hello-world, /health and /predict through uvicorn's protocol (writer flushes and
+    the access log included: they run on the same loop)."""
+    from driftscope.settings import Settings
+    from driftscope_backend.app import create_app
+
+    def get(path: str) -> bytes:
+        return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n".encode()
+
+    post = (
+        "POST /api/v1/predict HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(EXAMPLE_BODY)}\r\n\r\n"
+    ).encode() + EXAMPLE_BODY
+    out = {
+        "HTTP bare FastAPI hello-world GET /": await _protocol_cpu_us(_bare_hello(), get("/"), 2000)
+    }
+    app = create_app(Settings(data_dir=data_dir))
+    async with app.router.lifespan_context(app):
+        out["HTTP GET /health"] = await _protocol_cpu_us(app, get("/health"), 2000)
+        out["HTTP POST /api/v1/predict (writer flushes included)"] = await _protocol_cpu_us(
+            app, post, number
+        )
+    out["ratio /predict : bare (CPU per request, HTTP without sockets)"] = round(
+        out["HTTP bare FastAPI hello-world GET /"]
+        / out["HTTP POST /api/v1/predict (writer flushes included)"],
+        3,
+    )
     return out
 
 
@@ -393,6 +484,7 @@ def run(data_dir: Path, asgi_requests: int = 300) -> dict[str, Any]:
     try:
         results["edge_us"] = loop.run_until_complete(edge_step_costs())
         results["asgi_us"] = loop.run_until_complete(asgi_costs(data_dir, asgi_requests))
+        results["asgi_us"].update(loop.run_until_complete(protocol_costs(data_dir)))
         results["writer"] = loop.run_until_complete(writer_costs(model_dir, [100, 500, 2000]))
     finally:
         loop.close()
