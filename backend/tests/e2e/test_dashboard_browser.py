@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +24,10 @@ import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.settings import REPO_ROOT, Settings
+from driftscope.testing.waiting import wait_until_sync
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Playwright, Route
+    from playwright.sync_api import Locator, Page, Playwright, Route
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,17 +59,27 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(base: str, procs: list[subprocess.Popen[bytes]], timeout_s: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+def _wait_ready(base: str, procs: list[subprocess.Popen[bytes]]) -> None:
+    def ready() -> bool:
         assert all(p.poll() is None for p in procs), "a demo process exited early"
         try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return
+            return httpx.get(f"{base}/ready", timeout=10).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("backend not ready in time")
+            return False
+
+    # imports, migrations and the model warm-up on a loaded 2-core machine
+    wait_until_sync(ready, what="the backend to be ready", timeout_s=120, interval_s=0.3)
+
+
+def _counter_rises(tile: Locator, above: int) -> int:
+    """The tile's number once it is above `above` (the live stats arrive once a second)."""
+    wait_until_sync(
+        lambda: _number(tile.inner_text()) > above,
+        what=f"the prediction counter to rise above {above}",
+        timeout_s=60,  # the simulator starts (imports, first PUT) slowly on a busy machine
+        interval_s=0.5,
+    )
+    return _number(tile.inner_text())
 
 
 def _demo_env(settings: Settings, base: str) -> dict[str, str]:
@@ -148,15 +158,8 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
 
         tile = page.get_by_text("Predictions served").locator("xpath=..")
         expect(tile).to_be_visible()
-        first = _number(tile.inner_text())
-        # The simulator needs a few seconds to start (imports, first PUT) on a busy machine.
-        deadline = time.monotonic() + 30
-        while _number(tile.inner_text()) <= first and time.monotonic() < deadline:
-            page.wait_for_timeout(500)
-        assert _number(tile.inner_text()) > first, "the prediction counter does not rise"
-        rising_from = _number(tile.inner_text())
-        page.wait_for_timeout(2_000)
-        assert _number(tile.inner_text()) > rising_from, "the prediction counter stopped"
+        rising_from = _counter_rises(tile, _number(tile.inner_text()))
+        _counter_rises(tile, rising_from)  # and keeps rising
         page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
 
         page.get_by_role("link", name="Drift", exact=True).click()
@@ -167,7 +170,7 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         page.get_by_role("link", name="Overview", exact=True).click()
         page.get_by_role("button", name="Inject drift").click()
         expect(page.get_by_text(re.compile("sudden", re.IGNORECASE)).first).to_be_visible(
-            timeout=10_000
+            timeout=30_000
         )
 
         page.get_by_role("link", name="Drift", exact=True).click()
@@ -176,7 +179,7 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         )  # cells join without spaces
         expect(flagged.first).to_be_visible(timeout=90_000)
         flagged.first.click()
-        expect(page.get_by_text("Latest window").first).to_be_visible(timeout=10_000)
+        expect(page.get_by_text("Latest window").first).to_be_visible(timeout=30_000)
         expect(page.get_by_text("Training reference").first).to_be_visible()
         page.wait_for_timeout(1_000)
         page.screenshot(path=str(SHOTS / "drift.png"), full_page=True)
@@ -184,7 +187,7 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         page.get_by_role("link", name="Predict", exact=True).click()
         page.get_by_role("button", name="Score transaction").click()
         meter = page.get_by_role("meter", name="Fraud probability")
-        expect(meter).to_be_visible(timeout=10_000)
+        expect(meter).to_be_visible(timeout=30_000)
         probability = float(meter.get_attribute("aria-valuenow") or "nan")
         assert 0.0 <= probability <= 1.0
         page.screenshot(path=str(SHOTS / "predict.png"), full_page=True)
@@ -237,7 +240,7 @@ def test_swagger_ui_offline_runs_predict(server: str) -> None:
         predict.get_by_role("button", name="Try it out").click()
         predict.get_by_role("button", name="Execute").click()
         status = predict.locator(".live-responses-table .response .response-col_status")
-        expect(status).to_have_text("200", timeout=15_000)
+        expect(status).to_have_text("200", timeout=30_000)
         expect(predict.locator(".live-responses-table")).to_contain_text("fraud_probability")
         predict.screenshot(path=str(SHOTS / "docs.png"))  # the request and its 200
         assert problems == []
