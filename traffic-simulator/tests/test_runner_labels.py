@@ -12,7 +12,6 @@ from driftscope.testing.waiting import wait_until
 from .conftest import LiveServer, Running
 
 PREDICTIONS = 400
-LATENCY_ALLOWANCE_S = 5.0
 
 
 @pytest.mark.slow
@@ -46,13 +45,13 @@ async def test_labels_arrive_after_their_delay_with_the_set_coverage(
     # Stored label time − stored prediction time: the drawn delay (1–2 s) plus the label
     # loop's 0.5 s tick and request latency; never earlier than the minimum delay. Latency is
     # well under a second on a quiet machine, but two CPU burners stretched the longest delay
-    # to 3.9 s: the allowance is for a busy machine, not an expectation.
+    # to 3.9 s: the 5 s allowance is for a busy machine, not an expectation.
     seconds = sorted(d.total_seconds() for d in delays)
     low, median, high = seconds[0], seconds[len(seconds) // 2], seconds[-1]
     spread = f"label delays: min {low:.2f}, median {median:.2f}, max {high:.2f} s"
     print(spread)
     assert low >= 1.0, spread
-    assert high <= 2.0 + 0.5 + LATENCY_ALLOWANCE_S, spread
+    assert high <= 2.0 + 0.5 + 5.0, spread
 
 
 async def test_pending_labels_are_flushed_on_stop(
