@@ -21,6 +21,7 @@ from driftscope.settings import Settings, get_settings
 from driftscope.spec.cli import spec_app
 
 if TYPE_CHECKING:  # the commands import what they run lazily: `driftscope --help` stays fast
+    from driftscope.spec import ModelSpec
     from driftscope.training.search import SearchResult
     from driftscope.training.threshold import ThresholdPolicy
     from driftscope.training.trainer import TrainConfig, TrainResult
@@ -53,7 +54,25 @@ TrainRows = Annotated[
     int, typer.Option(min=1_000, help="Rows to generate when --data is not given.")
 ]
 TrainData = Annotated[
-    Path | None, typer.Option(help="CSV in the contract's columns plus is_fraud.")
+    Path | None,
+    typer.Option(
+        help="CSV to train on: with --target, any tabular model's; without, the fraud "
+        "contract's columns plus is_fraud."
+    ),
+]
+TrainTarget = Annotated[
+    str | None, typer.Option(help="The target column of --data (two values): a user model.")
+]
+TrainName = Annotated[
+    str | None, typer.Option(help="Model name (default DRIFTSCOPE_MODEL_NAME, e.g. fraud).")
+]
+TrainSpec = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, help="Spec file of --name (default: inferred)."),
+]
+TrainPositive = Annotated[
+    str | None,
+    typer.Option(help="Target value of the positive class, when the spec is inferred."),
 ]
 ThresholdPolicyText = Annotated[
     str, typer.Option(help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md).")
@@ -86,28 +105,79 @@ def train(
     trials: Annotated[int, typer.Option(min=1, max=500, help="Search trials.")] = 10,
     cv: Annotated[int, typer.Option(min=2, max=20, help="Stratified CV folds per trial.")] = 5,
     register_as: RegisterAs = None,
+    target: TrainTarget = None,
+    name: TrainName = None,
+    spec: TrainSpec = None,
+    positive: TrainPositive = None,
 ) -> None:
-    """Train, calibrate and register a new model version (the first becomes production)."""
+    """Train, calibrate and register a new model version (the first becomes production).
+
+    With --data and --target (or --spec): any tabular model, its spec inferred from the data
+    unless given. Without: the built-in fraud model (on generated data unless --data)."""
     from driftscope.training.trainer import TrainConfig
 
     settings = get_settings()
-    if if_missing and asyncio.run(_production_exists(settings.model_name)):
+    model_name = name or settings.model_name
+    if if_missing and asyncio.run(_production_exists(model_name)):
         console.print("a production model exists; nothing to train (--if-missing)")
         return
     model_kind = kind or settings.model_kind
-    _check_train_options(model_kind, search, register_as)
-    policy = _threshold_policy(threshold_policy)
+    user_model = target is not None or spec is not None
+    _check_train_options(model_kind, search, register_as, user_model=user_model)
+    user_spec = _user_spec(data, target, model_name, spec, positive)
     config = TrainConfig(
         rows=rows,
         seed=seed,
         data=data,
-        policy=policy,
+        policy=_threshold_policy(threshold_policy),
+        model_name=model_name,
         kind=model_kind,
         rules=settings.rule_policy(),
         register_as=register_as,
+        spec=user_spec,
     )
     result, found = _run_training(config, settings, search, trials, cv)
-    _print_trained(result, found, register_as)
+    _print_trained(model_name, result, found, register_as)
+
+
+def _user_spec(
+    data: Path | None, target: str | None, name: str, spec: Path | None, positive: str | None
+) -> ModelSpec | None:
+    """The spec of a model trained from a user's CSV (printed); None for the built-in model."""
+    from driftscope.contract import CONTRACTS
+
+    if target is None and spec is None:  # the built-in model
+        if positive is not None:
+            raise typer.BadParameter("only with --target", param_hint="--positive")
+        if name not in CONTRACTS:
+            raise typer.BadParameter(
+                f"model '{name}' is not built in: give --data and --target", param_hint="--name"
+            )
+        return None
+    if data is None:
+        raise typer.BadParameter("a user model needs its training CSV", param_hint="--data")
+    if spec is not None and positive is not None:
+        raise typer.BadParameter(
+            "the spec file decides the positive class", param_hint="--positive"
+        )
+    return _loaded_or_inferred(data, target, name, spec, positive)
+
+
+def _loaded_or_inferred(
+    data: Path, target: str | None, name: str, spec: Path | None, positive: str | None
+) -> ModelSpec:
+    from driftscope.spec.cli import print_inferred, spec_table
+    from driftscope.training.user_data import given_spec, inferred_spec
+
+    out = Console()
+    if spec is not None:
+        given = given_spec(spec, name, target)
+        out.print(spec_table(given, f"from {spec}"))
+        return given
+    assert target is not None  # _user_spec: --target or --spec
+    inferred = inferred_spec(data, target, name, positive)
+    print_inferred(inferred, out)
+    return inferred.spec
 
 
 def _run_training(
@@ -125,13 +195,20 @@ def _run_training(
         return asyncio.run(train_and_register(config, settings, progress)), None
 
 
-def _check_train_options(model_kind: str, search: str | None, register_as: str | None) -> None:
+def _check_train_options(
+    model_kind: str, search: str | None, register_as: str | None, *, user_model: bool
+) -> None:
     """Reject option combinations before any data is generated or read."""
     from driftscope.predictors import KINDS
 
     if model_kind not in KINDS:
         raise typer.BadParameter(
             f"unknown kind '{model_kind}' (available: {', '.join(KINDS)})", param_hint="--kind"
+        )
+    if user_model and model_kind == "rules":
+        raise typer.BadParameter(
+            "the rules kind is the fraud model's rule set: a user model has no rules",
+            param_hint="--kind",
         )
     if search not in (None, "random"):
         raise typer.BadParameter(f"unknown search '{search}' (use random)", param_hint="--search")
@@ -151,7 +228,7 @@ def _threshold_policy(text: str) -> ThresholdPolicy:
 
 
 def _print_trained(
-    result: TrainResult, found: SearchResult | None, register_as: str | None
+    model_name: str, result: TrainResult, found: SearchResult | None, register_as: str | None
 ) -> None:
     """The search table (if any) and the metrics on stdout; where it went on stderr."""
     from driftscope.training.report import print_search, print_training
@@ -159,7 +236,7 @@ def _print_trained(
     out = Console()
     if found is not None:
         print_search(out, found)
-    print_training(out, result.version, result.metrics, result.threshold)
+    print_training(out, f"{model_name} v{result.version}", result.metrics, result.threshold)
     console.print(f"artifacts: {result.directory}")
     console.print(
         "promoted to production" if result.promoted else "registered (production alias unchanged)"

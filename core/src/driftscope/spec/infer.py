@@ -56,7 +56,8 @@ def infer_spec(
 ) -> InferredSpec:
     """A spec for the columns of `frame`: every column but the target is a candidate feature."""
     _check_input(frame, target, name)
-    classes = target_classes(frame[target], target, positive)
+    values = target_values(frame[target], target, positive)
+    classes = class_names(values, target)
     inferred = [infer_feature(column, frame[column]) for column in frame.columns.drop(target)]
     features = [f for f in inferred if isinstance(f, FeatureSpec)]
     if not features:
@@ -67,6 +68,7 @@ def infer_spec(
             "description": description or f"{classes[0]} vs {classes[1]} ({target})",
             "target": target,
             "classes": classes,
+            "positive_value": values[0],
             "features": features,
         }
     )
@@ -111,6 +113,11 @@ def suggest_identifier(column: str) -> str:
 
 def target_classes(series: pd.Series, target: str, positive: str | None) -> list[str]:
     """The two class names, positive first; refuses a target that is not binary."""
+    return class_names(target_values(series, target, positive), target)
+
+
+def target_values(series: pd.Series, target: str, positive: str | None) -> tuple[str, str]:
+    """The target's two raw values (as `as_labels` writes them), the positive first."""
     counts = as_labels(series.dropna()).value_counts()
     if len(counts) != 2:
         shown = ", ".join(map(repr, counts.index[:5])) + (", ..." if len(counts) > 5 else "")
@@ -120,12 +127,14 @@ def target_classes(series: pd.Series, target: str, positive: str | None) -> list
             {"target": target, "distinct": len(counts)},
         )
     chosen = _positive_value(counts, target, positive)
-    other = next(v for v in counts.index if v != chosen)
-    if {v.lower() for v in counts.index} in ({"0", "1"}, {"false", "true"}):
-        # 0/1 and true/false targets name their classes after the target column.
-        named = {v: target if v.lower() in TRUTHY else f"not_{target}" for v in counts.index}
-        return [named[chosen], named[other]]
-    return [chosen, other]
+    return chosen, next(v for v in counts.index if v != chosen)
+
+
+def class_names(values: tuple[str, str], target: str) -> list[str]:
+    """0/1 and true/false targets name their classes after the target column, others by value."""
+    if {v.lower() for v in values} in ({"0", "1"}, {"false", "true"}):
+        return [target if v.lower() in TRUTHY else f"not_{target}" for v in values]
+    return list(values)
 
 
 def _positive_value(counts: pd.Series, target: str, positive: str | None) -> str:

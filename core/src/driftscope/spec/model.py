@@ -188,6 +188,9 @@ class ModelSpec(BaseModel):
     description: str = ""
     target: Identifier
     classes: tuple[Category, Category]
+    # The target's raw value of the positive class, when the data's values are not the class
+    # names (1 for classes `late`/`not_late`); written only when set.
+    positive_value: Category | None = None
     features: tuple[FeatureSpec, ...] = Field(min_length=1)
     gate: GateFloors = GateFloors()
     monitoring: MonitoringOverrides = MonitoringOverrides()
@@ -247,6 +250,8 @@ class ModelSpec(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         data["features"] = [f.to_dict() for f in self.features]
+        if data["positive_value"] is None:  # the published shape without it stays as it was
+            del data["positive_value"]
         return data
 
     def to_json(self) -> str:

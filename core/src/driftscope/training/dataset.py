@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,8 @@ import pandas as pd
 
 from driftscope.contract import Feature, FeatureContract
 from driftscope.errors import ContractError
+from driftscope.spec.model import CATEGORY_MAX_LENGTH, CONTROL_CHARACTERS
+from driftscope.training.user_data import encode_target
 
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n"}
@@ -38,6 +41,17 @@ def _coerce(feature: Feature, raw: pd.Series) -> tuple[pd.Series, str | None]:
             problems.append(
                 f"unknown category ({_bad_rows(bad)}); allowed: {', '.join(feature.categories)}"
             )
+        malformed = (
+            ~empty
+            & (
+                text.str.len().gt(CATEGORY_MAX_LENGTH) | text.str.contains(CONTROL_CHARACTERS)
+            ).to_numpy()
+        )
+        if malformed.any() and feature.open_categories:  # closed ones refused them above
+            problems.append(
+                f"not a category: longer than {CATEGORY_MAX_LENGTH} characters or with "
+                f"control characters ({_bad_rows(malformed)})"
+            )
         values = pd.Series(np.where(empty, None, text), index=raw.index, dtype=object)
     else:
         values = pd.to_numeric(raw, errors="coerce")
@@ -56,31 +70,55 @@ def _coerce(feature: Feature, raw: pd.Series) -> tuple[pd.Series, str | None]:
     return values, "; ".join(problems) or None
 
 
-def load_training_csv(path: Path, contract: FeatureContract) -> pd.DataFrame:
-    """Read and validate a CSV; one ContractError names every bad column and why."""
+def load_training_csv(
+    path: Path, contract: FeatureContract, labels: Mapping[str, int] | None = None
+) -> pd.DataFrame:
+    """Read and validate a CSV; one ContractError names every bad column and why.
+
+    The label column holds 0/1, or with `labels` (a user model's target) the raw values
+    mapped to 1/0; rows without a target value are then left out (`attrs["unlabelled"]`)."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=True)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ContractError(f"cannot read {path}: {exc}") from exc
     contract.check_columns(list(raw.columns), require_label=True)
+    unlabelled = 0
+    if labels is not None:
+        present = raw[contract.label].notna().to_numpy()
+        unlabelled = int((~present).sum())
+        raw = raw[present].reset_index(drop=True)
     errors: dict[str, str] = {}
     data: dict[str, pd.Series] = {}
     for feature in contract.features:
         data[feature.name], problem = _coerce(feature, raw[feature.name])
         if problem:
             errors[feature.name] = problem
-    label = pd.to_numeric(raw[contract.label], errors="coerce")
-    if not label.isin([0, 1]).all():
-        errors[contract.label] = (
-            f"label must be 0 or 1 ({_bad_rows(~label.isin([0, 1]).to_numpy())})"
-        )
+    label = _labels(raw[contract.label], contract.label, labels, errors)
     if errors:
         listing = "; ".join(f"{col}: {why}" for col, why in errors.items())
         raise ContractError(
             f"{path} does not match the '{contract.model_name}' contract: {listing}", errors
         )
     frame = pd.DataFrame(data)
-    frame[contract.label] = label.astype(np.int64)
+    frame[contract.label] = label
     if frame[contract.label].nunique() < 2:
         raise ContractError(f"{path}: the label column needs both classes (0 and 1)")
+    frame.attrs["unlabelled"] = unlabelled
     return frame
+
+
+def _labels(
+    raw: pd.Series, column: str, labels: Mapping[str, int] | None, errors: dict[str, str]
+) -> np.ndarray | None:
+    """The label column as 0/1 integers; a problem goes into `errors` (None returned)."""
+    if labels is not None:
+        try:
+            return encode_target(raw, column, labels)
+        except ContractError as exc:
+            errors[column] = exc.message.removeprefix(f"target '{column}': ")
+            return None
+    label = pd.to_numeric(raw, errors="coerce")
+    if not label.isin([0, 1]).all():
+        errors[column] = f"label must be 0 or 1 ({_bad_rows(~label.isin([0, 1]).to_numpy())})"
+        return None
+    return label.to_numpy(dtype=np.int64)

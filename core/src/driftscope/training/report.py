@@ -23,9 +23,10 @@ METRIC_ROWS = (
 )
 
 
-def print_training(out: Console, version: int, metrics: dict[str, Any], threshold: float) -> None:
+def print_training(out: Console, model: str, metrics: dict[str, Any], threshold: float) -> None:
+    """The test metrics of `model` ("fraud v3") and, where it has rules, their measurements."""
     kind = metrics.get("kind", "xgboost")
-    table = Table(title=f"fraud v{version} ({kind}) — test split ({metrics['test']['n']:,} rows)")
+    table = Table(title=f"{model} ({kind}) — test split ({metrics['test']['n']:,} rows)")
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key in METRIC_ROWS:
@@ -34,6 +35,8 @@ def print_training(out: Console, version: int, metrics: dict[str, Any], threshol
     ece_raw, ece_cal = metrics["ece_uncalibrated"]["test"], metrics["ece_calibrated"]["test"]
     table.add_row("ECE raw → calibrated", f"{ece_raw:.4f} → {ece_cal:.4f}")
     table.add_row("evaluator", metrics["evaluator"])
+    if metrics.get("unlabelled_rows_skipped"):
+        table.add_row("rows without target", f"{metrics['unlabelled_rows_skipped']:,} (skipped)")
     if "train_seconds" in metrics:
         table.add_row("train seconds", f"{metrics['train_seconds']:.1f}")
     out.print(table)

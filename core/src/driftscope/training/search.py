@@ -20,7 +20,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from driftscope.contract import FeatureContract, get_contract
+from driftscope.contract import FeatureContract
 from driftscope.db import script_sessions
 from driftscope.db.models import TrainingRun
 from driftscope.predictors import Splits, fit_predictor
@@ -183,7 +183,7 @@ async def run_search(
     """`driftscope train --search random`: trials, run rows, the best registered."""
     if config.kind not in SPACES:
         raise ValueError(f"kind '{config.kind}' has no hyperparameters to search")
-    contract = get_contract(config.model_name)
+    contract = config.contract()
     data = split_data(load_data(config, contract), contract, config.seed)
     search = _Search(f"search-{uuid.uuid4().hex[:12]}", config, contract, data, folds, progress)
     async with script_sessions(settings.resolved_database_url) as sessions:

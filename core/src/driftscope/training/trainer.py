@@ -35,11 +35,13 @@ from driftscope.rules import (
 from driftscope.serving.artifact import write_manifest
 from driftscope.serving.forest import CompiledForest, FlatForest, compile_evaluator
 from driftscope.settings import Settings
+from driftscope.spec import ModelSpec, shipped_spec
 from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.dataset import load_training_csv
 from driftscope.training.metrics import classification_report, expected_calibration_error
 from driftscope.training.runs import REGISTERED, record_trained
 from driftscope.training.threshold import ThresholdPolicy, select_threshold, threshold_table
+from driftscope.training.user_data import target_labels
 
 __all__ = ["MAX_ROUNDS", "XGB_PARAMS", "TrainConfig", "TrainedModel", "fit", "write_artifacts"]
 log = logging.getLogger(__name__)
@@ -60,6 +62,16 @@ class TrainConfig:
     params: dict[str, Any] = field(default_factory=dict)  # overrides of the kind's defaults
     rules: RulePolicy = field(default_factory=RulePolicy)
     register_as: str | None = None  # extra alias for the new version, e.g. "candidate"
+    # A user model's spec (its data's target mapped by it); None: the built-in model's.
+    spec: ModelSpec | None = None
+
+    def contract(self) -> FeatureContract:
+        return get_contract(self.model_name) if self.spec is None else self.spec.contract()
+
+    @property
+    def has_rules(self) -> bool:
+        """The rule set is written for the built-in fraud features: a user model has none."""
+        return self.spec is None or self.spec == shipped_spec(self.model_name)
 
 
 @dataclass
@@ -110,7 +122,8 @@ def _noop(_stage: str, _fraction: float) -> None:
 
 def load_data(config: TrainConfig, contract: FeatureContract) -> pd.DataFrame:
     if config.data is not None:
-        return load_training_csv(config.data, contract)
+        labels = None if config.spec is None else target_labels(config.spec)
+        return load_training_csv(config.data, contract, labels)
     return generate_frame(config.rows, seed=config.seed)
 
 
@@ -138,6 +151,8 @@ def fit(
         config.kind, contract, data.fitting(), config.params, config.seed, progress
     )
     trained = evaluate(predictor, data, contract, config, time.perf_counter() - started, progress)
+    if frame.attrs.get("unlabelled"):  # a user CSV's rows without a target value
+        trained.metrics["unlabelled_rows_skipped"] = frame.attrs["unlabelled"]
     add_profile(trained, data, contract, config.seed, progress)
     return trained
 
@@ -176,7 +191,9 @@ def evaluate(
     labels = data.y
     table = threshold_table(labels["val"], calibrated["val"])
     threshold = select_threshold(table, config.policy)
-    rules, rules_metrics = _rules_report(contract, data, config.rules)
+    rules, rules_metrics = (
+        _rules_report(contract, data, config.rules) if config.has_rules else (None, None)
+    )
     metrics = {
         "test": classification_report(labels["test"], calibrated["test"], threshold),
         "validation": classification_report(labels["val"], calibrated["val"], threshold),
@@ -195,7 +212,7 @@ def evaluate(
         "rows": {n: len(labels[n]) for n in labels},
         "seed": config.seed,
         "data": str(config.data) if config.data else f"generated:{config.rows}",
-        "rules": rules_metrics,
+        **({"rules": rules_metrics} if rules_metrics else {}),
     }
     progress("evaluation", 1.0)
     held_out = np.concatenate([calibrated["val"], calibrated["test"]])
@@ -319,6 +336,7 @@ async def register_trained(
         metrics=metrics,
         threshold=trained.threshold,
         profile=trained.profile,
+        spec=config.spec,
     )
     if config.register_as:
         await set_alias(session, config.model_name, config.register_as, version)
@@ -331,7 +349,7 @@ async def train_and_register(
     config: TrainConfig, settings: Settings, progress: Progress = _noop
 ) -> TrainResult:
     """The whole `driftscope train`: data → model → artifacts → registry row and run row."""
-    contract = get_contract(config.model_name)
+    contract = config.contract()
     frame = load_data(config, contract)
     progress("data", 1.0)
     started = time.perf_counter()

@@ -1,0 +1,57 @@
+"""A user model's target read as 1/0: raw spellings, the recorded positive value, refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from driftscope.errors import ContractError
+from driftscope.spec import FeatureSpec, ModelSpec
+from driftscope.training.user_data import encode_target, label_text, target_labels
+
+FEATURE = FeatureSpec(name="x", kind="numeric")
+
+
+def spec(classes: tuple[str, str], positive_value: str | None = None) -> ModelSpec:
+    return ModelSpec(
+        name="m", target="y", classes=classes, positive_value=positive_value, features=(FEATURE,)
+    )
+
+
+def test_cells_read_as_spec_infer_writes_values() -> None:
+    raw = pd.Series([" 1.0", "0", "TRUE", "False", " yes ", "Male", "2.5"])
+    assert label_text(raw).tolist() == ["1", "0", "true", "false", "yes", "Male", "2.5"]
+
+
+@pytest.mark.parametrize(
+    ("classes", "positive_value", "raw", "expected"),
+    [
+        (("delayed", "on_time"), "delayed", ["delayed", "on_time"], [1, 0]),
+        (("late", "not_late"), "1", ["1.0", "0", "1"], [1, 0, 1]),
+        (("not_late", "late"), "0", ["1", "0"], [0, 1]),  # --positive 0
+        (("flag", "not_flag"), "true", ["TRUE", "false"], [1, 0]),
+        (("flag", "not_flag"), None, ["1", "0", "flag"], [1, 0, 1]),  # a hand-written spec
+        (("male", "female"), None, ["female", "male"], [0, 1]),
+    ],
+)
+def test_the_positive_class_is_1(
+    classes: tuple[str, str], positive_value: str | None, raw: list[str], expected: list[int]
+) -> None:
+    labels = target_labels(spec(classes, positive_value))
+    assert encode_target(pd.Series(raw), "y", labels).tolist() == expected
+
+
+def test_a_value_of_neither_class_names_the_column_and_lines() -> None:
+    labels = target_labels(spec(("delayed", "on_time"), "delayed"))
+    raw = pd.Series(["delayed", "on_time", "cancelled", "on_time", "1"])
+
+    with pytest.raises(ContractError) as info:
+        encode_target(raw, "status", labels)
+
+    message = info.value.message
+    assert message.startswith("target 'status': 2 value(s) of neither class ('1', 'cancelled'")
+    assert "line(s) 4, 6" in message and "expected one of delayed, on_time" in message
+    assert np.array_equal(
+        encode_target(raw[:2], "status", labels), np.array([1, 0], dtype=np.int64)
+    )
