@@ -4,8 +4,11 @@ once enough labelled live traffic exists (canary/shadow), on that traffic too.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from driftscope.spec import GateFloors
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,19 @@ class GateConfig:
     max_regression: float = 0.01  # allowed drop vs production in ROC AUC and F1 (absolute)
     live_min_labels: int = 200  # labelled live predictions of each version for the live checks
     live_window_h: float = 24.0  # how recent that live traffic must be
+
+    def with_spec_floors(self, floors: GateFloors) -> GateConfig:
+        """The floors of a model's spec where it gives them. A floor the operator moved away
+        from the default (DRIFTSCOPE_GATE_MIN_*) still wins: it is a deliberate override."""
+        default = GateConfig()
+        roc_auc, f1 = floors.min_roc_auc, floors.min_f1
+        return replace(
+            self,
+            min_roc_auc=self.min_roc_auc
+            if roc_auc is None or self.min_roc_auc != default.min_roc_auc
+            else roc_auc,
+            min_f1=self.min_f1 if f1 is None or self.min_f1 != default.min_f1 else f1,
+        )
 
 
 @dataclass(frozen=True)

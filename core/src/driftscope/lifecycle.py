@@ -17,6 +17,7 @@ from driftscope.db.models import ModelVersion, utcnow
 from driftscope.errors import ContractError, GateFailedError, NotFoundError
 from driftscope.events import add_event
 from driftscope.gate import Check, GateConfig, live_checks, passed, run_gate
+from driftscope.spec import ModelSpec, shipped_spec
 
 PREVIOUS = "previous"
 
@@ -31,8 +32,12 @@ async def _version(session: AsyncSession, model_name: str, version: int) -> Mode
 async def gate_checks(
     session: AsyncSession, model_name: str, version: int, config: GateConfig
 ) -> list[Check]:
-    """Test-metric checks, plus live checks once canary/shadow traffic has enough labels."""
+    """Test-metric checks, plus live checks once canary/shadow traffic has enough labels.
+
+    The floors are the version's spec's where it sets them (see GateConfig.with_spec_floors)."""
     target = await _version(session, model_name, version)
+    spec = ModelSpec.from_dict(target.spec) if target.spec else shipped_spec(model_name)
+    config = config if spec is None else config.with_spec_floors(spec.gate)
     current = await registry.resolve(session, model_name)
     if current is None or current.version == version:
         return run_gate(target.metrics, None, config)

@@ -16,9 +16,10 @@ from typer.testing import CliRunner, Result
 from driftscope import cli
 from driftscope.db import create_engine, make_sessionmaker
 from driftscope.errors import ContractError, InvalidSpecError
+from driftscope.gate import GateConfig
 from driftscope.registry import list_versions, load_spec, resolve
 from driftscope.settings import Settings, get_settings
-from driftscope.spec import ModelSpec
+from driftscope.spec import GateFloors, ModelSpec
 
 runner = CliRunner()
 
@@ -257,3 +258,30 @@ def test_rows_without_a_target_value_are_skipped_and_counted(
     versions, _, _ = registry_state(settings, "flights")
     assert versions[0].metrics["unlabelled_rows_skipped"] == 10
     assert sum(versions[0].metrics["rows"].values()) == 990
+
+
+def test_the_gate_uses_the_floors_of_the_version_spec(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = flights()
+    inferred = ModelSpec.from_json(_inferred_json(frame, tmp_path))
+    strict = inferred.model_copy(update={"gate": GateFloors(min_roc_auc=0.999, min_f1=0.05)})
+    spec_file = tmp_path / "strict.json"
+    spec_file.write_text(strict.to_json())
+    data = write(frame, tmp_path / "f.csv")
+    assert train("--data", data, "--spec", spec_file, "--name", "flights").exit_code == 0
+    monkeypatch.setenv("DRIFTSCOPE_MODEL_NAME", "flights")
+    get_settings.cache_clear()
+
+    result = runner.invoke(cli.app, ["gate"])
+
+    assert result.exit_code == 1
+    assert "is below 0.9990" in result.output and "meets 0.0500" in result.output
+
+
+def test_spec_floors_replace_the_defaults_not_an_operator_override() -> None:
+    floors = GateFloors(min_roc_auc=0.7, min_f1=None)
+
+    assert GateConfig().with_spec_floors(floors) == GateConfig(min_roc_auc=0.7, min_f1=0.30)
+    operator = GateConfig(min_roc_auc=0.95)
+    assert operator.with_spec_floors(floors) == operator
