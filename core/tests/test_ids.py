@@ -44,3 +44,15 @@ def test_a_forked_child_does_not_reuse_the_parents_draws() -> None:
     os.close(read_end)
     os.close(write_end)
     assert child_draw != random_128()  # the parent's next draw is not the child's
+
+
+def test_uuid7_carries_the_millisecond_and_sorts_by_time() -> None:
+    from driftscope.ids import uuid7
+
+    now_ns = 1_764_850_000_123_456_789
+    made = uuid7(now_ns)
+    assert made.version == 7 and made.variant == uuid.RFC_4122
+    assert made.int >> 80 == now_ns // 1_000_000  # the first 48 bits: Unix milliseconds
+    later = uuid7(now_ns + 1_000_000)  # one millisecond later always sorts after
+    assert later > made and uuid.UUID(str(later)) == later
+    assert len({uuid7(now_ns) for _ in range(1_000)}) == 1_000  # random below the millisecond

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from driftscope.ids import random_uuid4
+from driftscope.ids import uuid7
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.writer import Row
 
@@ -57,7 +57,7 @@ def score(
     prediction_id = (
         uuid.uuid5(TRANSACTION_NAMESPACE, f"{model.model_name}:{transaction_id}")
         if transaction_id
-        else random_uuid4()
+        else uuid7()
     )
     latency_us = (time.perf_counter_ns() - started_ns) // 1_000
     row: Row = {

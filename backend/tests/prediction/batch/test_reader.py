@@ -64,3 +64,16 @@ def test_blocks_hold_whole_rows_even_across_reads(
 def test_last_row_without_newline_and_blank_tail() -> None:
     assert list(row_blocks(io.BytesIO(b"1,2\n3,4"), 10)) == [b"1,2\n", b"3,4\n"]
     assert list(row_blocks(io.BytesIO(b"1,2\n\n\n"), 10)) == [b"1,2\n\n\n"]
+
+
+def test_batch_prediction_ids_are_time_ordered_unless_derived_from_a_row_id() -> None:
+    import time
+    import uuid
+
+    from driftscope_backend.prediction.batch.ids import prediction_ids
+
+    before_ms = time.time_ns() // 1_000_000
+    ids = [uuid.UUID(text) for text in prediction_ids("fraud", [None, "txn-1", None]).text()]
+    assert [i.version for i in ids] == [7, 5, 7]
+    assert all(i.variant == uuid.RFC_4122 for i in ids)
+    assert ids[0].int >> 80 >= before_ms and ids[0] != ids[2]
