@@ -137,7 +137,8 @@ def train(
         spec=user_spec,
     )
     result, found = _run_training(config, settings, search, trials, cv)
-    _print_trained(model_name, result, found, register_as)
+    positive = "fraud" if user_spec is None else user_spec.positive
+    _print_trained(f"{model_name} v{result.version}", positive, result, found, register_as)
 
 
 def _user_spec(
@@ -228,7 +229,11 @@ def _threshold_policy(text: str) -> ThresholdPolicy:
 
 
 def _print_trained(
-    model_name: str, result: TrainResult, found: SearchResult | None, register_as: str | None
+    model: str,
+    positive: str,
+    result: TrainResult,
+    found: SearchResult | None,
+    register_as: str | None,
 ) -> None:
     """The search table (if any) and the metrics on stdout; where it went on stderr."""
     from driftscope.training.report import print_search, print_training
@@ -236,7 +241,7 @@ def _print_trained(
     out = Console()
     if found is not None:
         print_search(out, found)
-    print_training(out, f"{model_name} v{result.version}", result.metrics, result.threshold)
+    print_training(out, model, result.metrics, result.threshold, positive)
     console.print(f"artifacts: {result.directory}")
     console.print(
         "promoted to production" if result.promoted else "registered (production alias unchanged)"

@@ -98,7 +98,7 @@ def test_a_user_model_trains_from_its_csv_beside_fraud(settings: Settings, tmp_p
 
     assert result.exit_code == 0, result.output
     assert "model 'flights' from 2,000 rows: target 'status'" in result.output
-    assert "flights v1 (xgboost)" in result.output
+    assert "flights v1 (xgboost)" in result.output and "delayed_rate" in result.output
     versions, production, spec = registry_state(settings, "flights")
     assert [v.version for v in versions] == [1] and production == 1
     assert spec.classes == ("delayed", "on_time") and spec.positive_value == "delayed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -23,14 +24,19 @@ METRIC_ROWS = (
 )
 
 
-def print_training(out: Console, model: str, metrics: dict[str, Any], threshold: float) -> None:
-    """The test metrics of `model` ("fraud v3") and, where it has rules, their measurements."""
+def print_training(
+    out: Console, model: str, metrics: dict[str, Any], threshold: float, positive: str = "fraud"
+) -> None:
+    """The test metrics of `model` ("fraud v3") and, where it has rules, their measurements.
+
+    The stored `fraud_rate` (share of the positive class) is shown as `<positive>_rate`."""
     kind = metrics.get("kind", "xgboost")
     table = Table(title=f"{model} ({kind}) — test split ({metrics['test']['n']:,} rows)")
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key in METRIC_ROWS:
-        table.add_row(key, f"{metrics['test'][key]:.4f}")
+        label = escape(f"{positive}_rate") if key == "fraud_rate" else key  # a user's class name
+        table.add_row(label, f"{metrics['test'][key]:.4f}")
     table.add_row("threshold", f"{threshold:.3f} ({metrics['threshold_policy']})")
     ece_raw, ece_cal = metrics["ece_uncalibrated"]["test"], metrics["ece_calibrated"]["test"]
     table.add_row("ECE raw → calibrated", f"{ece_raw:.4f} → {ece_cal:.4f}")
