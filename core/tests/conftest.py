@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from driftscope.db import create_engine
+from driftscope.settings import Settings, get_settings
 
 
 @pytest.fixture
@@ -16,3 +18,16 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+def settings(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """Point the CLI's settings at a temp data dir and a fresh database."""
+    monkeypatch.setenv("DRIFTSCOPE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("DRIFTSCOPE_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()

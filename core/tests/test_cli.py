@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -21,19 +20,6 @@ from driftscope.registry import list_versions, resolve
 from driftscope.settings import Settings, get_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def settings(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Settings]:
-    """Point the CLI's settings at a temp data dir and a fresh database."""
-    monkeypatch.setenv("DRIFTSCOPE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("DRIFTSCOPE_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
 
 
 def registered_versions(settings: Settings) -> tuple[list[int], int | None]:

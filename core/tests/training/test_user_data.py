@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from driftscope.errors import ContractError
 from driftscope.spec import FeatureSpec, ModelSpec
+from driftscope.training.dataset import load_training_csv
 from driftscope.training.user_data import encode_target, label_text, target_labels
 
 FEATURE = FeatureSpec(name="x", kind="numeric")
@@ -55,3 +58,36 @@ def test_a_value_of_neither_class_names_the_column_and_lines() -> None:
     assert np.array_equal(
         encode_target(raw[:2], "status", labels), np.array([1, 0], dtype=np.int64)
     )
+
+
+def test_a_user_csv_is_read_liberally_against_its_spec(tmp_path: Path) -> None:
+    features = (
+        FeatureSpec(name="n", kind="integer", minimum=0, maximum=10),
+        FeatureSpec(name="b", kind="boolean", allow_missing=True),
+        FeatureSpec(name="c", kind="categorical", categories=("a",), open_categories=True),
+    )
+    model = ModelSpec(
+        name="m", target="y", classes=("yes", "no"), positive_value="yes", features=features
+    )
+    path = tmp_path / "d.csv"
+    path.write_text("n,b,c,y\n3.0,true,a,yes\n4,0,New value,no\n5,,a,\n6,FALSE,b,No\n")
+
+    with pytest.raises(ContractError, match=r"y: 1 value\(s\) of neither class \('No', e.g"):
+        load_training_csv(path, model.contract(), target_labels(model))
+    path.write_text(path.read_text().replace("No\n", "no\n"))
+    frame = load_training_csv(path, model.contract(), target_labels(model))
+
+    assert frame["n"].tolist() == [3, 4, 6] and frame["y"].tolist() == [1, 0, 0]
+    assert frame["b"].tolist() == [True, False, False]
+    assert frame["c"].tolist() == ["a", "New value", "b"]
+    assert frame.attrs["unlabelled"] == 1
+    path.write_text("n,b,c,y\n1,true,bad\x01value,yes\n2,false,a,no\n")
+    with pytest.raises(ContractError, match=r"c: not a category: longer than 128 .* line"):
+        load_training_csv(path, model.contract(), target_labels(model))
+
+
+def test_positive_value_round_trips_and_is_written_only_when_set() -> None:
+    recorded = spec(("late", "not_late"), "1")
+    assert ModelSpec.from_json(recorded.to_json()) == recorded
+    assert recorded.to_dict()["positive_value"] == "1"
+    assert "positive_value" not in spec(("late", "not_late")).to_dict()

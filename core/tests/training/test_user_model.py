@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,6 @@ from driftscope.settings import Settings, get_settings
 from driftscope.spec import GateFloors, ModelSpec
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def settings(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Settings]:
-    monkeypatch.setenv("DRIFTSCOPE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("DRIFTSCOPE_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
 
 
 def flights(rows: int = 2_000, seed: int = 3) -> pd.DataFrame:

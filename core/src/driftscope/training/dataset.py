@@ -29,45 +29,57 @@ def _coerce(feature: Feature, raw: pd.Series) -> tuple[pd.Series, str | None]:
     if empty.any() and not feature.allow_missing:
         problems.append(f"missing values not allowed ({_bad_rows(empty)})")
     if feature.kind == "boolean":
-        text = raw.astype(str).str.strip().str.lower()
-        bad = ~empty & ~text.isin(_TRUE | _FALSE).to_numpy()
-        if bad.any():
-            problems.append(f"not a boolean ({_bad_rows(bad)})")
-        values = pd.Series(np.where(empty, None, text.isin(_TRUE)), index=raw.index, dtype=object)
+        values = _booleans(raw, empty, problems)
     elif feature.kind == "categorical":
-        text = raw.astype(str).str.strip()
+        values = _categories(feature, raw, empty, problems)
+    else:
+        values = _numbers(feature, raw, empty, problems)
+    return values, "; ".join(problems) or None
+
+
+def _booleans(raw: pd.Series, empty: np.ndarray, problems: list[str]) -> pd.Series:
+    text = raw.astype(str).str.strip().str.lower()
+    bad = ~empty & ~text.isin(_TRUE | _FALSE).to_numpy()
+    if bad.any():
+        problems.append(f"not a boolean ({_bad_rows(bad)})")
+    return pd.Series(np.where(empty, None, text.isin(_TRUE)), index=raw.index, dtype=object)
+
+
+def _categories(
+    feature: Feature, raw: pd.Series, empty: np.ndarray, problems: list[str]
+) -> pd.Series:
+    text = raw.astype(str).str.strip()
+    if not feature.open_categories:
         bad = ~empty & ~text.isin(feature.categories).to_numpy()
-        if bad.any() and not feature.open_categories:
-            problems.append(
-                f"unknown category ({_bad_rows(bad)}); allowed: {', '.join(feature.categories)}"
-            )
-        malformed = (
-            ~empty
-            & (
-                text.str.len().gt(CATEGORY_MAX_LENGTH) | text.str.contains(CONTROL_CHARACTERS)
-            ).to_numpy()
-        )
-        if malformed.any() and feature.open_categories:  # closed ones refused them above
+        if bad.any():
+            allowed = ", ".join(feature.categories)
+            problems.append(f"unknown category ({_bad_rows(bad)}); allowed: {allowed}")
+    else:  # any well-formed value: a user model's liberal rule for open categories
+        unfit = text.str.len().gt(CATEGORY_MAX_LENGTH) | text.str.contains(CONTROL_CHARACTERS)
+        malformed = ~empty & unfit.to_numpy()
+        if malformed.any():
             problems.append(
                 f"not a category: longer than {CATEGORY_MAX_LENGTH} characters or with "
                 f"control characters ({_bad_rows(malformed)})"
             )
-        values = pd.Series(np.where(empty, None, text), index=raw.index, dtype=object)
-    else:
-        values = pd.to_numeric(raw, errors="coerce")
-        not_number = ~empty & values.isna().to_numpy()
-        if not_number.any():
-            problems.append(f"not a number ({_bad_rows(not_number)})")
-        if feature.kind == "integer":
-            fractional = (values.notna() & (values != values.round())).to_numpy()
-            if fractional.any():
-                problems.append(f"not a whole number ({_bad_rows(fractional)})")
-        lo = -np.inf if feature.minimum is None else feature.minimum
-        hi = np.inf if feature.maximum is None else feature.maximum
-        out = (values.notna() & ((values < lo) | (values > hi))).to_numpy()
-        if out.any():
-            problems.append(f"outside [{lo:g}, {hi:g}] ({_bad_rows(out)})")
-    return values, "; ".join(problems) or None
+    return pd.Series(np.where(empty, None, text), index=raw.index, dtype=object)
+
+
+def _numbers(feature: Feature, raw: pd.Series, empty: np.ndarray, problems: list[str]) -> pd.Series:
+    values = pd.to_numeric(raw, errors="coerce")
+    not_number = ~empty & values.isna().to_numpy()
+    if not_number.any():
+        problems.append(f"not a number ({_bad_rows(not_number)})")
+    if feature.kind == "integer":  # 3.0 is a whole number
+        fractional = (values.notna() & (values != values.round())).to_numpy()
+        if fractional.any():
+            problems.append(f"not a whole number ({_bad_rows(fractional)})")
+    lo = -np.inf if feature.minimum is None else feature.minimum
+    hi = np.inf if feature.maximum is None else feature.maximum
+    out = (values.notna() & ((values < lo) | (values > hi))).to_numpy()
+    if out.any():
+        problems.append(f"outside [{lo:g}, {hi:g}] ({_bad_rows(out)})")
+    return values
 
 
 def load_training_csv(
