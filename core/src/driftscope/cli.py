@@ -137,8 +137,8 @@ def train(
         spec=user_spec,
     )
     result, found = _run_training(config, settings, search, trials, cv)
-    positive = "fraud" if user_spec is None else user_spec.positive
-    _print_trained(f"{model_name} v{result.version}", positive, result, found, register_as)
+    positive_class = "fraud" if user_spec is None else user_spec.positive
+    _print_trained(f"{model_name} v{result.version}", positive_class, result, found, register_as)
 
 
 def _user_spec(

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from driftscope.errors import ContractError
+from driftscope.errors import ContractError, InvalidSpecError
 from driftscope.spec import FeatureSpec, ModelSpec
 from driftscope.training.dataset import load_training_csv
 from driftscope.training.user_data import encode_target, label_text, target_labels
@@ -91,3 +91,11 @@ def test_positive_value_round_trips_and_is_written_only_when_set() -> None:
     assert ModelSpec.from_json(recorded.to_json()) == recorded
     assert recorded.to_dict()["positive_value"] == "1"
     assert "positive_value" not in spec(("late", "not_late")).to_dict()
+
+
+def test_a_positive_value_naming_the_negative_class_is_refused() -> None:
+    with pytest.raises(InvalidSpecError, match="positive_value 'b' is the negative class's name"):
+        ModelSpec.from_dict(
+            {"name": "m", "target": "y", "classes": ["a", "b"], "positive_value": "b",
+             "features": [{"name": "x", "kind": "numeric"}]}
+        )  # fmt: skip

@@ -188,8 +188,8 @@ class ModelSpec(BaseModel):
     description: str = ""
     target: Identifier
     classes: tuple[Category, Category]
-    # The target's raw value of the positive class, when the data's values are not the class
-    # names (1 for classes `late`/`not_late`); written only when set.
+    # The target's raw value of the positive class as `spec infer` reads it ("1" for classes
+    # `late`/`not_late`), so training data maps to 1/0 unambiguously; written only when set.
     positive_value: Category | None = None
     features: tuple[FeatureSpec, ...] = Field(min_length=1)
     gate: GateFloors = GateFloors()
@@ -208,6 +208,12 @@ class ModelSpec(BaseModel):
         if value[0] == value[1]:
             raise ValueError(f"the two classes must differ (both are {value[0]!r})")
         return value
+
+    @model_validator(mode="after")
+    def _positive_value_is_not_the_negative_class(self) -> ModelSpec:
+        if self.positive_value == self.classes[1]:
+            raise ValueError(f"positive_value {self.positive_value!r} is the negative class's name")
+        return self
 
     @field_validator("gate", "monitoring", mode="before")
     @classmethod
