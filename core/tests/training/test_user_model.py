@@ -272,3 +272,18 @@ def test_spec_floors_replace_the_defaults_not_an_operator_override() -> None:
     assert GateConfig().with_spec_floors(floors) == GateConfig(min_roc_auc=0.7, min_f1=0.30)
     operator = GateConfig(min_roc_auc=0.95)
     assert operator.with_spec_floors(floors) == operator
+
+
+def test_a_search_trains_a_user_model_too(settings: Settings, tmp_path: Path) -> None:
+    data = write(flights(rows=1_000), tmp_path / "f.csv")
+
+    result = train(
+        "--data", data, "--target", "status", "--name", "flights", "--kind", "decision_tree",
+        "--search", "random", "--trials", "2", "--cv", "2",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    versions, production, spec = registry_state(settings, "flights")
+    assert [v.version for v in versions] == [1] and production == 1
+    assert versions[0].kind == "decision_tree" and "search" in versions[0].metrics
+    assert versions[0].spec == spec.to_dict() and spec.positive_value == "delayed"
