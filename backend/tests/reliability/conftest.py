@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from backend.tests.conftest import transaction
 from sqlalchemy.engine import make_url
 
 from driftscope.settings import Settings
+from driftscope.testing.waiting import wait_until
 from driftscope.testing_proxy import TcpProxy
 
 if TYPE_CHECKING:
@@ -149,12 +149,13 @@ async def drive(api: Api, *, rate: float, seconds: float, prefix: str) -> Traffi
     return traffic
 
 
-async def wait_written(api: Api, timeout_s: float) -> float:
+async def wait_written(api: Api, timeout_s: float = 120.0) -> float:
     """Seconds until the writer has stored everything buffered (fails after `timeout_s`)."""
-    started = time.monotonic()
-    while api.writer.depth or api.writer.last_error is not None:
-        assert time.monotonic() - started < timeout_s, (
-            f"{api.writer.depth} rows still buffered: {api.writer.last_error}"
-        )
-        await asyncio.sleep(0.1)
-    return time.monotonic() - started
+    writer = api.writer
+    return await wait_until(
+        lambda: not writer.depth and writer.last_error is None,
+        what="the prediction log to store every buffered row",
+        timeout_s=timeout_s,
+        interval_s=0.1,
+        detail=lambda: f"{writer.depth} rows still buffered: {writer.last_error}",
+    )
