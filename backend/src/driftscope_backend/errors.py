@@ -14,6 +14,7 @@ from driftscope.errors import (
     DriftscopeError,
     ForbiddenError,
     GateFailedError,
+    InvalidSpecError,
     MalformedJSONError,
     ModelNotFoundError,
     NotFoundError,
@@ -35,6 +36,7 @@ HTTP_STATUS: dict[type[DriftscopeError], int] = {
     UnsupportedMediaTypeError: 415,
     ContractError: 422,
     GateFailedError: 422,
+    InvalidSpecError: 422,  # a model spec sent by a client that breaks the spec's rules
     ArtifactError: 500,
     ModelNotFoundError: 503,  # nothing to serve yet: a load balancer should try elsewhere
     OverloadedError: 503,

@@ -189,6 +189,8 @@ QUERY_DATES = {
     "nul": "2026-01-01\x00",
     "10**400": "1" + "0" * 400,
     "unix seconds": "3542623919",  # pydantic would read it as a timestamp; the API says ISO
+    "exponent": "1.3510265948510885e-292",  # schemathesis' find: a float spelling, not a date
+    "negative": "-12.5",
 }
 QUERY_MODEL = {"emoji": "🙂", "rtl": "\u202efraud", "nul": "fraud\x00", "huge": "m" * 30_000}
 

@@ -26,9 +26,18 @@ router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 def _iso_8601_only(value: object) -> object:
     """Pydantic reads a bare number as Unix seconds; the API documents ISO 8601 date-times, so a
     number is refused (422 naming `since`) rather than read as some moment in 1970 or 2082."""
-    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+    if isinstance(value, str) and _is_number(value):
         raise ValueError("expected an ISO 8601 date-time such as 2026-12-04T10:00:00Z")
     return value
+
+
+def _is_number(text: str) -> bool:
+    """Any spelling Python reads as a number: 17, -1.5, 1.3e-292, inf, nan."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 SinceQuery = Annotated[
