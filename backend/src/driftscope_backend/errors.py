@@ -17,10 +17,13 @@ from driftscope.errors import (
     InvalidSpecError,
     MalformedJSONError,
     ModelNotFoundError,
+    ModelNotServedError,
     NotFoundError,
     OverloadedError,
     UnauthorizedError,
+    UnknownModelError,
     UnsupportedMediaTypeError,
+    WrongModelKindError,
 )
 from driftscope.logs import request_id_var
 from driftscope_backend.http import error_body, json_response, summarize, validation_details
@@ -32,13 +35,16 @@ HTTP_STATUS: dict[type[DriftscopeError], int] = {
     UnauthorizedError: 401,
     ForbiddenError: 403,
     NotFoundError: 404,
+    UnknownModelError: 404,
     BodyTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
     ContractError: 422,
     GateFailedError: 422,
+    WrongModelKindError: 409,  # the model exists, but is served elsewhere (or here)
     InvalidSpecError: 422,  # a model spec sent by a client that breaks the spec's rules
     ArtifactError: 500,
     ModelNotFoundError: 503,  # nothing to serve yet: a load balancer should try elsewhere
+    ModelNotServedError: 503,
     OverloadedError: 503,
 }
 

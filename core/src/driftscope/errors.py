@@ -9,6 +9,9 @@ DriftscopeError
  ├── UnauthorizedError          no API key, or one that matches nothing
  ├── ForbiddenError             a valid key without the needed role, or the admin API off
  ├── ModelNotFoundError         no model version / alias to serve
+ │    └── ModelNotServedError   a registered model without a production version (or not loaded)
+ ├── UnknownModelError          a model name the registry has never seen
+ ├── WrongModelKindError        a served model's route used for an external one, or back
  ├── ArtifactError              artifact missing, corrupt or sha256 mismatch
  ├── OverloadedError            the prediction log queue is full (retry later)
  ├── NotFoundError              a referenced record does not exist
@@ -61,6 +64,34 @@ class ForbiddenError(DriftscopeError):
 
 class ModelNotFoundError(DriftscopeError):
     code = "model_not_found"
+
+
+class ModelNotServedError(ModelNotFoundError):
+    code = "model_not_served"
+
+
+class UnknownModelError(DriftscopeError):
+    """`details` names the model: `{"model": name}`."""
+
+    code = "unknown_model"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown model '{name}'", {"model": name})
+        self.name = name
+
+
+class WrongModelKindError(DriftscopeError):
+    """/predict on an external (monitor-only) model, or /log on a served one."""
+
+    code = "wrong_model_kind"
+
+    def __init__(self, name: str, *, external: bool) -> None:
+        if external:
+            message = f"model '{name}' is external (monitor-only): log its predictions with /log"
+        else:
+            message = f"model '{name}' is served here: use /predict, not /log"
+        super().__init__(message, {"model": name})
+        self.code = "external_model" if external else "served_model"
 
 
 class ArtifactError(DriftscopeError):

@@ -19,30 +19,9 @@ from driftscope.gate import GateConfig
 from driftscope.registry import list_versions, load_spec, resolve
 from driftscope.settings import Settings, get_settings
 from driftscope.spec import GateFloors, ModelSpec
+from driftscope.testing.user_model import flights
 
 runner = CliRunner()
-
-
-def flights(rows: int = 2_000, seed: int = 3) -> pd.DataFrame:
-    """A learnable delay model: longer, multi-stop, weekend flights of carrier C run late."""
-    rng = np.random.default_rng(seed)
-    distance = rng.uniform(100, 3_000, rows)
-    stops = rng.integers(0, 4, rows)
-    weekend = rng.random(rows) < 0.3
-    carrier = rng.choice(["A", "B", "C"], rows)
-    logit = -4.5 + distance / 1_000 + 0.8 * stops + 1.0 * weekend + 1.5 * (carrier == "C")
-    delayed = rng.random(rows) < 1 / (1 + np.exp(-logit))
-    frame = pd.DataFrame(
-        {
-            "distance_km": distance.round(1),
-            "stops": stops.astype(float),  # written 3.0: still an integer feature
-            "weekend": np.where(weekend, "true", "false"),
-            "carrier": carrier,
-            "status": np.where(delayed, "delayed", "on_time"),
-        }
-    )
-    frame.loc[rng.random(rows) < 0.05, "distance_km"] = np.nan  # missing values
-    return frame
 
 
 def write(frame: pd.DataFrame, path: Path) -> Path:
