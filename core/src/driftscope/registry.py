@@ -16,6 +16,14 @@ CANDIDATE = "candidate"  # proposed next production version: a label, serves not
 CANARY = "canary"  # serves `traffic_percent` of online traffic
 SHADOW = "shadow"  # scores every online prediction off the request path; never answers
 
+# The `kind` of a version of a model served elsewhere (monitor-only): no artifact to load
+# (artifact_path "" and sha256 ""); its predictions arrive through /models/{name}/log.
+EXTERNAL_KIND = "external"
+
+
+def is_external(version: ModelVersion) -> bool:
+    return version.kind == EXTERNAL_KIND
+
 
 async def next_version(session: AsyncSession, model_name: str) -> int:
     current = await session.scalar(
