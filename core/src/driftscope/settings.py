@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,12 +24,19 @@ def _default_data_dir() -> Path:
     return root / "var"
 
 
+def _default_cache_dir() -> Path:
+    # Shared by every data dir: corpora fetched once serve every checkout and temp data dir.
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "driftscope"
+
+
 class Settings(BaseSettings):
     """Process configuration; see the configuration table in README.md."""
 
     model_config = SettingsConfigDict(env_prefix="DRIFTSCOPE_", extra="ignore")
 
     data_dir: Path = Field(default_factory=_default_data_dir)
+    cache_dir: Path = Field(default_factory=_default_cache_dir)  # pinned corpora (downloads)
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "DRIFTSCOPE_DATABASE_URL")
     )
