@@ -1,0 +1,131 @@
+"""Hashed TF-IDF features of a text: word 1–2-grams and character 3–5-grams.
+
+One function computes them at training time (rows of a CSR matrix for scikit-learn) and on
+the request path (one row as index/value arrays for a numpy dot product), so the served
+probability is exactly what the fitted scikit-learn model gives on the same row.
+
+- Normalisation: the first MAX_CHARS characters, lower-cased, runs of white space as one
+  space (the cap bounds the cost of a huge message; mail longer than that is scored on its
+  beginning).
+- Words: maximal runs of Unicode word characters (`\\w`, any script), hashed with CRC-32;
+  bigrams from consecutive word hashes. Character n-grams: polynomial hashes of every 3-, 4-
+  and 5-code-point window, vectorised in numpy (uint64 arithmetic wraps, which is the
+  intended modulus).
+- Buckets: words in [0, 2^WORD_BITS), characters in [2^WORD_BITS, 2^WORD_BITS + 2^CHAR_BITS).
+  Collisions are rare and harmless at this size (the model learns the bucket, not the word).
+- Weights: sublinear term frequency 1 + ln(tf), times the bucket's smoothed IDF
+  ln((1 + n) / (1 + df)) + 1 learned on the training texts (scikit-learn's formula), each
+  block L2-normalised on its own, so words and characters weigh alike in every text.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+MAX_CHARS = 10_000
+WORD_BITS = 18
+CHAR_BITS = 18
+N_FEATURES = (1 << WORD_BITS) + (1 << CHAR_BITS)
+CHAR_NGRAMS = (3, 4, 5)
+
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"\W+")
+_P = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial hash mixes every position
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits pick the bucket
+_BIGRAM = np.uint64(0x2545F4914F6CDD1D)
+
+
+def normalise(text: str) -> str:
+    return _SPACE.sub(" ", text[:MAX_CHARS].lower()).strip()
+
+
+def _bucket(h: np.ndarray, bits: int) -> np.ndarray:
+    return ((h * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _word_buckets(norm: str) -> np.ndarray:
+    words = _NON_WORD.sub(" ", norm).split()
+    if not words:
+        return np.empty(0, dtype=np.int64)
+    hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+    bigrams = hashes[:-1] * _BIGRAM + hashes[1:] + np.uint64(1 << 32)  # never equals a unigram
+    return _bucket(np.concatenate([hashes, bigrams]), WORD_BITS)
+
+
+def _char_buckets(norm: str) -> np.ndarray:
+    points = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    parts = []
+    with np.errstate(over="ignore"):
+        for n in CHAR_NGRAMS:
+            if len(points) < n:
+                continue
+            h = np.full(len(points) - n + 1, np.uint64(n), dtype=np.uint64)
+            for k in range(n):
+                h = h * _P + points[k : len(points) - n + 1 + k]
+            parts.append(h)
+    if not parts:
+        return np.empty(0, dtype=np.int64)
+    return _bucket(np.concatenate(parts), CHAR_BITS) + (1 << WORD_BITS)
+
+
+def term_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct buckets, their counts) of one text."""
+    norm = normalise(text)
+    with np.errstate(over="ignore"):
+        buckets = np.concatenate([_word_buckets(norm), _char_buckets(norm)])
+    return np.unique(buckets, return_counts=True)
+
+
+def _weights(buckets: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    values = (1.0 + np.log(counts)) * idf[buckets]
+    words = buckets < (1 << WORD_BITS)
+    for block in (words, ~words):
+        norm = float(np.sqrt(np.dot(values[block], values[block])))
+        if norm > 0:
+            values[block] /= norm
+    return values
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """The fitted IDF of every bucket (buckets never seen in training: the maximum IDF)."""
+
+    idf: np.ndarray  # float64, N_FEATURES
+
+    @classmethod
+    def fit(cls, texts: Iterable[str]) -> TextFeatures:
+        df = np.zeros(N_FEATURES, dtype=np.int64)
+        n = 0
+        for text in texts:
+            buckets, _ = term_counts(text)
+            df[buckets] += 1
+            n += 1
+        return cls(np.log((1.0 + n) / (1.0 + df)) + 1.0)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One text's features: (bucket indices, weights)."""
+        buckets, counts = term_counts(text)
+        return buckets, _weights(buckets, counts, self.idf)
+
+    def matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        indices, data = [], []
+        for i, text in enumerate(texts):
+            buckets, values = self.row(text)
+            indices.append(buckets)
+            data.append(values)
+            indptr[i + 1] = indptr[i] + len(buckets)
+        return sp.csr_matrix(
+            (
+                np.concatenate(data) if data else np.empty(0),
+                np.concatenate(indices) if indices else np.empty(0, dtype=np.int64),
+                indptr,
+            ),
+            shape=(len(texts), N_FEATURES),
+        )
