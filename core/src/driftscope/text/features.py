@@ -49,11 +49,26 @@ def _bucket(h: np.ndarray, bits: int) -> np.ndarray:
     return ((h * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
 
 
+def words_of(norm: str) -> list[str]:
+    """The words of a normalised text: maximal runs of Unicode word characters."""
+    return _NON_WORD.sub(" ", norm).split()
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+
+
+def unigram_buckets(words: list[str]) -> np.ndarray:
+    """The bucket of each word (as in `term_counts`)."""
+    with np.errstate(over="ignore"):
+        return _bucket(_word_hashes(words), WORD_BITS)
+
+
 def _word_buckets(norm: str) -> np.ndarray:
-    words = _NON_WORD.sub(" ", norm).split()
+    words = words_of(norm)
     if not words:
         return np.empty(0, dtype=np.int64)
-    hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+    hashes = _word_hashes(words)
     bigrams = hashes[:-1] * _BIGRAM + hashes[1:] + np.uint64(1 << 32)  # never equals a unigram
     return _bucket(np.concatenate([hashes, bigrams]), WORD_BITS)
 

@@ -1,0 +1,68 @@
+"""Text descriptors: numbers computed from each text at scoring time, watched for drift.
+
+A text feature cannot be binned directly; what it looks like can. Each descriptor is a
+number per text, logged with the prediction and profiled like a numeric feature named
+`<feature>.<descriptor>` (e.g. `text.url_count`), so the drift engine watches text with the
+same statistics as any numeric column. All of them are Unicode-safe and defined for the
+empty text (shares of nothing are 0, never a division by zero).
+
+- `chars`: characters (code points) of the raw text;
+- `words`: words (maximal runs of Unicode word characters);
+- `url_count`: `http(s)://` or `www.` links;
+- `digit_share`, `upper_share`, `non_ascii_share`: of the characters that are not white space;
+- `oov_share`: share of the words whose bucket the training texts never contained
+  (`TextFeatures.idf` at its maximum): new vocabulary, e.g. a campaign or another language.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from driftscope.text.features import TextFeatures, normalise, unigram_buckets, words_of
+
+DESCRIPTORS = (
+    "chars",
+    "words",
+    "url_count",
+    "digit_share",
+    "upper_share",
+    "non_ascii_share",
+    "oov_share",
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def describe(text: str, features: TextFeatures | None = None) -> dict[str, float]:
+    """The descriptors of one text (`oov_share` 0 without a fitted vocabulary)."""
+    visible = _SPACE.sub("", text)
+    n_visible = len(visible)
+    words = words_of(normalise(text))
+    return {
+        "chars": float(len(text)),
+        "words": float(len(words)),
+        "url_count": float(len(_URL.findall(text))),
+        "digit_share": _share(sum(c.isdigit() for c in visible), n_visible),
+        "upper_share": _share(sum(c.isupper() for c in visible), n_visible),
+        "non_ascii_share": _share(n_visible - len(visible.encode("ascii", "ignore")), n_visible),
+        "oov_share": 0.0 if features is None else _oov_share(words, features),
+    }
+
+
+def _oov_share(words: list[str], features: TextFeatures) -> float:
+    if not words:
+        return 0.0
+    unseen = features.idf[unigram_buckets(words)] >= features.idf.max()
+    return float(unseen.mean())
+
+
+def describe_many(texts: list[str], features: TextFeatures | None = None) -> dict[str, np.ndarray]:
+    """Column per descriptor over `texts` (for profiles and window counts)."""
+    rows = [describe(t, features) for t in texts]
+    return {name: np.array([r[name] for r in rows], dtype=np.float64) for name in DESCRIPTORS}

@@ -1,0 +1,51 @@
+"""Text descriptors on tiny hand-made texts (any script, emoji, empty)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from driftscope.text.descriptors import DESCRIPTORS, describe, describe_many
+from driftscope.text.features import TextFeatures
+
+
+def test_descriptors_of_a_plain_text() -> None:
+    d = describe("Call NOW 0800 www.win.example or https://x.example/a?b=1")
+    # visible characters: "CallNOW0800www.win.exampleorhttps://x.example/a?b=1" = 51
+    assert d["chars"] == 56  # 51 visible + 5 spaces
+    assert d["url_count"] == 2
+    assert d["digit_share"] == pytest.approx(5 / 51)  # 0800 and the 1
+    assert d["upper_share"] == pytest.approx(4 / 51)  # C, N, O, W
+    assert d["non_ascii_share"] == 0.0
+    assert d["words"] == 13  # call now 0800 www win example or https x example a b 1
+
+
+def test_non_latin_and_emoji_are_counted_by_code_point() -> None:
+    d = describe("Привет 😀 мир")
+    assert d["chars"] == 12
+    assert d["words"] == 2  # the emoji is not a word character
+    assert d["non_ascii_share"] == 1.0
+    assert d["upper_share"] == pytest.approx(1 / 10)  # П of 10 visible code points
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "😀"])
+def test_empty_or_wordless_text_never_divides_by_zero(text: str) -> None:
+    d = describe(text, TextFeatures.fit(["hello world"]))
+    assert set(d) == set(DESCRIPTORS)
+    assert d["oov_share"] == 0.0 and d["words"] == 0.0
+    assert all(np.isfinite(v) for v in d.values())
+
+
+def test_oov_share_against_the_training_vocabulary() -> None:
+    features = TextFeatures.fit(["the cat sat", "the dog ran"])
+    assert describe("the cat", features)["oov_share"] == 0.0
+    assert describe("the zebra flew", features)["oov_share"] == pytest.approx(2 / 3)
+    assert describe("ЗЕБРА", features)["oov_share"] == 1.0
+    assert describe("the cat")["oov_share"] == 0.0  # no vocabulary: not measured
+
+
+def test_describe_many_gives_a_column_per_descriptor() -> None:
+    columns = describe_many(["a b", "", "WWW.x.org"])
+    assert list(columns) == list(DESCRIPTORS)
+    np.testing.assert_array_equal(columns["words"], [2, 0, 3])
+    np.testing.assert_array_equal(columns["url_count"], [0, 0, 1])
