@@ -30,6 +30,7 @@ from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import MODEL_FEATURES_SCHEMA, Transaction
 from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.writer import PredictionWriter
+from driftscope_backend.registry.model_router import router as model_router
 from driftscope_backend.registry.router import router as registry_router
 from driftscope_backend.registry.runs import router as runs_router
 from driftscope_backend.registry.service import sync_models
@@ -118,15 +119,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
-    install_edge(
-        app, app.state.settings, {**FAST_ROUTES, **HEALTH_FAST_ROUTES}, FAST_MODEL_ROUTES
-    )
+    install_edge(app, app.state.settings, {**FAST_ROUTES, **HEALTH_FAST_ROUTES}, FAST_MODEL_ROUTES)
     # Routes are matched in order and each miss costs a few µs: the hot path comes first.
     app.include_router(prediction_router)
     app.include_router(batch_router)
     app.include_router(health_router)
     app.include_router(registry_router)
     app.include_router(runs_router)
+    app.include_router(model_router)  # /models/{name}: after every fixed /models/... path
     app.include_router(monitoring_router)
     app.include_router(simulator_router)
     app.include_router(live_router)

@@ -59,7 +59,9 @@ class Runtime:
     def model_error(self) -> str | None:
         state = self.default
         if state.error is None and state.production is None and not state.external:
-            return f"no '{state.name}' model registered with alias production (run: driftscope train)"
+            return (
+                f"no '{state.name}' model registered with alias production (run: driftscope train)"
+            )
         return state.error
 
     @property

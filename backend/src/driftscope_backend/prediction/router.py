@@ -194,9 +194,7 @@ router.add_api_route(
 # above still document them and answer other methods.
 FAST_ROUTES = {("POST", "/api/v1/predict"): FastRoute(predict, "/api/v1/predict")}
 # `/api/v1/models/{name}/predict`: the edge matches the name segment itself.
-FAST_MODEL_ROUTES = {
-    ("POST", "/predict"): FastRoute(model_predict, f"/api/v1{MODEL_PREDICT_PATH}")
-}
+FAST_MODEL_ROUTES = {("POST", "/predict"): FastRoute(model_predict, f"/api/v1{MODEL_PREDICT_PATH}")}
 
 
 @router.post(

@@ -14,8 +14,8 @@ from pydantic import BaseModel, TypeAdapter
 
 from driftscope import registry
 from driftscope.contract import FRAUD_CONTRACT, FeatureContract
-from driftscope.errors import ModelNotServedError, WrongModelKindError
 from driftscope.db import ModelAlias
+from driftscope.errors import ModelNotServedError, WrongModelKindError
 from driftscope.serving.artifact import LoadedModel
 from driftscope.spec import ModelSpec
 from driftscope_backend.prediction.schemas import (

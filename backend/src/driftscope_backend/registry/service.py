@@ -29,13 +29,13 @@ from driftscope_backend.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-def _spec(row: ModelVersion) -> ModelSpec | None:
+def version_spec(row: ModelVersion) -> ModelSpec | None:
     """The version's stored spec (versions from before specs were stored: the shipped one)."""
     return ModelSpec.from_dict(row.spec) if row.spec else shipped_spec(row.model_name)
 
 
 def _load_and_warm(row: ModelVersion) -> LoadedModel:
-    spec = _spec(row)
+    spec = version_spec(row)
     contract: FeatureContract | None = None if spec is None else spec.contract()
     model = load_model(Path(row.artifact_path), row.sha256, row.version, contract)
     model.probability_row(
@@ -76,10 +76,10 @@ async def _build(
     if registry.is_external(target):
         if current is None or not current.external:
             log.info("%s v%d is external (monitor-only): nothing to load", name, target.version)
-        return ModelState(name, external=True, spec=_spec(target), aliases=aliases)
+        return ModelState(name, external=True, spec=version_spec(target), aliases=aliases)
     loaded = [] if current is None else [current.production, current.canary, current.shadow]
     production = await _load(target, loaded)
-    spec, error = _spec(target), None
+    spec, error = version_spec(target), None
     if not isinstance(production, LoadedModel):
         error = production or "not loaded"
         production = None if current is None else current.production
@@ -175,3 +175,32 @@ async def retrain_history(
         .limit(limit)
     )
     return [{"id": e.id, "ts": e.ts, **e.payload} for e in events]
+
+
+SPEC_KEYS = ("description", "target", "classes", "positive_value", "gate", "monitoring")
+
+
+def spec_changes(before: ModelSpec | None, after: ModelSpec | None) -> list[dict[str, Any]]:
+    """What `after` changed vs `before`: one entry per top-level key and feature attribute
+    (a feature added or removed is one entry, the whole feature on one side)."""
+    if before is None or after is None:
+        return []
+    old, new = before.to_dict(), after.to_dict()
+    changes = [
+        {"field": key, "before": old.get(key), "after": new.get(key)}
+        for key in SPEC_KEYS
+        if old.get(key) != new.get(key)
+    ]
+    old_features = {f["name"]: f for f in old["features"]}
+    new_features = {f["name"]: f for f in new["features"]}
+    for name in [*old_features, *(n for n in new_features if n not in old_features)]:
+        was, now = old_features.get(name), new_features.get(name)
+        if was is None or now is None:
+            changes.append({"field": f"features.{name}", "before": was, "after": now})
+            continue
+        changes.extend(
+            {"field": f"features.{name}.{key}", "before": was[key], "after": now[key]}
+            for key in now
+            if key != "type" and was.get(key) != now[key]
+        )
+    return changes

@@ -367,9 +367,7 @@ async def train_and_register(
     duration = time.perf_counter() - started
     async with script_sessions(settings.resolved_database_url) as sessions:
         async with sessions() as session, session.begin():
-            result, directory = await register_trained(
-                session, trained, settings, config, progress
-            )
+            result, directory = await register_trained(session, trained, settings, config, progress)
             run = await record_trained(
                 session,
                 config,

@@ -31,6 +31,9 @@ OUTPUT_COLUMNS = (
     "prediction_id",
 )
 OUTPUT_HEADER = (",".join(OUTPUT_COLUMNS) + "\n").encode()
+# Another model's file names the probability by what it is (the positive class's).
+MODEL_OUTPUT_HEADER = OUTPUT_HEADER.replace(b"fraud_probability", b"probability")
+FRAUD_CLASSES = ("fraud", "legit")
 
 
 @dataclass
@@ -66,8 +69,12 @@ class BatchScorer:
         use_rules: bool = True,
         log: BulkInsert | None = None,
         request_id: str | None = None,
+        classes: tuple[str, str] = FRAUD_CLASSES,
     ) -> None:
         self.model = model
+        # Decisions are named by the model's classes (positive first), as CSV fields.
+        self.classes = (_cell(classes[0]), _cell(classes[1]))
+        self.header = OUTPUT_HEADER if classes == FRAUD_CLASSES else MODEL_OUTPUT_HEADER
         self.use_rules = use_rules  # DRIFTSCOPE_RULES_ENABLED, as on /predict
         self.log = log  # rows get prediction ids (and INSERTs) only when they are logged
         self.request_id = request_id[:REQUEST_ID_MAX] if request_id else None
@@ -145,7 +152,7 @@ class BatchScorer:
         columns = [
             _cells(block.ids),
             np.where(valid, probability, "").tolist(),
-            np.where(valid, np.where(block.fraud, "fraud", "legit"), "").tolist(),
+            np.where(valid, np.where(block.fraud, *self.classes), "").tolist(),
             np.where(valid, np.where(block.by_rules, "rules", "model"), "").tolist(),
             [str(self.model.version)] * block.n,
             [_cell(e) for e in block.errors] if not valid.all() else [""] * block.n,
