@@ -26,6 +26,7 @@ from driftscope_backend.prediction.explain import (
 from driftscope_backend.prediction.schemas import (
     MAX_ITEMS,
     FeedbackRequest,
+    ModelPredictionResults,
     FeedbackResponse,
     PredictionResults,
     Transaction,
@@ -178,7 +179,7 @@ router.add_api_route(
     summary="Score one item or a list with model `name`",
     response_model=None,
     responses={
-        200: {"model": PredictionResults, "description": "One result, or a list for a list"},
+        200: {"model": ModelPredictionResults, "description": "One result, or a list for a list"},
         **ERROR_RESPONSES,
         404: {"description": "Unknown model (`unknown_model`)"},
         409: {"description": "An external (monitor-only) model: `external_model`"},

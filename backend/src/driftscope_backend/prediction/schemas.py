@@ -135,7 +135,9 @@ Transaction = transaction_model(FRAUD_CONTRACT)
 SingleBody, ListBody = body_adapters(Transaction)
 
 
-class PredictionResult(BaseModel):
+class ModelPredictionResult(BaseModel):
+    """One result of `/api/v1/models/{name}/predict`."""
+
     prediction_id: uuid.UUID
     transaction_id: str | None = None
     probability: float = Field(
@@ -163,6 +165,17 @@ class PredictionResult(BaseModel):
     )
     warnings: list[str] = []
     explanation: ExplanationOut | None = Field(None, description="Only with ?explain=true")
+
+
+class ModelPredictionResults(RootModel[ModelPredictionResult | list[ModelPredictionResult]]):
+    """The per-model /predict 200 body: one result for one item, a list for a list."""
+
+
+class PredictionResult(ModelPredictionResult):
+    """One result of the default model's `/api/v1/predict` (fraud)."""
+
+    fraud_probability: float = Field(description="Calibrated probability of fraud", ge=0, le=1)  # type: ignore[assignment]
+    decision: Literal["fraud", "legit"]  # type: ignore[assignment]
 
 
 class PredictionResults(RootModel[PredictionResult | list[PredictionResult]]):
