@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+import pandas as pd
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from driftscope import registry
@@ -17,6 +19,8 @@ from driftscope.settings import Settings
 from driftscope.spec import ModelSpec
 from driftscope.testing.user_model import train_flights
 from driftscope.testing.waiting import wait_until
+from driftscope_backend.prediction.batch.checks import check_feature
+from driftscope_backend.prediction.schemas import body_adapters, transaction_model
 from driftscope_backend.registry.service import sync_models
 
 from ..conftest import Api, error_fields, error_of
@@ -161,3 +165,33 @@ async def test_batch_for_a_model(both: Api) -> None:
     assert [(r.model_name, r.transaction_id, r.source) for r in rows] == [
         ("flights", "f-1", "batch")
     ]
+
+
+def test_a_user_models_open_categories_take_any_printable_string() -> None:
+    """The fraud model keeps its lower-case slugs; a user model's unseen categories may be any
+    non-empty string without control characters, up to 128 characters (JSON and CSV alike)."""
+    spec = ModelSpec.from_dict(
+        {
+            "name": "shop",
+            "target": "bought",
+            "classes": ["bought", "not_bought"],
+            "features": [
+                {
+                    "name": "city",
+                    "kind": "categorical",
+                    "categories": ["Oslo"],
+                    "open_categories": True,
+                }
+            ],
+        }
+    )
+    contract = spec.contract()
+    single = body_adapters(transaction_model(contract))[0]
+    assert single.validate_python({"city": "São Paulo, SP"}).city == "São Paulo, SP"
+    for bad in ("", "tab\there", "x" * 129):
+        with pytest.raises(ValidationError):
+            single.validate_python({"city": bad})
+    raw = pd.Series(["São Paulo, SP", "tab\there", "Oslo"])
+    check = check_feature(contract.feature("city"), raw, lenient=True)
+    assert sorted(check.reasons) == [1]
+    assert sorted(check_feature(contract.feature("city"), raw).reasons) == [0, 1]  # fraud's rule

@@ -22,7 +22,7 @@ from driftscope_backend.prediction.explain import ExplanationOut
 CATEGORY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,31}$"
 # A user model's open categories: any non-empty string without control characters (real data
 # is messy); the fraud model keeps CATEGORY_PATTERN.
-USER_CATEGORY_PATTERN = f"^(?:(?!{CONTROL_CHARACTERS}).)+$"
+USER_CATEGORY_PATTERN = f"^[^{CONTROL_CHARACTERS[1:-1]}]{{1,{CATEGORY_MAX_LENGTH}}}$"
 MAX_ITEMS = 1_000
 
 
@@ -56,8 +56,7 @@ def _field_type(feature: Feature, lenient: bool) -> Any:
     elif feature.kind == "categorical" and not feature.open_categories:
         base = Annotated[Literal[feature.categories], Field(**common)]
     elif feature.kind == "categorical" and lenient:
-        pattern = Field(pattern=USER_CATEGORY_PATTERN, max_length=CATEGORY_MAX_LENGTH, **common)
-        base = Annotated[str, pattern]
+        base = Annotated[str, Field(pattern=USER_CATEGORY_PATTERN, **common)]
     elif feature.kind == "categorical":
         base = Annotated[str, Field(pattern=CATEGORY_PATTERN, **common)]
     else:

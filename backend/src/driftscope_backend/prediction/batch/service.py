@@ -17,6 +17,7 @@ from driftscope.db.bulk import BulkInsert
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.batch.checks import check_feature, check_ids
 from driftscope_backend.prediction.batch.ids import PredictionIds, prediction_ids
+from driftscope.contract import FRAUD_CONTRACT
 from driftscope_backend.prediction.batch.reader import CsvLayout, parse_block
 from driftscope_backend.prediction.service import REQUEST_ID_MAX
 from driftscope_backend.prediction.writer import Statements
@@ -79,6 +80,7 @@ class BatchScorer:
         self.log = log  # rows get prediction ids (and INSERTs) only when they are logged
         self.request_id = request_id[:REQUEST_ID_MAX] if request_id else None
         self.contract = model.contract
+        self._lenient = model.contract.model_name != FRAUD_CONTRACT.model_name
         self.layout = layout
         text = [f.name for f in self.contract.features if f.is_categorical]
         if layout.id_column:
@@ -93,7 +95,7 @@ class BatchScorer:
         ids = self._ids(frame, problems)
         encoded, typed = [], {}
         for feature in self.contract.features:
-            check = check_feature(feature, frame[feature.name])
+            check = check_feature(feature, frame[feature.name], lenient=self._lenient)
             for row, reason in sorted(check.reasons.items()):
                 problems.setdefault(row, []).append(f"{feature.name}: {reason}")
             encoded.append(check.encoded)
