@@ -26,8 +26,8 @@ from driftscope_backend.prediction.explain import (
 from driftscope_backend.prediction.schemas import (
     MAX_ITEMS,
     FeedbackRequest,
-    ModelPredictionResults,
     FeedbackResponse,
+    ModelPredictionResults,
     PredictionResults,
     Transaction,
 )
@@ -166,9 +166,7 @@ MODEL_BODY_DOC = {
                     },
                 ]
             },
-            "example": PREDICT_BODY_DOC["content"]["application/json"]["examples"]["single"][
-                "value"
-            ],
+            "example": Transaction.model_json_schema()["examples"][0],  # a fraud model's
         }
     },
 }

@@ -115,7 +115,7 @@ def transaction_model(contract: FeatureContract) -> type[BaseModel]:
 def body_adapters(item: type[BaseModel]) -> tuple[TypeAdapter[Any], TypeAdapter[list[Any]]]:
     """Validators of a /predict body: one item, or a list of 1–MAX_ITEMS items."""
     many: TypeAdapter[list[Any]] = TypeAdapter(
-        Annotated[list[item], Field(min_length=1, max_length=MAX_ITEMS)]  # type: ignore[valid-type]
+        Annotated[list[item], Field(min_length=1, max_length=MAX_ITEMS)]  # type: ignore[valid-type,arg-type]
     )
     return TypeAdapter(item), many
 
@@ -173,8 +173,8 @@ class ModelPredictionResults(RootModel[ModelPredictionResult | list[ModelPredict
 class PredictionResult(ModelPredictionResult):
     """One result of the default model's `/api/v1/predict` (fraud)."""
 
-    fraud_probability: float = Field(description="Calibrated probability of fraud", ge=0, le=1)  # type: ignore[assignment]
-    decision: Literal["fraud", "legit"]  # type: ignore[assignment]
+    fraud_probability: float = Field(description="Calibrated probability of fraud", ge=0, le=1)
+    decision: Literal["fraud", "legit"]
 
 
 class PredictionResults(RootModel[PredictionResult | list[PredictionResult]]):

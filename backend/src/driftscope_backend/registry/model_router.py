@@ -18,7 +18,7 @@ from driftscope_backend.runtime import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
 NameDep = Annotated[str, Depends(named_model)]
-UNKNOWN = {404: {"description": "Unknown model (`unknown_model`)"}}
+UNKNOWN: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown model (`unknown_model`)"}}
 
 
 @router.get(

@@ -78,12 +78,14 @@ async def _build(
             log.info("%s v%d is external (monitor-only): nothing to load", name, target.version)
         return ModelState(name, external=True, spec=version_spec(target), aliases=aliases)
     loaded = [] if current is None else [current.production, current.canary, current.shadow]
-    production = await _load(target, loaded)
-    spec, error = version_spec(target), None
-    if not isinstance(production, LoadedModel):
-        error = production or "not loaded"
+    fresh = await _load(target, loaded)
+    production: LoadedModel | None
+    if isinstance(fresh, LoadedModel):
+        production, spec, error = fresh, version_spec(target), None
+    else:
         production = None if current is None else current.production
         spec = None if current is None else current.spec
+        error = fresh or "not loaded"
     canary_row = None if aliases.canary is None else rows.get(aliases.canary)
     shadow_row = None if aliases.shadow is None else rows.get(aliases.shadow)
     return served_state(

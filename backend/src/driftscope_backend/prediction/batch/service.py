@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db.bulk import BulkInsert
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.batch.checks import check_feature, check_ids
 from driftscope_backend.prediction.batch.ids import PredictionIds, prediction_ids
-from driftscope.contract import FRAUD_CONTRACT
 from driftscope_backend.prediction.batch.reader import CsvLayout, parse_block
 from driftscope_backend.prediction.service import REQUEST_ID_MAX
 from driftscope_backend.prediction.writer import Statements
