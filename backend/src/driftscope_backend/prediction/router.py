@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from driftscope_backend.edge.middleware import FastRoute
+from driftscope_backend.edge.middleware import Endpoint, FastRoute
 from driftscope_backend.http import (
     LeanRoute,
     contract_error,
@@ -46,21 +46,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     503: {"description": "No model loaded, or the prediction log is full (see Retry-After)"},
 }
+
+
+def one_or_list(component: str) -> dict[str, Any]:
+    """The JSON schema of a /predict body: one item, or a list of 1–MAX_ITEMS items."""
+    item = {"$ref": f"#/components/schemas/{component}"}
+    return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": MAX_ITEMS}]}
+
+
 PREDICT_BODY_DOC = {
     "required": True,
     "content": {
         "application/json": {
-            "schema": {
-                "oneOf": [
-                    {"$ref": "#/components/schemas/Transaction"},
-                    {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/Transaction"},
-                        "minItems": 1,
-                        "maxItems": MAX_ITEMS,
-                    },
-                ]
-            },
+            "schema": one_or_list("Transaction"),
             "examples": {
                 "single": {
                     "summary": "One transaction",
@@ -136,58 +134,61 @@ async def model_predict(request: Request) -> Response:
     return await _answer(request, runtime, state, started)
 
 
-router.add_api_route(
-    "/predict",
-    predict,
-    methods=["POST"],
-    summary="Score one transaction or a list",
-    response_model=None,
-    responses={
-        200: {"model": PredictionResults, "description": "One result, or a list for a list"},
-        **ERROR_RESPONSES,
-        415: {"description": "Content-Type is not application/json"},
-    },
-    openapi_extra={"requestBody": PREDICT_BODY_DOC, "parameters": [EXPLAIN_PARAMETER]},
-    route_class_override=LeanRoute,
-)
+def _add_predict_route(
+    path: str,
+    endpoint: Endpoint,
+    summary: str,
+    results: type[BaseModel],
+    body: dict[str, Any],
+    parameters: list[dict[str, Any]],
+    responses: dict[int | str, dict[str, Any]] | None = None,
+) -> None:
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["POST"],
+        summary=summary,
+        response_model=None,
+        responses={
+            200: {"model": results, "description": "One result, or a list for a list"},
+            **ERROR_RESPONSES,
+            415: {"description": "Content-Type is not application/json"},
+            **(responses or {}),
+        },
+        openapi_extra={"requestBody": body, "parameters": parameters},
+        route_class_override=LeanRoute,
+    )
+
+
 MODEL_BODY_DOC = {
     "required": True,
     "description": "The model's features: `GET /api/v1/models/{name}/schema` lists them.",
     "content": {
         "application/json": {
-            "schema": {
-                "oneOf": [
-                    {"$ref": "#/components/schemas/ModelFeatures"},
-                    {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/ModelFeatures"},
-                        "minItems": 1,
-                        "maxItems": MAX_ITEMS,
-                    },
-                ]
-            },
+            "schema": one_or_list("ModelFeatures"),
             "example": Transaction.model_json_schema()["examples"][0],  # a fraud model's
         }
     },
 }
-router.add_api_route(
+_add_predict_route(
+    "/predict",
+    predict,
+    "Score one transaction or a list",
+    PredictionResults,
+    PREDICT_BODY_DOC,
+    [EXPLAIN_PARAMETER],
+)
+_add_predict_route(
     MODEL_PREDICT_PATH,
     model_predict,
-    methods=["POST"],
-    summary="Score one item or a list with model `name`",
-    response_model=None,
-    responses={
-        200: {"model": ModelPredictionResults, "description": "One result, or a list for a list"},
-        **ERROR_RESPONSES,
+    "Score one item or a list with model `name`",
+    ModelPredictionResults,
+    MODEL_BODY_DOC,
+    [MODEL_NAME_PARAMETER, EXPLAIN_PARAMETER],
+    {
         404: {"description": "Unknown model (`unknown_model`)"},
         409: {"description": "An external (monitor-only) model: `external_model`"},
-        415: {"description": "Content-Type is not application/json"},
     },
-    openapi_extra={
-        "requestBody": MODEL_BODY_DOC,
-        "parameters": [MODEL_NAME_PARAMETER, EXPLAIN_PARAMETER],
-    },
-    route_class_override=LeanRoute,
 )
 # Called by the request edge directly, past Starlette's router (see edge.middleware); the routes
 # above still document them and answer other methods.
