@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from driftscope.errors import ModelNotFoundError, UnknownModelError
+from driftscope.errors import ModelNotFoundError, UnknownModelError, WrongModelKindError
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
 from driftscope_backend.edge.ratelimit import RateLimiter
@@ -39,8 +39,10 @@ class Runtime:
     shadow_scorer: ShadowScorer | None = None  # set by the lifespan; scores for every shadow
     keys: KeyStore = field(init=False)
     replay: ReplayLookup = field(init=False)  # a retried transaction_id's stored prediction
+    default_name: str = field(init=False)  # settings.model_name, read on every /predict
 
     def __post_init__(self) -> None:
+        self.default_name = self.settings.model_name
         self.keys = KeyStore.from_settings(self.settings)
         self.replay = ReplayLookup(self.writer, self.sessionmaker, self.engine)
 
@@ -48,8 +50,7 @@ class Runtime:
 
     @property
     def default(self) -> ModelState:
-        name = self.settings.model_name
-        return self.serving.get(name) or ModelState(name)
+        return self.serving.get(self.default_name) or ModelState(self.default_name)
 
     @property
     def model(self) -> LoadedModel | None:
@@ -76,11 +77,17 @@ class Runtime:
     def shadow(self) -> LoadedModel | None:
         return self.default.shadow
 
+    def require_default(self) -> ModelState:
+        """The default model's state, ready to score (today's /predict errors otherwise)."""
+        state = self.serving.get(self.default_name)
+        if state is not None and state.production is not None:
+            return state
+        if state is not None and state.external:
+            raise WrongModelKindError(self.default_name, external=True)
+        raise ModelNotFoundError(f"no production model loaded ({self.model_error})")
+
     def require_model(self) -> LoadedModel:
-        state = self.default
-        if state.production is None and not state.external:
-            raise ModelNotFoundError(f"no production model loaded ({self.model_error})")
-        return state.require()
+        return self.require_default().require()
 
     def state_of(self, name: str) -> ModelState:
         """A model's serving state; UnknownModelError when the registry has never seen it."""

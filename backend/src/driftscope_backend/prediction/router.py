@@ -118,10 +118,7 @@ async def predict(request: Request) -> Response:
     started = time.perf_counter_ns()
     runtime: Runtime = request.app.state.runtime
     require_client(request)
-    state = runtime.default
-    if state.production is None:
-        runtime.require_model()  # raises: nothing to serve yet (model_not_found)
-    return await _answer(request, runtime, state, started)
+    return await _answer(request, runtime, runtime.require_default(), started)
 
 
 async def model_predict(request: Request) -> Response:

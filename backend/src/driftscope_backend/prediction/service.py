@@ -103,11 +103,10 @@ def result_from_row(
     """The answer for one logged row, decision named by the model's classes (`state`)."""
     probability = round(float(row["score"]), 6)
     positive, negative = state.classes
-    return {
+    result = {
         "prediction_id": str(row["id"]),
         "transaction_id": row["transaction_id"],
         "probability": probability,
-        **({"fraud_probability": probability} if state.legacy_fraud else {}),
         "decision": positive if row["decision"] else negative,
         "threshold": row["threshold"],
         "model_name": row["model_name"],
@@ -119,6 +118,9 @@ def result_from_row(
         "replayed": replayed,
         "warnings": warnings or [],
     }
+    if state.legacy_fraud:
+        result["fraud_probability"] = probability  # what fraud clients have always read
+    return result
 
 
 async def predict(
