@@ -25,14 +25,15 @@ from driftscope_backend.live.tail import EventTail, publish_stats
 from driftscope_backend.metrics.router import router as metrics_router
 from driftscope_backend.monitoring.router import router as monitoring_router
 from driftscope_backend.prediction.batch.router import router as batch_router
-from driftscope_backend.prediction.router import FAST_ROUTES
+from driftscope_backend.prediction.router import FAST_MODEL_ROUTES, FAST_ROUTES
 from driftscope_backend.prediction.router import router as prediction_router
-from driftscope_backend.prediction.schemas import Transaction
+from driftscope_backend.prediction.schemas import MODEL_FEATURES_SCHEMA, Transaction
 from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.writer import PredictionWriter
+from driftscope_backend.registry.model_router import router as model_router
 from driftscope_backend.registry.router import router as registry_router
 from driftscope_backend.registry.runs import router as runs_router
-from driftscope_backend.registry.service import sync_production
+from driftscope_backend.registry.service import sync_models
 from driftscope_backend.runtime import Runtime
 from driftscope_backend.simulator.router import router as simulator_router
 
@@ -55,11 +56,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     runtime = Runtime(settings, engine, make_sessionmaker(engine), writer)
     runtime.rate_limiter = app.state.rate_limiter
     app.state.runtime = runtime
-    await sync_production(runtime)
+    await sync_models(runtime)  # every model with a production alias (external ones: noted)
     writer.start()
     shadow = ShadowScorer(
         writer,
-        lambda: runtime.shadow,
+        lambda name: None if (state := runtime.serving.get(name)) is None else state.shadow,
         capacity=settings.shadow_queue_size,
         batch_rows=settings.shadow_batch_rows,
     )
@@ -101,6 +102,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         components["Transaction"] = Transaction.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
+        components["ModelFeatures"] = MODEL_FEATURES_SCHEMA
         app.openapi_schema = schema
     return app.openapi_schema
 
@@ -117,13 +119,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
-    install_edge(app, app.state.settings, {**FAST_ROUTES, **HEALTH_FAST_ROUTES})
+    install_edge(app, app.state.settings, {**FAST_ROUTES, **HEALTH_FAST_ROUTES}, FAST_MODEL_ROUTES)
     # Routes are matched in order and each miss costs a few µs: the hot path comes first.
     app.include_router(prediction_router)
     app.include_router(batch_router)
     app.include_router(health_router)
     app.include_router(registry_router)
     app.include_router(runs_router)
+    app.include_router(model_router)  # /models/{name}: after every fixed /models/... path
     app.include_router(monitoring_router)
     app.include_router(simulator_router)
     app.include_router(live_router)

@@ -26,6 +26,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score one item or a list with model `name`
+         * @description Probability of the positive class and decision (a class name) per item of model
+         *     `name`; every prediction is logged. Its features: `GET /api/v1/models/{name}/schema`.
+         */
+        post: operations["model_predict_api_v1_models__name__predict_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback": {
         parameters: {
             query?: never;
@@ -63,6 +84,27 @@ export interface paths {
          *     never rejected for them. Every scored row is logged with `source=batch`.
          */
         post: operations["predict_batch_api_v1_predict_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/predict/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score a CSV file with model `name` (streamed CSV back)
+         * @description Score a CSV file with model `name` (its columns: `GET /api/v1/models/{name}/schema`);
+         *     streamed back as for `/api/v1/predict/batch`, the decision named by the model's classes.
+         */
+        post: operations["model_predict_batch_api_v1_models__name__predict_batch_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -147,8 +189,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Run the promotion gate for a version */
+        /**
+         * Run the promotion gate for a version
+         * @description Every check of the promotion gate (floors from the version's spec where it sets them).
+         */
         get: operations["gate_api_v1_models__version__gate_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/versions/{version}/gate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run the promotion gate for a version
+         * @description Every check of the promotion gate (floors from the version's spec where it sets them).
+         */
+        get: operations["gate_api_v1_models__name__versions__version__gate_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -177,6 +242,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/versions/{version}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote a version to production (admin, gated)
+         * @description Hot swap without downtime: in-flight requests finish on the old model.
+         */
+        post: operations["promote_api_v1_models__name__versions__version__promote_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/rollback": {
         parameters: {
             query?: never;
@@ -188,6 +273,23 @@ export interface paths {
         put?: never;
         /** Roll production back to the previous version (admin) */
         post: operations["rollback_api_v1_models_rollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll production back to the previous version (admin) */
+        post: operations["rollback_api_v1_models__name__rollback_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -215,6 +317,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/canary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Send a share of traffic to a version (admin, gated)
+         * @description Sticky per key (transaction_id, else API key, else client IP); replaces any canary.
+         */
+        put: operations["put_canary_api_v1_models__name__canary_put"];
+        post?: never;
+        /** Turn the canary off (admin) */
+        delete: operations["delete_canary_api_v1_models__name__canary_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/shadow": {
         parameters: {
             query?: never;
@@ -231,6 +354,27 @@ export interface paths {
         post?: never;
         /** Turn shadow scoring off (admin) */
         delete: operations["delete_shadow_api_v1_models_shadow_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Score all online traffic with a version too, off the request path (admin)
+         * @description Shadow rows are logged with `variant="shadow"`; clients never see them.
+         */
+        put: operations["put_shadow_api_v1_models__name__shadow_put"];
+        post?: never;
+        /** Turn shadow scoring off (admin) */
+        delete: operations["delete_shadow_api_v1_models__name__shadow_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -253,6 +397,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/candidate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a version as the candidate for production (admin) */
+        put: operations["put_candidate_api_v1_models__name__candidate_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs": {
         parameters: {
             query?: never;
@@ -262,6 +423,44 @@ export interface paths {
         };
         /** Training runs and search trials, newest first */
         get: operations["runs_api_v1_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A model's spec: features, target, classes
+         * @description Features as a list (each with `name`, `kind` and `type`), `target` and `classes` (the
+         *     positive first): what `POST /api/v1/models/{name}/predict` takes.
+         */
+        get: operations["model_schema_api_v1_models__name__schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One model: spec, versions (with spec changes) and aliases */
+        get: operations["model_api_v1_models__name__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1077,6 +1276,16 @@ export interface components {
             /** Live Window H */
             live_window_h: number;
         };
+        /**
+         * GateFloors
+         * @description Promotion gate floors of a model's test metrics (null: the settings' defaults).
+         */
+        GateFloors: {
+            /** Min Roc Auc */
+            min_roc_auc?: number | null;
+            /** Min F1 */
+            min_f1?: number | null;
+        };
         /** GateResult */
         GateResult: {
             /** Version */
@@ -1128,6 +1337,180 @@ export interface components {
              */
             status: "ok";
         };
+        /**
+         * ModelOut
+         * @description GET /api/v1/models/{name}: the spec, every version and the aliases of one model.
+         */
+        ModelOut: {
+            /**
+             * Model Name
+             * @example fraud
+             */
+            model_name: string;
+            /** @description The production version this replica serves */
+            serving: components["schemas"]["ServingOut"] | null;
+            canary: components["schemas"]["CanaryOut"] | null;
+            shadow: components["schemas"]["ShadowOut"] | null;
+            /** @description Promotion gate settings */
+            gate: components["schemas"]["GateConfigOut"];
+            /**
+             * Retraining
+             * @description Newest automatic-retraining steps first
+             */
+            retraining: components["schemas"]["RetrainStep"][];
+            /** Aliases */
+            aliases: components["schemas"]["AliasOut"][];
+            /** Versions */
+            versions: components["schemas"]["ModelVersionOut"][];
+            /**
+             * Kind
+             * @description external: served elsewhere, its predictions logged through /log
+             * @enum {string}
+             */
+            kind: "served" | "external";
+            spec: components["schemas"]["ModelSpecOut"];
+        };
+        /**
+         * ModelPredictionResult
+         * @description One result of `/api/v1/models/{name}/predict`.
+         */
+        ModelPredictionResult: {
+            /**
+             * Prediction Id
+             * Format: uuid
+             */
+            prediction_id: string;
+            /** Transaction Id */
+            transaction_id?: string | null;
+            /**
+             * Probability
+             * @description Calibrated probability of the positive class (the first of `classes`)
+             */
+            probability: number;
+            /**
+             * Fraud Probability
+             * @description The fraud model only: `probability`, under its first name
+             */
+            fraud_probability?: number | null;
+            /**
+             * Decision
+             * @description A class name of the model (fraud: `fraud` or `legit`)
+             * @example legit
+             */
+            decision: string;
+            /** Threshold */
+            threshold: number;
+            /** Model Name */
+            model_name: string;
+            /** Model Version */
+            model_version: number;
+            /**
+             * Variant
+             * @description production, canary or shadow
+             */
+            variant: string;
+            /**
+             * Path
+             * @enum {string}
+             */
+            path: "model" | "rules";
+            /**
+             * Rule
+             * @description Id of the rule that decided when path is rules, else null
+             */
+            rule?: string | null;
+            /** Latency Us */
+            latency_us: number;
+            /**
+             * Replayed
+             * @description True when a transaction_id retry returned a stored result
+             * @default false
+             */
+            replayed: boolean;
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings: string[];
+            /** @description Only with ?explain=true */
+            explanation?: components["schemas"]["ExplanationOut"] | null;
+        };
+        /**
+         * ModelPredictionResults
+         * @description The per-model /predict 200 body: one result for one item, a list for a list.
+         */
+        ModelPredictionResults: components["schemas"]["ModelPredictionResult"] | components["schemas"]["ModelPredictionResult"][];
+        /**
+         * ModelSpecOut
+         * @description A model's spec as stored with its production version (else its latest).
+         */
+        ModelSpecOut: {
+            /**
+             * Name
+             * @example penguins
+             */
+            name: string;
+            /** Description */
+            description: string;
+            /**
+             * Target
+             * @description Target column of the training data
+             * @example sex
+             */
+            target: string;
+            /**
+             * Classes
+             * @description The two class names, the positive first
+             * @example [
+             *       "male",
+             *       "female"
+             *     ]
+             */
+            classes: string[];
+            /**
+             * Positive Value
+             * @description The target's raw value of the positive class, when the spec sets it
+             */
+            positive_value?: string | null;
+            /** Features */
+            features: components["schemas"]["SpecFeatureOut"][];
+            gate: components["schemas"]["GateFloors"];
+            monitoring: components["schemas"]["MonitoringOverrides"];
+        };
+        /** ModelVersionOut */
+        ModelVersionOut: {
+            /**
+             * Version
+             * @example 3
+             */
+            version: number;
+            /**
+             * Kind
+             * @example xgboost
+             */
+            kind: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Threshold
+             * @description Decision threshold on the fraud probability
+             */
+            threshold: number;
+            /**
+             * Sha256
+             * @description Of the artifact; checked on load
+             */
+            sha256: string;
+            metrics: components["schemas"]["VersionMetrics"];
+            /**
+             * Spec Changes
+             * @description What this version's spec changed vs the previous version (empty: none)
+             */
+            spec_changes: components["schemas"]["SpecChange"][];
+        };
         /** ModelsOut */
         ModelsOut: {
             /**
@@ -1150,6 +1533,16 @@ export interface components {
             aliases: components["schemas"]["AliasOut"][];
             /** Versions */
             versions: components["schemas"]["VersionOut"][];
+        };
+        /**
+         * MonitoringOverrides
+         * @description Per-model monitoring settings (null: the settings' defaults).
+         */
+        MonitoringOverrides: {
+            /** Window S */
+            window_s?: number | null;
+            /** Psi Threshold */
+            psi_threshold?: number | null;
         };
         /** PerformanceHistory */
         PerformanceHistory: {
@@ -1202,7 +1595,10 @@ export interface components {
                 [key: string]: number;
             };
         };
-        /** PredictionResult */
+        /**
+         * PredictionResult
+         * @description One result of the default model's `/api/v1/predict` (fraud).
+         */
         PredictionResult: {
             /**
              * Prediction Id
@@ -1211,6 +1607,11 @@ export interface components {
             prediction_id: string;
             /** Transaction Id */
             transaction_id?: string | null;
+            /**
+             * Probability
+             * @description Calibrated probability of the positive class (the first of `classes`)
+             */
+            probability: number;
             /**
              * Fraud Probability
              * @description Calibrated probability of fraud
@@ -1592,6 +1993,65 @@ export interface components {
             features?: string[] | null;
         };
         /**
+         * SpecChange
+         * @description One difference from the previous version's spec (`before`/`after` null: absent).
+         */
+        SpecChange: {
+            /**
+             * Field
+             * @example features.distance_km.maximum
+             */
+            field: string;
+            /** Before */
+            before: unknown;
+            /** After */
+            after: unknown;
+        };
+        /** SpecFeatureOut */
+        SpecFeatureOut: {
+            /**
+             * Name
+             * @example bill_length_mm
+             */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "numeric" | "integer" | "categorical" | "boolean" | "text";
+            /**
+             * Type
+             * @description Repeats `kind` (the name `/api/v1/schema` uses)
+             * @enum {string}
+             */
+            type: "numeric" | "integer" | "categorical" | "boolean" | "text";
+            /** Description */
+            description: string;
+            /**
+             * Unit
+             * @example mm
+             */
+            unit: string | null;
+            /** Minimum */
+            minimum: number | null;
+            /** Maximum */
+            maximum: number | null;
+            /**
+             * Categories
+             * @description Known categories (categorical features only)
+             */
+            categories: string[];
+            /**
+             * Open Categories
+             * @description Unseen categories are scored, with a warning
+             */
+            open_categories: boolean;
+            /** Allow Missing */
+            allow_missing: boolean;
+            /** Example */
+            example: boolean | number | string | null;
+        };
+        /**
          * TestMetrics
          * @description Calibrated metrics on the test split, as the trainer stored them (null: undefined).
          */
@@ -1815,6 +2275,13 @@ export interface components {
              */
             transaction_id: string | null;
         };
+        /**
+         * ModelFeatures
+         * @description One item for a model: its features by name (see `GET /api/v1/models/{name}/schema` for kinds, ranges and categories), plus an optional `transaction_id`.
+         */
+        ModelFeatures: {
+            [key: string]: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -1854,6 +2321,108 @@ export interface operations {
             };
             /** @description Malformed JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Body larger than the limit (DRIFTSCOPE_MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `{"error": {"code", "message", "details": [{"field", "reason"}]}}` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No model loaded, or the prediction log is full (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    model_predict_api_v1_models__name__predict_post: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Add `explanation` to each result: contributions to the raw margin (log-odds before calibration) that sum with `bias` to `margin`. Off the fast path.
+                 * @example true
+                 */
+                explain?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Model name (`GET /api/v1/models/{name}` lists its versions)
+                 * @example fraud
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The model's features: `GET /api/v1/models/{name}/schema` lists them. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": 129.99,
+                 *       "amount_to_avg_ratio": 2.02,
+                 *       "avg_amount_30d": 64.2,
+                 *       "card_age_days": 730,
+                 *       "channel": "online",
+                 *       "country_risk": "low",
+                 *       "distance_from_home_km": 12.4,
+                 *       "hour_of_day": 14,
+                 *       "is_foreign": false,
+                 *       "merchant_category": "electronics",
+                 *       "seconds_since_last_txn": 5400,
+                 *       "txn_count_24h": 3
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModelFeatures"] | components["schemas"]["ModelFeatures"][];
+            };
+        };
+        responses: {
+            /** @description One result, or a list for a list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelPredictionResults"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown model (`unknown_model`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An external (monitor-only) model: `external_model` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2008,6 +2577,93 @@ export interface operations {
             };
         };
     };
+    model_predict_batch_api_v1_models__name__predict_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Model name (`GET /api/v1/models/{name}` lists its versions)
+                 * @example fraud
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description CSV with a header row: the model's feature columns (`GET /api/v1/models/{name}/schema`), optionally `transaction_id` or `id`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example transaction_id,amount,hour_of_day,merchant_category,channel,country_risk,distance_from_home_km,seconds_since_last_txn,txn_count_24h,avg_amount_30d,amount_to_avg_ratio,card_age_days,is_foreign
+                 *     txn-1,129.99,14,electronics,online,low,12.4,5400.0,3,64.2,2.02,730,False
+                 */
+                "text/csv": string;
+                /**
+                 * @example {
+                 *       "file": "transactions.csv"
+                 *     }
+                 */
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the CSV file
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description One CSV row per input row, in input order (streamed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,fraud_probability,decision,path,model_version,error,prediction_id
+                     *     txn-1,0.193612,legit,model,1,,0b5c3a4e-7f55-4f2b-9a7c-0a8d3e1f2b44
+                     *     txn-2,,,,1,"amount: -3 is below the minimum 0",
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Unknown model (`unknown_model`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An external (monitor-only) model: `external_model` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Upload larger than DRIFTSCOPE_BATCH_MAX_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Header does not match the contract, empty file, no `file` field, or bytes that are not UTF-8: `{"error": {"code", "message", "details": [{"field", "reason"}]}}` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No model loaded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     health_health_get: {
         parameters: {
             query?: never;
@@ -2122,7 +2778,47 @@ export interface operations {
                     "application/json": components["schemas"]["GateResult"];
                 };
             };
-            /** @description Unknown version */
+            /** @description Unknown model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    gate_api_v1_models__name__versions__version__gate_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateResult"];
+                };
+            };
+            /** @description Unknown model or version */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2146,6 +2842,69 @@ export interface operations {
             header?: never;
             path: {
                 version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PromoteRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The gate fails: `details` lists every check */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    promote_api_v1_models__name__versions__version__promote_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+                /** @description Model name */
+                name: string;
             };
             cookie?: never;
         };
@@ -2246,6 +3005,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    rollback_api_v1_models__name__rollback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };
@@ -2356,6 +3175,128 @@ export interface operations {
             };
         };
     };
+    put_canary_api_v1_models__name__canary_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CanaryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid version/percent, or the gate fails: `details` lists every check */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_canary_api_v1_models__name__canary_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     put_shadow_api_v1_models_shadow_put: {
         parameters: {
             query?: never;
@@ -2463,11 +3404,197 @@ export interface operations {
             };
         };
     };
+    put_shadow_api_v1_models__name__shadow_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid version/percent, or the gate fails: `details` lists every check */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_shadow_api_v1_models__name__shadow_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     put_candidate_api_v1_models_candidate_put: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasChange"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No X-API-Key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown version / nothing to roll back to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_candidate_api_v1_models__name__candidate_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -2548,6 +3675,84 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RunsPage"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    model_schema_api_v1_models__name__schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelSpecOut"];
+                };
+            };
+            /** @description Unknown model (`unknown_model`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    model_api_v1_models__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"];
+                };
+            };
+            /** @description Unknown model (`unknown_model`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

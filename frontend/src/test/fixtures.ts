@@ -86,6 +86,7 @@ export const contract: FeatureContract = {
 export const predictionResult: PredictionResult = {
   prediction_id: "2c4d14ec-4501-40ac-945c-8b96a17a1be7",
   transaction_id: null,
+  probability: 0.03746,
   fraud_probability: 0.03746,
   decision: "legit",
   threshold: 0.33,

@@ -29,10 +29,14 @@ class EdgedFastAPI(FastAPI):
 
 
 def install_edge(
-    app: EdgedFastAPI, settings: Settings, fast_routes: Mapping[tuple[str, str], FastRoute]
+    app: EdgedFastAPI,
+    settings: Settings,
+    fast_routes: Mapping[tuple[str, str], FastRoute],
+    model_routes: Mapping[tuple[str, str], FastRoute] | None = None,
 ) -> None:
     """The edge around the app, and CORS around the edge (preflights never count against a rate
-    limit); `fast_routes`, by (method, path), are called by the edge itself."""
+    limit); `fast_routes`, by (method, path), and `model_routes`, by (method, what follows
+    `/api/v1/models/{name}`), are called by the edge itself."""
     limiter = None
     if settings.rate_limit_per_s > 0:
         limiter = RateLimiter(
@@ -42,7 +46,9 @@ def install_edge(
         )
     app.state.rate_limiter = limiter
     inner = functools.partial(FastAPI.__call__, app)  # FastAPI's own stack, below the edge
-    edge: ASGIApp = EdgeMiddleware(inner, settings, limiter, fast_routes, owner=app)
+    edge: ASGIApp = EdgeMiddleware(
+        inner, settings, limiter, fast_routes, owner=app, model_routes=model_routes
+    )
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         edge = CORSMiddleware(

@@ -34,8 +34,12 @@ from driftscope_backend.http import error_body, json_response
 from driftscope_backend.metrics import observe_request
 
 REQUEST_ID_SAFE = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
-# Paths whose requests may legitimately run long (streamed uploads and downloads).
-UNTIMED_PREFIXES = ("/api/v1/predict/batch",)
+# Paths whose requests may legitimately run long (streamed uploads and downloads):
+# /api/v1/predict/batch and /api/v1/models/{name}/predict/batch.
+UNTIMED_SUFFIX = "/predict/batch"
+# Per-model hot routes live under this prefix: /api/v1/models/{name}/predict.
+MODELS_PREFIX = "/api/v1/models/"
+MODEL_NAME = re.compile(r"[a-z][a-z0-9_\-]{0,63}")
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -108,6 +112,7 @@ class EdgeMiddleware:
         limiter: RateLimiter | None,
         fast_routes: Mapping[tuple[str, str], FastRoute] | None = None,
         owner: Starlette | None = None,
+        model_routes: Mapping[tuple[str, str], FastRoute] | None = None,
     ) -> None:
         self.app = app
         self.owner = owner  # the app the fast routes belong to (its state, its error handlers)
@@ -115,6 +120,7 @@ class EdgeMiddleware:
         self.deadlines = Deadlines(settings.request_timeout_s)
         self.log_requests = settings.access_log
         self.fast_routes = dict(fast_routes or {})
+        self.model_routes = dict(model_routes or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -141,12 +147,14 @@ class EdgeMiddleware:
                     await _refuse(scope, receive, outcome, 429, "rate_limited", wait_s)
                     return
             fast = self.fast_routes.get((scope["method"], path))
+            if fast is None and path.startswith(MODELS_PREFIX):
+                fast = self._model_route(scope, path)
             if fast is not None:
                 template = fast.template
                 await self._within_deadline(
                     scope, self._dispatch(fast, scope, receive, outcome), outcome
                 )
-            elif path.startswith(UNTIMED_PREFIXES):
+            elif path.endswith(UNTIMED_SUFFIX):
                 await self.app(scope, receive, outcome)
             else:
                 await self._within_deadline(scope, self.app(scope, receive, outcome), outcome)
@@ -163,6 +171,15 @@ class EdgeMiddleware:
             if self.log_requests:
                 log_request(scope, request_id, outcome.status, elapsed)
             request_id_var.reset(token)
+
+    def _model_route(self, scope: Scope, path: str) -> FastRoute | None:
+        """A per-model hot route (`/api/v1/models/{name}/predict`), its name in path_params."""
+        name, _, rest = path[len(MODELS_PREFIX) :].partition("/")
+        fast = self.model_routes.get((scope["method"], "/" + rest))
+        if fast is None or not MODEL_NAME.fullmatch(name):
+            return None  # Starlette's router answers it (an odd name: 404 unknown_model)
+        scope["path_params"] = {"name": name}
+        return fast
 
     async def _dispatch(self, fast: FastRoute, scope: Scope, receive: Receive, send: Send) -> None:
         """Call a hot route's endpoint; its domain errors through the app's exception handlers

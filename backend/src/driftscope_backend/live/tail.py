@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from driftscope.db import Event
 from driftscope.events import CHANNEL, events_after
 from driftscope_backend.live.hub import LiveHub
-from driftscope_backend.registry.service import sync_production
+from driftscope_backend.registry.service import sync_models
 from driftscope_backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,9 @@ class EventTail:
     async def poll_once(self) -> int:
         async with self.runtime.sessionmaker() as session:
             events = await events_after(session, self.hub.last_event_id)
-        if any(e.kind == "model" for e in events):
-            await sync_production(self.runtime)  # swap before announcing, so clients see it served
+        named = {e.model_name for e in events if e.kind == "model"}
+        if named:  # swap (or start serving a new model) before announcing it
+            await sync_models(self.runtime, named)
         for event in events:
             self.hub.publish(event_message(event))
         return len(events)
@@ -88,7 +89,7 @@ class EventTail:
                     pass
                 if time.monotonic() - self._last_alias_check > ALIAS_CHECK_S:
                     self._last_alias_check = time.monotonic()
-                    await sync_production(self.runtime)  # safety net if an event was missed
+                    await sync_models(self.runtime)  # safety net if an event was missed
             except Exception as exc:
                 log.warning("reading events failed: %s", exc)
 

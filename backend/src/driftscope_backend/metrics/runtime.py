@@ -74,12 +74,12 @@ class RuntimeCollector(Collector):
     def _model(self) -> Iterator[Metric]:
         family = GaugeMetricFamily(
             "driftscope_model_loaded",
-            "1 for the production model version this replica serves.",
+            "1 for each model's production version this replica serves.",
             labels=("model", "version"),
         )
-        model = self.runtime.model
-        if model is not None:
-            family.add_metric((model.model_name, str(model.version)), 1)
+        for state in list(self.runtime.serving.values()):
+            if state.production is not None:
+                family.add_metric((state.name, str(state.production.version)), 1)
         yield family
 
     def _rate_limiter(self) -> Iterator[Metric]:

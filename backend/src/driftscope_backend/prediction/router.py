@@ -7,11 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from driftscope.errors import OverloadedError
-from driftscope.logs import request_id_var
-from driftscope_backend.edge.middleware import FastRoute
+from driftscope_backend.edge.middleware import Endpoint, FastRoute
 from driftscope_backend.http import (
     LeanRoute,
     contract_error,
@@ -19,8 +17,7 @@ from driftscope_backend.http import (
     read_body,
     require_json,
 )
-from driftscope_backend.metrics.predictions import prediction_counts
-from driftscope_backend.prediction import feedback, routing, service
+from driftscope_backend.prediction import feedback, service
 from driftscope_backend.prediction.explain import (
     EXPLAIN_PARAMETER,
     add_explanations,
@@ -30,15 +27,16 @@ from driftscope_backend.prediction.schemas import (
     MAX_ITEMS,
     FeedbackRequest,
     FeedbackResponse,
-    ListBody,
+    ModelPredictionResults,
     PredictionResults,
-    SingleBody,
     Transaction,
 )
-from driftscope_backend.runtime import Runtime, SessionDep
+from driftscope_backend.prediction.state import ModelState
+from driftscope_backend.runtime import MODEL_NAME_PARAMETER, Runtime, SessionDep
 from driftscope_backend.security import ClientDep, require_client
 
 router = APIRouter(prefix="/api/v1", tags=["prediction"])
+MODEL_PREDICT_PATH = "/models/{name}/predict"
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed JSON"},
@@ -48,21 +46,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     503: {"description": "No model loaded, or the prediction log is full (see Retry-After)"},
 }
+
+
+def one_or_list(component: str) -> dict[str, Any]:
+    """The JSON schema of a /predict body: one item, or a list of 1–MAX_ITEMS items."""
+    item = {"$ref": f"#/components/schemas/{component}"}
+    return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": MAX_ITEMS}]}
+
+
 PREDICT_BODY_DOC = {
     "required": True,
     "content": {
         "application/json": {
-            "schema": {
-                "oneOf": [
-                    {"$ref": "#/components/schemas/Transaction"},
-                    {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/Transaction"},
-                        "minItems": 1,
-                        "maxItems": MAX_ITEMS,
-                    },
-                ]
-            },
+            "schema": one_or_list("Transaction"),
             "examples": {
                 "single": {
                     "summary": "One transaction",
@@ -90,15 +86,28 @@ PREDICT_BODY_DOC = {
 }
 
 
-def _parse(body: bytes) -> tuple[list[Any], bool]:
-    """Validated transactions and whether the body was a list."""
+def _parse(body: bytes, state: ModelState) -> tuple[list[Any], bool]:
+    """Items validated by the model's contract, and whether the body was a list."""
     is_list = body.lstrip()[:1] == b"["
     try:
         if is_list:
-            return ListBody.validate_json(body), True
-        return [SingleBody.validate_json(body)], False
+            return state.body.many.validate_json(body), True
+        return [state.body.single.validate_json(body)], False
     except ValidationError as exc:
         raise contract_error(exc) from exc
+
+
+async def _answer(request: Request, runtime: Runtime, state: ModelState, started: int) -> Response:
+    """The body of every /predict route once the model is known: parse, score, answer."""
+    model = state.require()
+    request.scope["model_version"] = model.version  # for the access log line
+    explain = explain_flag(request)
+    require_json(request)
+    items, is_list = _parse(await read_body(request, runtime.settings.max_body_bytes), state)
+    results = await service.predict(runtime, state, items, request, started)
+    if explain:
+        await add_explanations([m for m in (model, state.canary) if m], items, results)
+    return json_response(results if is_list else results[0])
 
 
 async def predict(request: Request) -> Response:
@@ -109,77 +118,80 @@ async def predict(request: Request) -> Response:
     started = time.perf_counter_ns()
     runtime: Runtime = request.app.state.runtime
     require_client(request)
-    model = runtime.require_model()
-    canary, canary_percent = runtime.canary, runtime.canary_percent  # swapped with `model`
-    request.scope["model_version"] = model.version  # for the access log line
-    explain = explain_flag(request)
-    require_json(request)
-    transactions, is_list = _parse(await read_body(request, runtime.settings.max_body_bytes))
-    writer = runtime.writer
-    if writer.depth + len(transactions) > writer.capacity:
-        writer.rejected += 1
-        raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
-    request_id = request_id_var.get()  # the edge middleware's: accepted or generated
-    results, rows = [], []
-    fresh: dict[str, Any] = {}  # rows of this request by transaction_id: a repeat is a replay
-    for txn in transactions:
-        if txn.transaction_id:
-            stored = fresh.get(txn.transaction_id) or await runtime.replay.find(
-                model.model_name, txn.transaction_id
-            )
-            if stored is not None:
-                results.append(service.result_from_row(stored, replayed=True))
-                continue
-        scorer, variant = routing.choose(model, canary, canary_percent, txn, request)
-        result, row = service.score(
-            scorer,
-            txn,
-            started_ns=started,
-            request_id=request_id,
-            variant=variant,
-            use_rules=runtime.settings.rules_enabled,
-        )
-        rows.append(row)
-        if txn.transaction_id:
-            fresh[txn.transaction_id] = row
-        results.append(result)
-    # All or nothing, and no await between the capacity check and buffering: a concurrent
-    # request cannot fill the buffer half-way through this list.
-    writer.submit_many(rows)
-    if runtime.shadow is not None and runtime.shadow_scorer is not None:
-        runtime.shadow_scorer.offer(rows)  # scored later by a background task; never blocks
-    for row in rows:
-        runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
-        key = (
-            row["model_name"],
-            row["model_version"],
-            row["variant"],
-            row["decision"],
-            row["path"],
-        )
-        prediction_counts[key] += 1  # exported by /metrics as driftscope_predictions_total
-    if explain:
-        await add_explanations([m for m in (model, canary) if m], transactions, results)
-    return json_response(results if is_list else results[0])
+    return await _answer(request, runtime, runtime.require_default(), started)
 
 
-router.add_api_route(
+async def model_predict(request: Request) -> Response:
+    """Probability of the positive class and decision (a class name) per item of model
+    `name`; every prediction is logged. Its features: `GET /api/v1/models/{name}/schema`."""
+    started = time.perf_counter_ns()
+    runtime: Runtime = request.app.state.runtime
+    require_client(request)
+    state = runtime.state_of(request.path_params["name"])
+    return await _answer(request, runtime, state, started)
+
+
+def _add_predict_route(
+    path: str,
+    endpoint: Endpoint,
+    summary: str,
+    results: type[BaseModel],
+    body: dict[str, Any],
+    parameters: list[dict[str, Any]],
+    responses: dict[int | str, dict[str, Any]] | None = None,
+) -> None:
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=["POST"],
+        summary=summary,
+        response_model=None,
+        responses={
+            200: {"model": results, "description": "One result, or a list for a list"},
+            **ERROR_RESPONSES,
+            415: {"description": "Content-Type is not application/json"},
+            **(responses or {}),
+        },
+        openapi_extra={"requestBody": body, "parameters": parameters},
+        route_class_override=LeanRoute,
+    )
+
+
+MODEL_BODY_DOC = {
+    "required": True,
+    "description": "The model's features: `GET /api/v1/models/{name}/schema` lists them.",
+    "content": {
+        "application/json": {
+            "schema": one_or_list("ModelFeatures"),
+            "example": Transaction.model_json_schema()["examples"][0],  # a fraud model's
+        }
+    },
+}
+_add_predict_route(
     "/predict",
     predict,
-    methods=["POST"],
-    summary="Score one transaction or a list",
-    response_model=None,
-    responses={
-        200: {"model": PredictionResults, "description": "One result, or a list for a list"},
-        **ERROR_RESPONSES,
-        415: {"description": "Content-Type is not application/json"},
-    },
-    openapi_extra={"requestBody": PREDICT_BODY_DOC, "parameters": [EXPLAIN_PARAMETER]},
-    route_class_override=LeanRoute,
+    "Score one transaction or a list",
+    PredictionResults,
+    PREDICT_BODY_DOC,
+    [EXPLAIN_PARAMETER],
 )
-# Called by the request edge directly, past Starlette's router (see edge.middleware); the route
-# above still documents it and answers other methods.
+_add_predict_route(
+    MODEL_PREDICT_PATH,
+    model_predict,
+    "Score one item or a list with model `name`",
+    ModelPredictionResults,
+    MODEL_BODY_DOC,
+    [MODEL_NAME_PARAMETER, EXPLAIN_PARAMETER],
+    {
+        404: {"description": "Unknown model (`unknown_model`)"},
+        409: {"description": "An external (monitor-only) model: `external_model`"},
+    },
+)
+# Called by the request edge directly, past Starlette's router (see edge.middleware); the routes
+# above still document them and answer other methods.
 FAST_ROUTES = {("POST", "/api/v1/predict"): FastRoute(predict, "/api/v1/predict")}
+# `/api/v1/models/{name}/predict`: the edge matches the name segment itself.
+FAST_MODEL_ROUTES = {("POST", "/predict"): FastRoute(model_predict, f"/api/v1{MODEL_PREDICT_PATH}")}
 
 
 @router.post(

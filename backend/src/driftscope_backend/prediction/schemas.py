@@ -5,31 +5,66 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    TypeAdapter,
+    create_model,
+)
 
 from driftscope.contract import FRAUD_CONTRACT, Feature, FeatureContract
+from driftscope.spec.model import CATEGORY_MAX_LENGTH, CONTROL_CHARACTERS
 from driftscope_backend.prediction.explain import ExplanationOut
 
 CATEGORY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,31}$"
+# A user model's open categories: any non-empty string without control characters (real data
+# is messy); the fraud model keeps CATEGORY_PATTERN.
+USER_CATEGORY_PATTERN = f"^[^{CONTROL_CHARACTERS[1:-1]}]{{1,{CATEGORY_MAX_LENGTH}}}$"
 MAX_ITEMS = 1_000
 
 
-def _field_type(feature: Feature) -> Any:
+def _zero_one(value: Any) -> Any:
+    """A user model's boolean also takes 0 and 1 (its CSV may have written them so)."""
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """A user model's integer also takes 3.0 (a whole number written as a float)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+def _leniency(feature: Feature, lenient: bool) -> list[Any]:
+    if lenient and feature.kind == "boolean":
+        return [BeforeValidator(_zero_one)]
+    if lenient and feature.kind == "integer":
+        return [BeforeValidator(_whole)]
+    return []
+
+
+def _field_type(feature: Feature, lenient: bool) -> Any:
     common: dict[str, Any] = {"description": _describe(feature), "examples": [feature.example]}
+    before = _leniency(feature, lenient)
     if feature.kind == "boolean":
-        base: Any = Annotated[bool, Field(strict=True, **common)]
+        base: Any = Annotated[bool, *before, Field(strict=True, **common)]
     elif feature.kind == "categorical" and not feature.open_categories:
         base = Annotated[Literal[feature.categories], Field(**common)]
+    elif feature.kind == "categorical" and lenient:
+        base = Annotated[str, Field(pattern=USER_CATEGORY_PATTERN, **common)]
     elif feature.kind == "categorical":
         base = Annotated[str, Field(pattern=CATEGORY_PATTERN, **common)]
     else:
         number = int if feature.kind == "integer" else float
-        base = Annotated[
-            number,
-            Field(
-                strict=True, ge=feature.minimum, le=feature.maximum, allow_inf_nan=False, **common
-            ),
-        ]
+        bounds = Field(
+            strict=True, ge=feature.minimum, le=feature.maximum, allow_inf_nan=False, **common
+        )
+        base = Annotated[number, *before, bounds]
     return base | None if feature.allow_missing else base
 
 
@@ -47,8 +82,14 @@ def _describe(feature: Feature) -> str:
 
 
 def transaction_model(contract: FeatureContract) -> type[BaseModel]:
+    """The request item of a model's /predict: its features (and an optional transaction_id).
+
+    The built-in fraud model keeps its strict rules; a user model is liberal in what it takes
+    (see _zero_one, _whole, USER_CATEGORY_PATTERN)."""
+    lenient = contract.model_name != FRAUD_CONTRACT.model_name
     fields: dict[str, Any] = {
-        f.name: (_field_type(f), None if f.allow_missing else ...) for f in contract.features
+        f.name: (_field_type(f, lenient), None if f.allow_missing else ...)
+        for f in contract.features
     }
     fields["transaction_id"] = (
         Annotated[
@@ -71,18 +112,44 @@ def transaction_model(contract: FeatureContract) -> type[BaseModel]:
     )
 
 
+def body_adapters(item: type[BaseModel]) -> tuple[TypeAdapter[Any], TypeAdapter[list[Any]]]:
+    """Validators of a /predict body: one item, or a list of 1–MAX_ITEMS items."""
+    many: TypeAdapter[list[Any]] = TypeAdapter(
+        Annotated[list[item], Field(min_length=1, max_length=MAX_ITEMS)]  # type: ignore[valid-type,arg-type]
+    )
+    return TypeAdapter(item), many
+
+
+# OpenAPI is built without a database: a model's features are documented at run time by
+# `GET /api/v1/models/{name}/schema`, so its request body is an object here.
+MODEL_FEATURES_SCHEMA: dict[str, Any] = {
+    "title": "ModelFeatures",
+    "type": "object",
+    "description": "One item for a model: its features by name (see `GET /api/v1/models/{name}"
+    "/schema` for kinds, ranges and categories), plus an optional `transaction_id`.",
+    "additionalProperties": True,
+}
+
 Transaction = transaction_model(FRAUD_CONTRACT)
-SingleBody = TypeAdapter(Transaction)
-ListBody: TypeAdapter[list[Any]] = TypeAdapter(
-    Annotated[list[Transaction], Field(min_length=1, max_length=MAX_ITEMS)]  # type: ignore[valid-type,arg-type]
-)
+SingleBody, ListBody = body_adapters(Transaction)
 
 
-class PredictionResult(BaseModel):
+class ModelPredictionResult(BaseModel):
+    """One result of `/api/v1/models/{name}/predict`."""
+
     prediction_id: uuid.UUID
     transaction_id: str | None = None
-    fraud_probability: float = Field(description="Calibrated probability of fraud", ge=0, le=1)
-    decision: Literal["fraud", "legit"]
+    probability: float = Field(
+        description="Calibrated probability of the positive class (the first of `classes`)",
+        ge=0,
+        le=1,
+    )
+    fraud_probability: float | None = Field(
+        None, description="The fraud model only: `probability`, under its first name", ge=0, le=1
+    )
+    decision: str = Field(
+        description="A class name of the model (fraud: `fraud` or `legit`)", examples=["legit"]
+    )
     threshold: float
     model_name: str
     model_version: int
@@ -97,6 +164,17 @@ class PredictionResult(BaseModel):
     )
     warnings: list[str] = []
     explanation: ExplanationOut | None = Field(None, description="Only with ?explain=true")
+
+
+class ModelPredictionResults(RootModel[ModelPredictionResult | list[ModelPredictionResult]]):
+    """The per-model /predict 200 body: one result for one item, a list for a list."""
+
+
+class PredictionResult(ModelPredictionResult):
+    """One result of the default model's `/api/v1/predict` (fraud)."""
+
+    fraud_probability: float = Field(description="Calibrated probability of fraud", ge=0, le=1)
+    decision: Literal["fraud", "legit"]
 
 
 class PredictionResults(RootModel[PredictionResult | list[PredictionResult]]):

@@ -31,13 +31,14 @@ class ShadowScorer:
     def __init__(
         self,
         writer: PredictionWriter,
-        model: Callable[[], LoadedModel | None],
+        model: Callable[[str], LoadedModel | None],
         *,
         capacity: int,
         batch_rows: int,
     ) -> None:
         self.writer = writer
-        self.model = model  # read per batch: a swap or `shadow off` applies to the next batch
+        # A model name's shadow, read per batch: a swap or `shadow off` applies to the next one.
+        self.model = model
         self.capacity = capacity
         self.batch_rows = batch_rows
         self._queue: deque[Row] = deque()
@@ -84,17 +85,23 @@ class ShadowScorer:
     def drain_batch(self) -> int:
         """Score and log up to `batch_rows` queued rows; returns how many were logged."""
         batch = [self._queue.popleft() for _ in range(min(len(self._queue), self.batch_rows))]
-        model = self.model()
-        if model is None or not batch:
-            self.dropped += len(batch)
-            return 0
         if self.writer.depth + len(batch) > self.writer.capacity // 2:
             self.dropped += len(batch)  # the log is filling up: keep its room for online rows
             return 0
-        rows = shadow_rows(model, batch)
-        self.writer.submit_many(rows)
-        self.scored += len(rows)
-        return len(rows)
+        by_model: dict[str, list[Row]] = {}
+        for row in batch:
+            by_model.setdefault(row["model_name"], []).append(row)
+        logged = 0
+        for name, online in by_model.items():
+            model = self.model(name)
+            if model is None:
+                self.dropped += len(online)
+                continue
+            rows = shadow_rows(model, online)
+            self.writer.submit_many(rows)
+            logged += len(rows)
+        self.scored += logged
+        return logged
 
 
 def shadow_rows(model: LoadedModel, online: list[Row]) -> list[Row]:

@@ -1,4 +1,8 @@
-"""The model registry API: feature contract, versions and aliases, gate, promotion and rollout."""
+"""The model registry API: feature contract, versions and aliases, gate, promotion and rollout.
+
+Each lifecycle endpoint is mounted twice: at today's path for the default model
+(settings.model_name) and under `/models/{name}` for any model (see `_mount`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import lifecycle, registry
@@ -24,12 +28,38 @@ from driftscope_backend.registry.schemas import (
     VersionOut,
     VersionRequest,
 )
-from driftscope_backend.registry.service import retrain_history, sync_production
-from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep
+from driftscope_backend.registry.service import retrain_history, sync_models
+from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep, get_runtime
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
 VersionPath = Annotated[int, Path(ge=1, le=MAX_VERSION)]
+
+
+def named_model(
+    name: Annotated[str, Path(description="Model name", examples=["fraud"])], runtime: RuntimeDep
+) -> str:
+    """`{name}` of a per-model route: a model the registry knows (else 404 unknown_model)."""
+    return runtime.state_of(name).name
+
+
+def model_name(request: Request) -> str:
+    """The model a lifecycle route acts on: `{name}` when mounted per model, else the default."""
+    name: str | None = request.path_params.get("name")
+    return name if name is not None else get_runtime(request).settings.model_name
+
+
+ModelNameDep = Annotated[str, Depends(model_name)]
+PER_MODEL = [Depends(named_model)]
+
+
+def _mount(path: str, model_path: str, endpoint: Callable[..., Any], **route: Any) -> None:
+    """One endpoint at two paths: `path` for the default model, `model_path` (under
+    `/models/{name}`) for any model. Operation ids differ by path."""
+    router.add_api_route(path, endpoint, **route)
+    router.add_api_route(model_path, endpoint, dependencies=PER_MODEL, **route)
+
+
 Change = Callable[[str], Awaitable[dict[str, Any]]]  # model name → lifecycle result
 
 ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -54,20 +84,24 @@ async def schema(runtime: RuntimeDep) -> FeatureContractOut:
     return FeatureContractOut.model_validate({**contract.to_dict(), "example": contract.example()})
 
 
-def _live_aliases(runtime: Runtime) -> dict[str, Any]:
-    """What this replica serves now, which may lag the aliases by one swap."""
+def live_aliases(runtime: Runtime, name: str) -> dict[str, Any]:
+    """What this replica serves of model `name` now, which may lag the aliases by one swap."""
     shadow_scorer = runtime.shadow_scorer
+    state = runtime.serving.get(name)
+    production, canary, shadow = (
+        (None, None, None) if state is None else (state.production, state.canary, state.shadow)
+    )
     return {
         "serving": None
-        if runtime.model is None
-        else {"version": runtime.model.version, "alias": "production"},
+        if production is None
+        else {"version": production.version, "alias": "production"},
         "canary": None
-        if runtime.canary is None
-        else {"version": runtime.canary.version, "percent": runtime.canary_percent},
+        if canary is None or state is None
+        else {"version": canary.version, "percent": state.canary_percent},
         "shadow": None
-        if runtime.shadow is None
+        if shadow is None
         else {
-            "version": runtime.shadow.version,
+            "version": shadow.version,
             "scored": shadow_scorer.scored if shadow_scorer else 0,
             "dropped": shadow_scorer.dropped if shadow_scorer else 0,
         },
@@ -86,7 +120,7 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> ModelsOut:
     return ModelsOut.model_validate(
         {
             "model_name": name,
-            **_live_aliases(runtime),
+            **live_aliases(runtime, name),
             "gate": asdict(runtime.settings.gate_config()),
             "retraining": await retrain_history(session, name),
             "aliases": [AliasOut.model_validate(a, from_attributes=True) for a in aliases],
@@ -95,32 +129,29 @@ async def models(runtime: RuntimeDep, session: SessionDep) -> ModelsOut:
     )
 
 
-async def _change(runtime: Runtime, session: SessionDep, change: Change) -> AliasChange:
-    """Apply one alias change to the served model, commit it, and swap this replica now
-    (the others swap on the event)."""
-    result = await change(runtime.settings.model_name)
+async def _change(runtime: Runtime, session: SessionDep, name: str, change: Change) -> AliasChange:
+    """Apply one alias change to model `name`, commit it, and swap this replica now (the
+    others swap on the event)."""
+    result = await change(name)
     await session.commit()
     await notify(session, result.get("event_id"))
-    await sync_production(runtime)
+    await sync_models(runtime, [name])
+    state = runtime.state_of(name)
     return AliasChange.model_validate(
         {
             **result,
-            "serving": None if runtime.model is None else runtime.model.version,
-            "canary": None if runtime.canary is None else runtime.canary.version,
-            "shadow": None if runtime.shadow is None else runtime.shadow.version,
+            "serving": state.version,
+            "canary": None if state.canary is None else state.canary.version,
+            "shadow": None if state.shadow is None else state.shadow.version,
         }
     )
 
 
-@router.get(
-    "/models/{version}/gate",
-    summary="Run the promotion gate for a version",
-    responses={404: {"description": "Unknown version"}},
-)
-async def gate(version: VersionPath, runtime: RuntimeDep, session: SessionDep) -> GateResult:
-    checks = await lifecycle.gate_checks(
-        session, runtime.settings.model_name, version, runtime.settings.gate_config()
-    )
+async def gate(
+    version: VersionPath, runtime: RuntimeDep, session: SessionDep, name: ModelNameDep
+) -> GateResult:
+    """Every check of the promotion gate (floors from the version's spec where it sets them)."""
+    checks = await lifecycle.gate_checks(session, name, version, runtime.settings.gate_config())
     return GateResult.model_validate(
         {
             "version": version,
@@ -130,20 +161,12 @@ async def gate(version: VersionPath, runtime: RuntimeDep, session: SessionDep) -
     )
 
 
-@router.post(
-    "/models/{version}/promote",
-    summary="Promote a version to production (admin, gated)",
-    responses={
-        **ADMIN_RESPONSES,
-        422: {"description": "The gate fails: `details` lists every check"},
-    },
-    **ALIAS_CHANGE,
-)
 async def promote(
     version: VersionPath,
     runtime: RuntimeDep,
     session: SessionDep,
     _admin: AdminDep,
+    name: ModelNameDep,
     body: PromoteRequest | None = None,
 ) -> AliasChange:
     """Hot swap without downtime: in-flight requests finish on the old model."""
@@ -152,36 +175,32 @@ async def promote(
     return await _change(
         runtime,
         session,
+        name,
         lambda name: lifecycle.promote(
             session, name, version, config, force=body.force, reason=body.reason
         ),
     )
 
 
-@router.post(
-    "/models/rollback",
-    summary="Roll production back to the previous version (admin)",
-    responses=ADMIN_RESPONSES,
-    **ALIAS_CHANGE,
-)
-async def rollback(runtime: RuntimeDep, session: SessionDep, _admin: AdminDep) -> AliasChange:
-    return await _change(runtime, session, lambda name: lifecycle.rollback(session, name))
+async def rollback(
+    runtime: RuntimeDep, session: SessionDep, _admin: AdminDep, name: ModelNameDep
+) -> AliasChange:
+    return await _change(runtime, session, name, lambda name: lifecycle.rollback(session, name))
 
 
-@router.put(
-    "/models/canary",
-    summary="Send a share of traffic to a version (admin, gated)",
-    responses=GATED_RESPONSES,
-    **ALIAS_CHANGE,
-)
 async def put_canary(
-    body: CanaryRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+    body: CanaryRequest,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    _admin: AdminDep,
+    name: ModelNameDep,
 ) -> AliasChange:
     """Sticky per key (transaction_id, else API key, else client IP); replaces any canary."""
     config = runtime.settings.gate_config()
     return await _change(
         runtime,
         session,
+        name,
         lambda name: lifecycle.set_canary(
             session,
             name,
@@ -202,8 +221,9 @@ def _add_alias_route(
     responses: dict[int | str, dict[str, Any]],
     description: str | None = None,
 ) -> None:
-    router.add_api_route(
+    _mount(
         f"/models/{alias}",
+        f"/models/{{name}}/{alias}",
         endpoint,
         methods=[method],
         name=f"{method.lower()}_{alias}",  # keeps the operation ids clients know
@@ -218,9 +238,11 @@ def _add_clear_route(alias: str, summary: str) -> None:
     """DELETE /models/{alias}: turn the alias off (a `{alias}_off` event even if it was not set)."""
 
     async def clear_alias(
-        runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+        runtime: RuntimeDep, session: SessionDep, _admin: AdminDep, name: ModelNameDep
     ) -> AliasChange:
-        return await _change(runtime, session, lambda name: lifecycle.clear(session, name, alias))
+        return await _change(
+            runtime, session, name, lambda name: lifecycle.clear(session, name, alias)
+        )
 
     _add_alias_route("DELETE", alias, clear_alias, summary, ADMIN_RESPONSES)
 
@@ -235,13 +257,57 @@ def _add_set_route(
     """PUT /models/{alias} with a version: point the alias at it."""
 
     async def set_alias(
-        body: VersionRequest, runtime: RuntimeDep, session: SessionDep, _admin: AdminDep
+        body: VersionRequest,
+        runtime: RuntimeDep,
+        session: SessionDep,
+        _admin: AdminDep,
+        name: ModelNameDep,
     ) -> AliasChange:
-        return await _change(runtime, session, lambda name: setter(session, name, body.version))
+        return await _change(
+            runtime, session, name, lambda name: setter(session, name, body.version)
+        )
 
     _add_alias_route("PUT", alias, set_alias, summary, responses, description)
 
 
+_mount(
+    "/models/{version}/gate",
+    "/models/{name}/versions/{version}/gate",
+    gate,
+    methods=["GET"],
+    summary="Run the promotion gate for a version",
+    responses={404: {"description": "Unknown model or version"}},
+)
+_mount(
+    "/models/{version}/promote",
+    "/models/{name}/versions/{version}/promote",
+    promote,
+    methods=["POST"],
+    summary="Promote a version to production (admin, gated)",
+    responses={
+        **ADMIN_RESPONSES,
+        422: {"description": "The gate fails: `details` lists every check"},
+    },
+    **ALIAS_CHANGE,
+)
+_mount(
+    "/models/rollback",
+    "/models/{name}/rollback",
+    rollback,
+    methods=["POST"],
+    summary="Roll production back to the previous version (admin)",
+    responses=ADMIN_RESPONSES,
+    **ALIAS_CHANGE,
+)
+_mount(
+    "/models/canary",
+    "/models/{name}/canary",
+    put_canary,
+    methods=["PUT"],
+    summary="Send a share of traffic to a version (admin, gated)",
+    responses=GATED_RESPONSES,
+    **ALIAS_CHANGE,
+)
 _add_clear_route(registry.CANARY, "Turn the canary off (admin)")
 _add_set_route(
     registry.SHADOW,

@@ -1,13 +1,16 @@
-"""Hot swap: load the versions the `production`, `canary` and `shadow` aliases name, warm them,
-then swap the references together. Also the registry's read side: recent retraining steps.
+"""Hot swap of every registered model: load the versions its `production`, `canary` and
+`shadow` aliases name, warm them, then replace the model's serving state as one reference.
+Also the registry's read side: recent retraining steps.
 
-Requests in flight keep the model objects they started with; new requests get the new ones.
+Requests in flight keep the state (and model objects) they started with; new requests get the
+new one. Each model swaps on its own: a promotion of one never touches another's state.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +18,26 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import registry
+from driftscope.contract import FeatureContract
 from driftscope.db import Event, ModelAlias, ModelVersion
 from driftscope.errors import DriftscopeError
 from driftscope.serving.artifact import LoadedModel, load_model
+from driftscope.spec import ModelSpec, shipped_spec
+from driftscope_backend.prediction.state import Aliases, ModelState, served_state
 from driftscope_backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def _load_and_warm(path: Path, sha256: str, version: int) -> LoadedModel:
-    model = load_model(path, sha256, version)
+def version_spec(row: ModelVersion) -> ModelSpec | None:
+    """The version's stored spec (versions from before specs were stored: the shipped one)."""
+    return ModelSpec.from_dict(row.spec) if row.spec else shipped_spec(row.model_name)
+
+
+def _load_and_warm(row: ModelVersion) -> LoadedModel:
+    spec = version_spec(row)
+    contract: FeatureContract | None = None if spec is None else spec.contract()
+    model = load_model(Path(row.artifact_path), row.sha256, row.version, contract)
     model.probability_row(
         model.contract.encode_record(model.contract.example())
     )  # first call pays lazy costs
@@ -37,72 +50,120 @@ async def _load(target: ModelVersion, loaded: list[LoadedModel | None]) -> Loade
         if model is not None and model.version == target.version:
             return model
     try:
-        return await asyncio.to_thread(
-            _load_and_warm, Path(target.artifact_path), target.sha256, target.version
-        )
+        return await asyncio.to_thread(_load_and_warm, target)
     except DriftscopeError as exc:
         log.error("cannot load %s v%d: %s", target.model_name, target.version, exc.message)
         return exc.message
 
 
-async def _load_alias(
-    extra: dict[str, tuple[ModelVersion, ModelAlias]], alias: str, loaded: list[LoadedModel | None]
+async def _load_extra(
+    target: ModelVersion | None, loaded: list[LoadedModel | None]
 ) -> LoadedModel | None:
-    if alias not in extra:
+    if target is None or registry.is_external(target):
         return None
-    model = await _load(extra[alias][0], loaded)
+    model = await _load(target, loaded)
     return model if isinstance(model, LoadedModel) else None  # a broken canary/shadow: none
 
 
-async def _targets(
-    runtime: Runtime,
-) -> tuple[ModelVersion | None, dict[str, tuple[ModelVersion, ModelAlias]]]:
-    name = runtime.settings.model_name
-    async with runtime.sessionmaker() as session:
-        production = await registry.resolve(session, name)
-        extra = {}
-        for alias in (registry.CANARY, registry.SHADOW):
-            row = await registry.get_alias(session, name, alias)
-            version = (
-                None if row is None else await registry.get_version(session, name, row.version)
+async def _build(
+    name: str, aliases: Aliases, rows: dict[int, ModelVersion], current: ModelState | None
+) -> ModelState:
+    """The state `aliases` ask for; a production version that fails to load keeps the one
+    served before (with the error)."""
+    target = None if aliases.production is None else rows.get(aliases.production)
+    if target is None:
+        return served_state(name, None, None, aliases=aliases)
+    if registry.is_external(target):
+        if current is None or not current.external:
+            log.info("%s v%d is external (monitor-only): nothing to load", name, target.version)
+        return ModelState(name, external=True, spec=version_spec(target), aliases=aliases)
+    loaded = [] if current is None else [current.production, current.canary, current.shadow]
+    fresh = await _load(target, loaded)
+    production: LoadedModel | None
+    if isinstance(fresh, LoadedModel):
+        production, spec, error = fresh, version_spec(target), None
+    else:
+        production = None if current is None else current.production
+        spec = None if current is None else current.spec
+        error = fresh or "not loaded"
+    canary_row = None if aliases.canary is None else rows.get(aliases.canary)
+    shadow_row = None if aliases.shadow is None else rows.get(aliases.shadow)
+    return served_state(
+        name,
+        spec,
+        production,
+        canary=await _load_extra(canary_row, loaded),
+        canary_percent=aliases.canary_percent,
+        shadow=await _load_extra(shadow_row, loaded),
+        error=error,
+        aliases=aliases,
+    )
+
+
+async def _read_targets(
+    session: AsyncSession, names: set[str] | None, default: str
+) -> dict[str, Aliases]:
+    """Every model to serve (`names`, else every registered one and the default) → aliases."""
+    query = select(ModelAlias)
+    if names is not None:
+        query = query.where(ModelAlias.model_name.in_(names))
+    by_model: dict[str, dict[str, ModelAlias]] = {}
+    for row in await session.scalars(query):
+        by_model.setdefault(row.model_name, {})[row.alias] = row
+    if names is None:
+        names = set(await session.scalars(select(ModelVersion.model_name).distinct()))
+        names.add(default)
+    return {name: Aliases.of(by_model.get(name, {})) for name in names}
+
+
+async def _versions(session: AsyncSession, name: str, aliases: Aliases) -> dict[int, ModelVersion]:
+    wanted = {v for v in (aliases.production, aliases.canary, aliases.shadow) if v is not None}
+    if not wanted:
+        return {}
+    rows = await session.scalars(
+        select(ModelVersion).where(
+            ModelVersion.model_name == name, ModelVersion.version.in_(wanted)
+        )
+    )
+    return {row.version: row for row in rows}
+
+
+async def sync_models(runtime: Runtime, names: Iterable[str] | None = None) -> set[str]:
+    """Serve what the aliases say for `names` (None: every registered model); returns the
+    names whose production version changed. A model whose aliases did not move is untouched."""
+    async with runtime.swap_lock:
+        async with runtime.sessionmaker() as session:
+            targets = await _read_targets(
+                session, None if names is None else set(names), runtime.settings.model_name
             )
-            if row is not None and version is not None:
-                extra[alias] = (version, row)
-    return production, extra
+            stale = {
+                name: aliases
+                for name, aliases in targets.items()
+                if (state := runtime.serving.get(name)) is None
+                or state.aliases != aliases
+                or state.error is not None
+            }
+            rows = {name: await _versions(session, name, a) for name, a in stale.items()}
+        changed = set()
+        for name, aliases in sorted(stale.items()):
+            current = runtime.serving.get(name)
+            state = await _build(name, aliases, rows[name], current)
+            runtime.serving[name] = state  # one reference: requests see all old or all new
+            if (current.version if current else None) != state.version:
+                changed.add(name)
+                log.info(
+                    "now serving %s v%s (was %s)",
+                    name,
+                    state.version,
+                    None if current is None or current.version is None else f"v{current.version}",
+                )
+        return changed
 
 
 async def sync_production(runtime: Runtime) -> bool:
-    """Serve what the aliases say; returns True when the production model changed."""
+    """The default model's sync; True when its production version changed."""
     name = runtime.settings.model_name
-    async with runtime.swap_lock:
-        production, extra = await _targets(runtime)
-        if production is None:
-            runtime.model_error = (
-                f"no '{name}' model registered with alias production (run: driftscope train)"
-            )
-            return False
-        loaded = [runtime.model, runtime.canary, runtime.shadow]
-        changed = runtime.model is None or runtime.model.version != production.version
-        model = await _load(production, loaded) if changed else runtime.model
-        if not isinstance(model, LoadedModel):
-            runtime.model_error = model or "not loaded"  # keep serving what we have
-            model, changed = runtime.model, False
-        canary = await _load_alias(extra, registry.CANARY, loaded)
-        shadow = await _load_alias(extra, registry.SHADOW, loaded)
-        percent = extra[registry.CANARY][1].traffic_percent if canary is not None else None
-        # No await from here on: a request sees all three references old or all three new.
-        old = runtime.model
-        runtime.model, runtime.canary, runtime.shadow = model, canary, shadow
-        runtime.canary_percent = float(percent or 0.0) if canary is not None else 0.0
-        if changed:
-            runtime.model_error = None
-            log.info(
-                "now serving %s v%d (was %s)",
-                name,
-                production.version,
-                None if old is None else f"v{old.version}",
-            )
-        return changed
+    return name in await sync_models(runtime, [name])
 
 
 async def retrain_history(
@@ -116,3 +177,32 @@ async def retrain_history(
         .limit(limit)
     )
     return [{"id": e.id, "ts": e.ts, **e.payload} for e in events]
+
+
+SPEC_KEYS = ("description", "target", "classes", "positive_value", "gate", "monitoring")
+
+
+def spec_changes(before: ModelSpec | None, after: ModelSpec | None) -> list[dict[str, Any]]:
+    """What `after` changed vs `before`: one entry per top-level key and feature attribute
+    (a feature added or removed is one entry, the whole feature on one side)."""
+    if before is None or after is None:
+        return []
+    old, new = before.to_dict(), after.to_dict()
+    changes = [
+        {"field": key, "before": old.get(key), "after": new.get(key)}
+        for key in SPEC_KEYS
+        if old.get(key) != new.get(key)
+    ]
+    old_features = {f["name"]: f for f in old["features"]}
+    new_features = {f["name"]: f for f in new["features"]}
+    for name in [*old_features, *(n for n in new_features if n not in old_features)]:
+        was, now = old_features.get(name), new_features.get(name)
+        if was is None or now is None:
+            changes.append({"field": f"features.{name}", "before": was, "after": now})
+            continue
+        changes.extend(
+            {"field": f"features.{name}.{key}", "before": was[key], "after": now[key]}
+            for key in now
+            if key != "type" and was.get(key) != now[key]
+        )
+    return changes

@@ -89,11 +89,13 @@ class LoadedModel:
     manifest: dict[str, Any]
     directory: Path
     rules: RuleSet | None = None  # accepted decisive rules: the fast path before the model
-    contract: FeatureContract = field(init=False)
+    # The version's own contract (from its stored spec); None: the built-in model's.
+    contract: FeatureContract = field(default=None)  # type: ignore[assignment]
     _explainer: Predictor | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.contract = get_contract(self.model_name)
+        if self.contract is None:
+            self.contract = get_contract(self.model_name)
 
     def probability_row(self, encoded: list[float]) -> float:
         return self.calibrator.one(self.evaluator.margin_row(encoded))
@@ -111,7 +113,9 @@ class LoadedModel:
         return self._explainer.explain(np.asarray(matrix, dtype=np.float32))
 
 
-def _evaluator(kind: str, directory: Path, manifest: dict[str, Any]) -> MarginModel:
+def _evaluator(
+    kind: str, directory: Path, manifest: dict[str, Any], contract: FeatureContract
+) -> MarginModel:
     """The fastest verified evaluator: compiled C for tree kinds, else the kind's own."""
     if kind in TREE_KINDS:
         try:
@@ -122,20 +126,26 @@ def _evaluator(kind: str, directory: Path, manifest: dict[str, Any]) -> MarginMo
         if kind == "xgboost":
             return BoosterMargin(directory / manifest["model_file"])
         return FlatForest.load(directory / manifest["forest_file"])
-    return load_predictor(kind, directory, manifest, get_contract(manifest["model_name"]))
+    return load_predictor(kind, directory, manifest, contract)
 
 
 def load_model(
-    directory: Path, expected_sha256: str | None = None, expected_version: int | None = None
+    directory: Path,
+    expected_sha256: str | None = None,
+    expected_version: int | None = None,
+    contract: FeatureContract | None = None,
 ) -> LoadedModel:
-    """Load and verify an artifact directory (every file's sha256 against the manifest)."""
+    """Load and verify an artifact directory (every file's sha256 against the manifest).
+
+    `contract`: the version's, from the spec stored with it in the registry; None reads the
+    built-in model's (a user model has none in code)."""
     manifest = read_manifest(directory, expected_sha256)
     if expected_version is not None and int(manifest["version"]) != expected_version:
         raise ArtifactError(
             f"{directory}: manifest is version {manifest['version']}, registry says {expected_version}"
         )
     kind = manifest.get("kind", "xgboost")
-    contract = get_contract(manifest["model_name"])
+    contract = contract or get_contract(manifest["model_name"])
     rules_file = manifest.get("rules_file")
     calibration = manifest["calibration"]
     return LoadedModel(
@@ -144,8 +154,9 @@ def load_model(
         kind=kind,
         threshold=float(manifest["threshold"]),
         calibrator=PlattCalibrator(calibration["a"], calibration["b"]),
-        evaluator=_evaluator(kind, directory, manifest),
+        evaluator=_evaluator(kind, directory, manifest, contract),
         manifest=manifest,
         directory=directory,
         rules=RuleSet.load(directory / rules_file, contract) if rules_file else None,
+        contract=contract,
     )

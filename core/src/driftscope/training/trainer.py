@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 from driftscope.contract import FeatureContract, get_contract
 from driftscope.db import script_sessions
 from driftscope.errors import ArtifactError
+from driftscope.events import add_event, notify
 from driftscope.generator import generate_frame
 from driftscope.predictors import Predictor, Splits, fit_predictor
 from driftscope.predictors.base import Progress
@@ -106,6 +107,7 @@ class TrainResult:
     promoted: bool
     evaluator: str
     run_id: int | None = None
+    event_id: int | None = None  # the `model` event announcing the new version
 
 
 @dataclass(frozen=True)
@@ -336,9 +338,17 @@ async def register_trained(
     )
     if config.register_as:
         await set_alias(session, config.model_name, config.register_as, version)
-    return TrainResult(
-        version, directory, trained.threshold, metrics, promoted, evaluator
-    ), directory
+    # Announced like a promotion: a running backend starts serving a new model's first version
+    # (and every replica learns of the new version) without a restart.
+    event = await add_event(
+        session,
+        config.model_name,
+        "model",
+        {"action": "registered", "version": version, "promoted": promoted, "changed": promoted},
+    )
+    result = TrainResult(version, directory, trained.threshold, metrics, promoted, evaluator)
+    result.event_id = event.id
+    return result, directory
 
 
 async def train_and_register(
@@ -351,22 +361,21 @@ async def train_and_register(
     started = time.perf_counter()
     trained = fit(frame, contract, config, progress)
     duration = time.perf_counter() - started
-    async with (
-        script_sessions(settings.resolved_database_url) as sessions,
-        sessions() as session,
-        session.begin(),
-    ):
-        result, directory = await register_trained(session, trained, settings, config, progress)
-        run = await record_trained(
-            session,
-            config,
-            trained,
-            duration,
-            cv_metrics={},
-            status=REGISTERED,
-            artifact_path=str(directory),
-            model_version=result.version,
-        )
-        result.run_id = run.id
+    async with script_sessions(settings.resolved_database_url) as sessions:
+        async with sessions() as session, session.begin():
+            result, directory = await register_trained(session, trained, settings, config, progress)
+            run = await record_trained(
+                session,
+                config,
+                trained,
+                duration,
+                cv_metrics={},
+                status=REGISTERED,
+                artifact_path=str(directory),
+                model_version=result.version,
+            )
+            result.run_id = run.id
+        async with sessions() as session:
+            await notify(session, result.event_id)  # after commit: listeners read the event
     progress("registry", 1.0)
     return result

@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 
 from driftscope.contract import Feature
-from driftscope_backend.prediction.schemas import CATEGORY_PATTERN
+from driftscope.spec.model import CATEGORY_MAX_LENGTH
+from driftscope_backend.prediction.schemas import CATEGORY_PATTERN, USER_CATEGORY_PATTERN
 
 ID_MAX_LENGTH = 128
 BOOLEAN_TOKENS = {"true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
 _CATEGORY = re.compile(CATEGORY_PATTERN)
+_USER_CATEGORY = re.compile(USER_CATEGORY_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # as /predict: PostgreSQL text cannot hold NUL
 MISSING = "missing value (required)"
 
@@ -29,11 +31,13 @@ class FeatureCheck:
     reasons: dict[int, str]  # row → why, for the bad rows
 
 
-def check_feature(feature: Feature, raw: pd.Series) -> FeatureCheck:
+def check_feature(feature: Feature, raw: pd.Series, *, lenient: bool = False) -> FeatureCheck:
+    """`lenient`: a user model's rules for unseen categories (any string without control
+    characters), as on its /predict; the fraud model keeps CATEGORY_PATTERN."""
     if feature.kind == "boolean":
         return _boolean(feature, raw)
     if feature.kind == "categorical":
-        return _categorical(feature, raw)
+        return _categorical(feature, raw, _USER_CATEGORY if lenient else _CATEGORY)
     return _number(feature, raw)
 
 
@@ -107,7 +111,7 @@ def _boolean(feature: Feature, raw: pd.Series) -> FeatureCheck:
     return FeatureCheck(encoded, typed, _mask(reasons, len(encoded)), reasons)
 
 
-def _categorical(feature: Feature, raw: pd.Series) -> FeatureCheck:
+def _categorical(feature: Feature, raw: pd.Series, well_formed: re.Pattern[str]) -> FeatureCheck:
     codes, uniques = pd.factorize(raw)
     index = {c: float(i) for i, c in enumerate(feature.categories)}
     values = [str(u) for u in uniques]
@@ -117,8 +121,12 @@ def _categorical(feature: Feature, raw: pd.Series) -> FeatureCheck:
     if not feature.allow_missing:
         _flag(reasons, missing, MISSING)
     if feature.open_categories:  # unseen but well-formed values are scored as unknown
-        refused = [i for i, u in enumerate(values) if u not in index and not _CATEGORY.match(u)]
-        why = "is not a valid category (lower-case letters, digits, '_' or '-'; at most 32)"
+        refused = [i for i, u in enumerate(values) if u not in index and not well_formed.match(u)]
+        why = (
+            "is not a valid category (lower-case letters, digits, '_' or '-'; at most 32)"
+            if well_formed is _CATEGORY
+            else f"is not a valid category (control characters, or over {CATEGORY_MAX_LENGTH})"
+        )
     else:
         refused = [i for i, u in enumerate(values) if u not in index]
         why = f"is not an allowed category ({', '.join(feature.categories)})"

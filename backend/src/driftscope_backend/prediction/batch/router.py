@@ -14,17 +14,18 @@ from fastapi.responses import Response, StreamingResponse
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.errors import OverloadedError
 from driftscope.logs import request_id_var
+from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.http import LeanRoute
 from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
 from driftscope_backend.prediction.batch.service import (
-    OUTPUT_HEADER,
+    FRAUD_CLASSES,
     BatchScorer,
     Processed,
     ScoredBlock,
 )
 from driftscope_backend.prediction.batch.upload import spool_upload
 from driftscope_backend.prediction.writer import PredictionWriter, Statements
-from driftscope_backend.runtime import Runtime
+from driftscope_backend.runtime import MODEL_NAME_PARAMETER, Runtime
 from driftscope_backend.security import require_client
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,21 @@ async def predict_batch(request: Request) -> Response:
     """
     runtime: Runtime = request.app.state.runtime
     require_client(request)
-    model = runtime.require_model()
+    return await _score_upload(request, runtime, runtime.require_model(), FRAUD_CLASSES)
+
+
+async def model_predict_batch(request: Request) -> Response:
+    """Score a CSV file with model `name` (its columns: `GET /api/v1/models/{name}/schema`);
+    streamed back as for `/api/v1/predict/batch`, the decision named by the model's classes."""
+    runtime: Runtime = request.app.state.runtime
+    require_client(request)
+    state = runtime.state_of(request.path_params["name"])
+    return await _score_upload(request, runtime, state.require(), state.classes)
+
+
+async def _score_upload(
+    request: Request, runtime: Runtime, model: LoadedModel, classes: tuple[str, str]
+) -> Response:
     source = await spool_upload(request, runtime.settings.batch_max_bytes)
     try:
         layout = parse_header(read_header(source), model.contract)
@@ -53,6 +68,7 @@ async def predict_batch(request: Request) -> Response:
             use_rules=runtime.settings.rules_enabled,
             log=runtime.writer.bulk,
             request_id=request_id_var.get(),
+            classes=classes,
         )
     except BaseException:
         source.close()
@@ -70,7 +86,7 @@ async def stream_results(
     pending: asyncio.Future[Processed | None] | None = None
     started, logged = time.monotonic(), 0
     try:
-        yield OUTPUT_HEADER
+        yield scorer.header
         pending = asyncio.ensure_future(asyncio.to_thread(_process_next, scorer, blocks))
         while (processed := await pending) is not None:
             pending = asyncio.ensure_future(asyncio.to_thread(_process_next, scorer, blocks))
@@ -175,5 +191,27 @@ router.add_api_route(
     response_class=Response,  # the 200 body is the CSV documented below, never JSON
     responses=BATCH_RESPONSES,
     openapi_extra={"requestBody": BATCH_BODY_DOC},
+    route_class_override=LeanRoute,
+)
+router.add_api_route(
+    "/models/{name}/predict/batch",
+    model_predict_batch,
+    methods=["POST"],
+    summary="Score a CSV file with model `name` (streamed CSV back)",
+    response_model=None,
+    response_class=Response,
+    responses={
+        **BATCH_RESPONSES,
+        404: {"description": "Unknown model (`unknown_model`)"},
+        409: {"description": "An external (monitor-only) model: `external_model`"},
+    },
+    openapi_extra={
+        "requestBody": {
+            **BATCH_BODY_DOC,
+            "description": "CSV with a header row: the model's feature columns "
+            "(`GET /api/v1/models/{name}/schema`), optionally `transaction_id` or `id`.",
+        },
+        "parameters": [MODEL_NAME_PARAMETER],
+    },
     route_class_override=LeanRoute,
 )

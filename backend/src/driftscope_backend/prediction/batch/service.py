@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db.bulk import BulkInsert
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.batch.checks import check_feature, check_ids
@@ -31,6 +32,9 @@ OUTPUT_COLUMNS = (
     "prediction_id",
 )
 OUTPUT_HEADER = (",".join(OUTPUT_COLUMNS) + "\n").encode()
+# Another model's file names the probability by what it is (the positive class's).
+MODEL_OUTPUT_HEADER = OUTPUT_HEADER.replace(b"fraud_probability", b"probability")
+FRAUD_CLASSES = ("fraud", "legit")
 
 
 @dataclass
@@ -66,12 +70,17 @@ class BatchScorer:
         use_rules: bool = True,
         log: BulkInsert | None = None,
         request_id: str | None = None,
+        classes: tuple[str, str] = FRAUD_CLASSES,
     ) -> None:
         self.model = model
+        # Decisions are named by the model's classes (positive first), as CSV fields.
+        self.classes = (_cell(classes[0]), _cell(classes[1]))
+        self.header = OUTPUT_HEADER if classes == FRAUD_CLASSES else MODEL_OUTPUT_HEADER
         self.use_rules = use_rules  # DRIFTSCOPE_RULES_ENABLED, as on /predict
         self.log = log  # rows get prediction ids (and INSERTs) only when they are logged
         self.request_id = request_id[:REQUEST_ID_MAX] if request_id else None
         self.contract = model.contract
+        self._lenient = model.contract.model_name != FRAUD_CONTRACT.model_name
         self.layout = layout
         text = [f.name for f in self.contract.features if f.is_categorical]
         if layout.id_column:
@@ -86,7 +95,7 @@ class BatchScorer:
         ids = self._ids(frame, problems)
         encoded, typed = [], {}
         for feature in self.contract.features:
-            check = check_feature(feature, frame[feature.name])
+            check = check_feature(feature, frame[feature.name], lenient=self._lenient)
             for row, reason in sorted(check.reasons.items()):
                 problems.setdefault(row, []).append(f"{feature.name}: {reason}")
             encoded.append(check.encoded)
@@ -145,7 +154,7 @@ class BatchScorer:
         columns = [
             _cells(block.ids),
             np.where(valid, probability, "").tolist(),
-            np.where(valid, np.where(block.fraud, "fraud", "legit"), "").tolist(),
+            np.where(valid, np.where(block.fraud, *self.classes), "").tolist(),
             np.where(valid, np.where(block.by_rules, "rules", "model"), "").tolist(),
             [str(self.model.version)] * block.n,
             [_cell(e) for e in block.errors] if not valid.all() else [""] * block.n,
