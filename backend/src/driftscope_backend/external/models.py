@@ -3,14 +3,15 @@
 /log must not query the registry per request: each name's answer (an external model, or why
 there is none) is kept and refreshed in the background once it is older than `refresh_s`,
 while requests go on with the answer they have (a promotion or re-registration is seen within
-seconds, like the served models' alias check). Validators are rebuilt only when the version
-changes.
+seconds, like the served models' alias check); after a quiet spell the refresh comes first.
+Validators are rebuilt only when the version changes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,12 +27,15 @@ from driftscope.errors import (
     UnknownModelError,
     WrongModelKindError,
 )
-from driftscope.spec import ModelSpec
+from driftscope.spec import ModelSpec, shipped_spec
 from driftscope.spec.model import MODEL_NAME
 from driftscope_backend.external.schemas import log_adapters
 
 log = logging.getLogger(__name__)
 REFRESH_S = 2.0
+# An answer older than REFRESH_S * IDLE_FACTOR (no traffic kept it fresh) is refreshed before
+# use rather than after: a model re-registered while nobody logged is never answered stale.
+IDLE_FACTOR = 3
 MAX_NAMES = 1_000  # answers kept; a flood of made-up names only empties the cache
 
 
@@ -70,13 +74,14 @@ class ExternalModels:
         """The external model `name`; UnknownModelError, ModelNotServedError or
         WrongModelKindError (a served model) when there is none."""
         cached = self._answers.get(name)
-        if cached is None:
+        age = math.inf if cached is None else time.monotonic() - cached[0]
+        if cached is None or age > self.refresh_s * IDLE_FACTOR:
             if not MODEL_NAME.fullmatch(name):
                 raise UnknownModelError(name)  # no registry name looks like this: no query
-            answer = await self._refresh(name)
+            answer = await self._refresh(name)  # first use, or after a quiet spell: wait
         else:
             answer = cached[1]
-            if time.monotonic() - cached[0] > self.refresh_s and name not in self._refreshing:
+            if age > self.refresh_s and name not in self._refreshing:
                 task = asyncio.create_task(self._refresh_quietly(name), name=f"external-{name}")
                 self._refreshing[name] = task
         if isinstance(answer, ExternalModel):
@@ -100,6 +105,8 @@ class ExternalModels:
         return answer
 
     async def _resolve(self, session: AsyncSession, name: str) -> Answer:
+        if shipped_spec(name) is not None:  # a built-in model is served here, trained or not
+            return lambda: WrongModelKindError(name, external=False)
         production = await registry.resolve(session, name)
         if production is None:
             if await registry.next_version(session, name) == 1:
