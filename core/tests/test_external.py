@@ -15,8 +15,8 @@ from driftscope import cli
 from driftscope.db import Event, ReferenceProfile, script_sessions
 from driftscope.errors import ContractError, InvalidSpecError
 from driftscope.registry import EXTERNAL_KIND, list_versions, resolve
-from driftscope.spec import ModelSpec
 from driftscope.settings import Settings
+from driftscope.spec import ModelSpec
 from driftscope.testing.external_model import SCORE_COLUMN, scored_flights
 from driftscope.testing.user_model import FLIGHTS_TARGET, train_flights
 

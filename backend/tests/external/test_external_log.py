@@ -267,7 +267,8 @@ async def test_drift_of_logged_rows_against_the_reference(api: Api) -> None:
             assert response.status_code == 200, response.text
     rows = await stored(api)
     by_tag = {
-        tag: [r for r in rows if r.transaction_id.startswith(tag)] for tag in ("steady", "shifted")
+        tag: [r for r in rows if (r.transaction_id or "").startswith(tag)]
+        for tag in ("steady", "shifted")
     }
     async with api.app.state.runtime.sessionmaker() as session:
         profile = await session.scalar(

@@ -13,7 +13,7 @@ from backend.tests.conftest import error_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from driftscope import registry
-from driftscope.db import create_engine, make_sessionmaker, upgrade
+from driftscope.db import script_sessions
 from driftscope.errors import ModelNotServedError, UnknownModelError, WrongModelKindError
 from driftscope.external import reference_from_csv, register_external
 from driftscope.settings import Settings
@@ -34,13 +34,15 @@ ITEM = {"features": {"distance_km": 900.0, "stops": 0, "weekend": True, "carrier
 
 
 @pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+async def sessions(
+    database_url: str, tmp_path: Path
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a database holding the external model NAME (version 1, production)."""
+    async with script_sessions(database_url) as made:
+        async with made() as session:
+            await register_external_flights(session, tmp_path, NAME, rows=400)
+            await session.commit()
+        yield made
 
 
 async def register_again(
@@ -58,9 +60,6 @@ async def register_again(
 async def test_answers_come_from_the_registry(
     sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    async with sessions() as session:
-        await register_external_flights(session, tmp_path, NAME, rows=400)
-        await session.commit()
     models = ExternalModels(sessions, retention_days=7.0)
 
     model = await models.get(NAME)
@@ -80,9 +79,6 @@ async def test_answers_come_from_the_registry(
 async def test_after_a_quiet_spell_the_registry_is_read_before_answering(
     sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    async with sessions() as session:
-        await register_external_flights(session, tmp_path, NAME, rows=400)
-        await session.commit()
     models = ExternalModels(sessions, retention_days=7.0, refresh_s=0.05)
     assert (await models.get(NAME)).version == 1
     await register_again(sessions, tmp_path / "v2", threshold=0.7)
@@ -101,7 +97,6 @@ async def test_a_model_without_production_is_not_served(
     sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     async with sessions() as session:
-        await register_external_flights(session, tmp_path, NAME, rows=400)
         await registry.clear_alias(session, NAME, registry.PRODUCTION)
         await session.commit()
 
@@ -111,30 +106,22 @@ async def test_a_model_without_production_is_not_served(
 
 async def test_a_running_backend_follows_the_registry_within_seconds(
     serve: Callable[[Settings], AbstractAsyncContextManager[Api]],
+    sessions: async_sessionmaker[AsyncSession],
     database_url: str,
     tmp_path: Path,
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    sessions = make_sessionmaker(engine)
-    try:
+    async with serve(settings) as api:
+        url = f"/api/v1/models/{NAME}/log"
+        assert (await api.client.post(url, json=ITEM)).status_code == 200
+        fraud = await api.client.post("/api/v1/models/fraud/log", json=ITEM)
+        error_of(fraud, 409, "served_model")  # built in, not trained in this database
         async with sessions() as session:
-            await register_external_flights(session, tmp_path, NAME, rows=400)
+            await registry.clear_alias(session, NAME, registry.PRODUCTION)
             await session.commit()
-        async with serve(settings) as api:
-            url = f"/api/v1/models/{NAME}/log"
-            assert (await api.client.post(url, json=ITEM)).status_code == 200
-            fraud = await api.client.post("/api/v1/models/fraud/log", json=ITEM)
-            error_of(fraud, 409, "served_model")  # built in, not trained in this database
-            async with sessions() as session:
-                await registry.clear_alias(session, NAME, registry.PRODUCTION)
-                await session.commit()
 
-            async def refused() -> bool:
-                return (await api.client.post(url, json=ITEM)).status_code == 503
+        async def refused() -> bool:
+            return (await api.client.post(url, json=ITEM)).status_code == 503
 
-            await wait_until(refused, what="/log to see the production alias cleared")
-            error_of(await api.client.post(url, json=ITEM), 503, "model_not_served")
-    finally:
-        await engine.dispose()
+        await wait_until(refused, what="/log to see the production alias cleared")
+        error_of(await api.client.post(url, json=ITEM), 503, "model_not_served")
