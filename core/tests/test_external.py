@@ -218,3 +218,20 @@ def test_spec_options_are_checked(settings: Settings, scored_csv: Path, tmp_path
     assert "'score' is a feature of the spec" in refusal(score_is_feature)
     assert out_of_range.exit_code == 2 and "--threshold" in out_of_range.output
     assert registry_state(settings, "ext")["versions"] == []
+
+
+def test_rows_without_a_target_are_skipped_and_counted(settings: Settings, tmp_path: Path) -> None:
+    frame = scored_flights()
+    frame.loc[[3, 30, 300], FLIGHTS_TARGET] = None
+    path = write(frame, tmp_path / "gaps.csv")
+
+    result = register(
+        "--name", "ext", "--reference", path, "--target", FLIGHTS_TARGET,
+        "--score-column", SCORE_COLUMN,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "from 2,000 rows" in result.output and "reference metrics (1,997 rows)" in result.output
+    [version] = registry_state(settings, "ext")["versions"]
+    assert version.metrics["unlabelled_rows_skipped"] == 3
+    assert version.metrics["test"]["n"] == 1_997

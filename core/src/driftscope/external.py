@@ -43,6 +43,7 @@ class ExternalReference:
     threshold: float
     metrics: dict[str, Any]
     profile: dict[str, Any]
+    rows: int  # rows of the CSV, with or without a target value
     dropped: tuple[Dropped, ...] = ()  # columns inference left out, and why
 
 
@@ -164,7 +165,8 @@ def reference_from_csv(
         unlabelled_rows_skipped=frame.attrs.get("unlabelled", 0),
     )
     profile = build_profile(contract, frame, scores)
-    return ExternalReference(spec, chosen, metrics, profile, dropped)
+    rows = len(frame) + metrics["unlabelled_rows_skipped"]
+    return ExternalReference(spec, chosen, metrics, profile, rows, dropped)
 
 
 async def register_external(

@@ -239,7 +239,7 @@ def models_register_external(
     )
     out = Console()
     if spec is None:
-        print_inferred(InferredSpec(ref.spec, ref.dropped, ref.metrics["rows"]["reference"]), out)
+        print_inferred(InferredSpec(ref.spec, ref.dropped, ref.rows), out)
     else:
         out.print(spec_table(ref.spec, f"from {spec}"))
     if score_column is not None:
@@ -264,6 +264,8 @@ def _reference_table(metrics: dict[str, Any], threshold: float, positive: str) -
         label = escape(f"{positive}_rate") if key == "fraud_rate" else key  # a user's class
         table.add_row(label, f"{test[key]:.4f}")
     table.add_row("threshold", f"{threshold:.3f} ({metrics['threshold_policy']})")
+    if metrics["unlabelled_rows_skipped"]:
+        table.add_row("rows without target", f"{metrics['unlabelled_rows_skipped']:,} (skipped)")
     return table
 
 
