@@ -181,15 +181,19 @@ async def test_retries_are_stored_once(api: Api, flush_between: bool) -> None:
     again = (await post(api, [item(transaction_id="f-1"), item(prediction_id=pid)])).json()
     other_id = (await post(api, item(transaction_id="f-1", prediction_id=str(uuid.uuid4())))).json()
     twice = (await post(api, [item(transaction_id="f-2"), item(transaction_id="f-2")])).json()
+    same_id = str(uuid.uuid4())
+    listed_twice = (
+        await post(api, [item(prediction_id=same_id), item(prediction_id=same_id)])
+    ).json()
 
     assert first["prediction_ids"][1] == pid
     assert again["prediction_ids"] == first["prediction_ids"]
     assert other_id["prediction_ids"] == first["prediction_ids"][:1]  # the stored one
     assert twice["prediction_ids"][0] == twice["prediction_ids"][1]
+    assert listed_twice["prediction_ids"] == [same_id, same_id]
     rows = await stored(api)
-    assert sorted(str(r.id) for r in rows) == sorted(
-        [*first["prediction_ids"], twice["prediction_ids"][0]]
-    )
+    expected = [*first["prediction_ids"], twice["prediction_ids"][0], same_id]
+    assert sorted(str(r.id) for r in rows) == sorted(expected)
 
 
 async def test_a_served_model_is_409_and_an_unknown_one_404(

@@ -71,13 +71,16 @@ async def log_predictions(
     now = datetime.now(UTC)
     ids: list[str] = []
     rows: list[Row] = []
-    fresh: dict[str, Row] = {}
+    fresh: dict[str, Row] = {}  # rows of this request by transaction_id
+    seen: set[uuid.UUID] = set()  # and their ids: a repeated prediction_id is buffered once
     for item in items:
         tid = item.transaction_id  # type: ignore[attr-defined]
         stored = (fresh.get(tid) or await replay.find(model.name, tid)) if tid else None
         if stored is None:
             stored = to_row(model, item, now, request_id)
-            rows.append(stored)
+            if stored["id"] not in seen:
+                rows.append(stored)
+                seen.add(stored["id"])
             if tid:
                 fresh[tid] = stored
         ids.append(str(stored["id"]))
