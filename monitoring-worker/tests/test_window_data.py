@@ -1,4 +1,5 @@
-"""Drift windows and batch-scored rows: excluded by default, included with drift_include_batch."""
+"""Drift windows: batch-scored rows excluded by default (included with drift_include_batch);
+rows without a score (an external model's logged rows) count for input drift only."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+import numpy as np
+from sqlalchemy import insert, update
 
 from driftscope.contract import FRAUD_CONTRACT
-from driftscope.db import DriftReport, PerformanceSnapshot, Prediction
+from driftscope.db import DriftReport, Label, PerformanceSnapshot, Prediction
 from driftscope_worker.monitor import drift_and_performance
 from driftscope_worker.window_data import load_window, versions_in_window
 from driftscope_worker.windows import Window
@@ -65,3 +67,25 @@ async def test_a_version_seen_only_in_batch_rows_is_not_a_window_version(
             session, "fraud", 2, window, FRAUD_CONTRACT.names, include_batch=True
         )
     assert (online.n, everything.n) == (0, 50)
+
+
+async def test_rows_without_a_score_count_for_input_drift_only(harness: Harness) -> None:
+    end = harness.clock.now
+    ids = await harness.log(harness.transactions(300, seed=5), end)
+    labels = [{"prediction_id": pid, "model_name": "fraud", "label": 0} for pid in ids[:120]]
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        await session.execute(insert(Label), labels)
+        await session.execute(
+            update(Prediction).where(Prediction.id.in_(ids[:100])).values(score=None, decision=None)
+        )
+    window = Window(end - timedelta(seconds=60), end)
+
+    async with harness.ctx.sessionmaker() as session:
+        data = await load_window(session, "fraud", 1, window, FRAUD_CONTRACT.names)
+    assert (data.n, len(data.scores), len(data.labels)) == (300, 200, 200)
+    assert int((~np.isnan(data.labels)).sum()) == 20  # labelled rows that have a score
+
+    assert await drift_and_performance(harness.ctx) == 1
+    assert (await harness.all(DriftReport))[-1].n == 300
+    snapshot = (await harness.all(PerformanceSnapshot))[-1]
+    assert (snapshot.n_predictions, snapshot.n_labelled) == (200, 20)

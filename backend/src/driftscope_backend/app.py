@@ -18,6 +18,7 @@ from driftscope_backend.dashboard import install_dashboard
 from driftscope_backend.docs_ui import install_docs
 from driftscope_backend.edge import EdgedFastAPI, install_edge
 from driftscope_backend.errors import install_error_handlers
+from driftscope_backend.external.router import router as external_router
 from driftscope_backend.health.router import FAST_ROUTES as HEALTH_FAST_ROUTES
 from driftscope_backend.health.router import router as health_router
 from driftscope_backend.live.router import router as live_router
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order and each miss costs a few µs: the hot path comes first.
     app.include_router(prediction_router)
     app.include_router(batch_router)
+    app.include_router(external_router)
     app.include_router(health_router)
     app.include_router(registry_router)
     app.include_router(runs_router)

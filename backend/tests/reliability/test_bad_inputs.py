@@ -20,13 +20,15 @@ import pytest
 from backend.tests.conftest import transaction
 from sqlalchemy import func, select
 
-from driftscope.db import Alert, Label, ModelAlias, Prediction
+from driftscope.db import Alert, Label, ModelAlias, Prediction, script_sessions
 from driftscope.settings import Settings
+from driftscope.testing.external_model import register_external_flights
 from driftscope_backend.app import create_app
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
     from contextlib import AbstractAsyncContextManager
+    from pathlib import Path
 
     from backend.tests.conftest import Api
 
@@ -201,6 +203,8 @@ STATUS = {"actual_rate": 10.0, "scenario": "none", "sent": 1, "failed": 0}
 CANARY = {"version": 1, "percent": 10}
 VERSION = {"version": 1}
 PROMOTE = {"force": False, "reason": "catalogue"}
+EXTERNAL = "ext-flights"  # an external model registered by `admin_api`
+LOGGED = {"features": {"distance_km": 1200.5, "stops": 1, "weekend": False, "carrier": "C"}}
 
 CATALOGUE: dict[str, list[Bad]] = {
     "POST /api/v1/predict": json_body_cases(
@@ -219,6 +223,16 @@ CATALOGUE: dict[str, list[Bad]] = {
     "PUT /api/v1/models/candidate": json_body_cases(
         VERSION, ("version",), None, required="version"
     ),
+    "POST /api/v1/models/{name}/log": [
+        dataclasses.replace(bad, path={"name": EXTERNAL})
+        for bad in json_body_cases(
+            LOGGED,
+            ("features", "distance_km"),
+            ("features", "carrier"),
+            required="features",
+            lean=True,
+        )
+    ],
     "POST /api/v1/models/{version}/promote": path_int_cases("version"),
     "GET /api/v1/models/{version}/gate": path_int_cases("version"),
     "POST /api/v1/alerts/{alert_id}/ack": path_int_cases("alert_id"),
@@ -292,7 +306,13 @@ def catalogue() -> list[tuple[str, Bad]]:
 
 
 @pytest.fixture
-async def admin_api(serve: Serve, registered_settings: Settings) -> AsyncIterator[Api]:
+async def admin_api(
+    serve: Serve, registered_settings: Settings, tmp_path: Path
+) -> AsyncIterator[Api]:
+    url = registered_settings.resolved_database_url
+    async with script_sessions(url) as sessions, sessions() as session:
+        await register_external_flights(session, tmp_path / "csv", EXTERNAL)
+        await session.commit()
     async with serve(registered_settings.model_copy(update={"admin_api_keys": ADMIN_KEY})) as api:
         yield api
 

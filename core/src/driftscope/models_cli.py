@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from driftscope.settings import get_settings
@@ -196,3 +198,86 @@ def _switch_variant(
         )
     else:
         console.print(started)
+
+
+@models_app.command("register-external")
+def models_register_external(
+    name: Annotated[str, typer.Option(help="Model name: [a-z][a-z0-9_-]{0,63}.")],
+    reference: Annotated[
+        Path,
+        typer.Option(exists=True, dir_okay=False, help="Reference CSV: features and the target."),
+    ],
+    target: Annotated[str, typer.Option(help="The target column (two values).")],
+    score_column: Annotated[
+        str | None, typer.Option(help="The model's score (0–1) of each reference row.")
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Decision threshold (default: chosen on the scores)."),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="A spec file (default: inferred)."),
+    ] = None,
+    positive: Annotated[
+        str | None, typer.Option(help="Target value of the positive class (without --spec).")
+    ] = None,
+) -> None:
+    """Register a model served elsewhere (monitor-only): log its predictions with /log."""
+    from driftscope.external import reference_from_csv
+    from driftscope.spec.cli import print_inferred, spec_table
+    from driftscope.spec.infer import InferredSpec
+
+    ref = reference_from_csv(
+        reference,
+        name=name,
+        target=target,
+        score_column=score_column,
+        spec_path=spec,
+        positive=positive,
+        threshold=threshold,
+    )
+    out = Console()
+    if spec is None:
+        print_inferred(InferredSpec(ref.spec, ref.dropped, ref.rows), out)
+    else:
+        out.print(spec_table(ref.spec, f"from {spec}"))
+    if score_column is not None:
+        out.print(_reference_table(ref.metrics, ref.threshold, ref.spec.positive))
+    version, previous = asyncio.run(_register(ref))
+    moved = "" if previous is None else f" (previous: v{previous})"
+    console.print(
+        f"external model {name} v{version}: production{moved}; threshold {ref.threshold:g}"
+    )
+    console.print(f"log its predictions: POST /api/v1/models/{name}/log")
+
+
+def _reference_table(metrics: dict[str, Any], threshold: float, positive: str) -> Table:
+    """The external model's metrics on its reference rows (scores against targets)."""
+    from driftscope.training.report import METRIC_ROWS
+
+    test = metrics["test"]
+    table = Table(title=f"reference metrics ({test['n']:,} rows)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key in METRIC_ROWS:
+        label = escape(f"{positive}_rate") if key == "fraud_rate" else key  # a user's class
+        table.add_row(label, f"{test[key]:.4f}")
+    table.add_row("threshold", f"{threshold:.3f} ({metrics['threshold_policy']})")
+    if metrics["unlabelled_rows_skipped"]:
+        table.add_row("rows without target", f"{metrics['unlabelled_rows_skipped']:,} (skipped)")
+    return table
+
+
+async def _register(reference: Any) -> tuple[int, int | None]:
+    """Register in one transaction, then wake the backends' event tails (PostgreSQL)."""
+    from driftscope.db import script_sessions
+    from driftscope.events import notify
+    from driftscope.external import register_external
+
+    settings = get_settings()
+    async with script_sessions(settings.resolved_database_url) as sessions, sessions() as session:
+        row, previous, event_id = await register_external(session, reference)
+        await session.commit()
+        await notify(session, event_id)
+        return row.version, previous

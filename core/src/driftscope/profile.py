@@ -42,9 +42,13 @@ def feature_profile(
 
 
 def build_profile(
-    contract: FeatureContract, columns: Mapping[str, Any], scores: np.ndarray, seed: int = 0
+    contract: FeatureContract,
+    columns: Mapping[str, Any],
+    scores: np.ndarray | None,
+    seed: int = 0,
 ) -> dict[str, Any]:
-    """Reference profile of a training dataset and the model's held-out calibrated scores."""
+    """Reference profile of a training dataset and the model's held-out calibrated scores
+    (`score` is None for an external model registered without a score column)."""
     rng = np.random.default_rng(seed)
     score_feature = Feature("score", "numeric", "calibrated fraud probability")
     return {
@@ -53,5 +57,7 @@ def build_profile(
         "features": {
             f.name: feature_profile(f, np.asarray(columns[f.name]), rng) for f in contract.features
         },
-        "score": feature_profile(score_feature, np.asarray(scores), rng),
+        "score": None
+        if scores is None
+        else feature_profile(score_feature, np.asarray(scores), rng),
     }

@@ -74,7 +74,7 @@ async def labelled_predictions(
 
     Columns: score, threshold, variant, label (and the features when `feature_names` is given).
     """
-    columns = [Prediction.score, Prediction.threshold, Prediction.variant]
+    columns: list[Any] = [Prediction.score, Prediction.threshold, Prediction.variant]
     if feature_names is not None:
         columns.append(Prediction.features)
     direct = [v for v in variants if v != SHADOW]

@@ -6,12 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 import sqlalchemy
-from alembic import command
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from driftscope.db import ModelVersion, make_sessionmaker, upgrade
-from driftscope.db.migrate import alembic_config, current_revision
+from driftscope.db.migrate import current_revision, downgrade
 from driftscope.errors import InvalidSpecError, NotFoundError
 from driftscope.registry import get_version, load_spec, register_version
 from driftscope.spec import ModelSpec, shipped_spec
@@ -25,16 +24,6 @@ PENGUINS = ModelSpec.from_dict(
         "features": [{"name": "bill_length_mm", "kind": "numeric", "minimum": 29.1}],
     }
 )
-
-
-async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    def _run(connection: Connection) -> None:
-        config = alembic_config(engine.url.render_as_string(hide_password=False))
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(_run)
 
 
 async def version_columns(engine: AsyncEngine) -> set[str]:
@@ -70,7 +59,7 @@ async def test_migration_0004_adds_and_removes_the_spec_column(engine: AsyncEngi
     assert await current_revision(engine) == "0003"
     assert "spec" not in await version_columns(engine)
 
-    await upgrade(engine)
+    await upgrade(engine, "0004")
     assert await current_revision(engine) == "0004"
     assert "spec" in await version_columns(engine)
 

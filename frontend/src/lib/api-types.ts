@@ -111,6 +111,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log predictions of an external model
+         * @description Store predictions made elsewhere (features validated against the model's spec, as
+         *     /predict does); idempotent on `prediction_id` and `transaction_id`. Labels: /feedback.
+         */
+        post: operations["log_api_v1_models__name__log_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1336,6 +1357,20 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /** LogResult */
+        LogResult: {
+            /**
+             * Logged
+             * @description Items accepted (a retry of a stored item is not stored twice)
+             * @example 1
+             */
+            logged: number;
+            /**
+             * Prediction Ids
+             * @description The stored prediction id of each item, in order (for /feedback)
+             */
+            prediction_ids: string[];
         };
         /**
          * ModelOut
@@ -2656,6 +2691,173 @@ export interface operations {
                 content?: never;
             };
             /** @description No model loaded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    log_api_v1_models__name__log_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An external model's name (registered with `driftscope models register-external`)
+                 * @example flights
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Features
+                     * @description The model's features: see GET /api/v1/models/{name}/schema
+                     * @example {
+                     *       "carrier": "C",
+                     *       "distance_km": 1200.5,
+                     *       "stops": 1,
+                     *       "weekend": false
+                     *     }
+                     */
+                    features: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Score
+                     * @description The model's score of the positive class, 0–1
+                     * @example 0.83
+                     */
+                    score?: number | null;
+                    /**
+                     * Decision
+                     * @description A class name of the model (default: score ≥ threshold)
+                     * @example delayed
+                     */
+                    decision?: string | null;
+                    /**
+                     * Prediction Id
+                     * @description Optional id; a retry with the same id is stored once
+                     * @example 0190f3a2-7c1e-7d4a-9b2f-1c2d3e4f5a6b
+                     */
+                    prediction_id?: string | null;
+                    /**
+                     * Transaction Id
+                     * @description Optional client id; a retry with the same id is stored once
+                     * @example flight-000123
+                     */
+                    transaction_id?: string | null;
+                    /**
+                     * Ts
+                     * @description ISO-8601 with a timezone, within retention, ≤ 1 min ahead (default: now)
+                     * @example 2026-12-05T08:30:00Z
+                     */
+                    ts?: string | null;
+                } | {
+                    /**
+                     * Features
+                     * @description The model's features: see GET /api/v1/models/{name}/schema
+                     * @example {
+                     *       "carrier": "C",
+                     *       "distance_km": 1200.5,
+                     *       "stops": 1,
+                     *       "weekend": false
+                     *     }
+                     */
+                    features: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Score
+                     * @description The model's score of the positive class, 0–1
+                     * @example 0.83
+                     */
+                    score?: number | null;
+                    /**
+                     * Decision
+                     * @description A class name of the model (default: score ≥ threshold)
+                     * @example delayed
+                     */
+                    decision?: string | null;
+                    /**
+                     * Prediction Id
+                     * @description Optional id; a retry with the same id is stored once
+                     * @example 0190f3a2-7c1e-7d4a-9b2f-1c2d3e4f5a6b
+                     */
+                    prediction_id?: string | null;
+                    /**
+                     * Transaction Id
+                     * @description Optional client id; a retry with the same id is stored once
+                     * @example flight-000123
+                     */
+                    transaction_id?: string | null;
+                    /**
+                     * Ts
+                     * @description ISO-8601 with a timezone, within retention, ≤ 1 min ahead (default: now)
+                     * @example 2026-12-05T08:30:00Z
+                     */
+                    ts?: string | null;
+                }[];
+            };
+        };
+        responses: {
+            /** @description The stored prediction id of each item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogResult"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown model (`unknown_model`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A model served here (`served_model`): use /predict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Body larger than the limit (DRIFTSCOPE_MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid item: `details` name `[i].features.<name>`, nothing stored */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No production version, or the prediction log is full (Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;

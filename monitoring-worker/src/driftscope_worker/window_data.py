@@ -20,14 +20,16 @@ BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/pred
 
 @dataclass(frozen=True)
 class WindowData:
-    features: pd.DataFrame
+    features: pd.DataFrame  # every row of the window
+    # Score drift and performance: the rows with a score only (an external model's logged
+    # rows may come without one), and their labels (NaN where none arrived yet).
     scores: np.ndarray
-    labels: np.ndarray  # NaN where no label arrived yet
+    labels: np.ndarray
     variants: dict[str, int] = field(default_factory=dict)  # rows per variant (A/B split)
 
     @property
     def n(self) -> int:
-        return len(self.scores)
+        return len(self.features)
 
 
 def _in_window(model_name: str, window: Window, include_batch: bool) -> list[Any]:
@@ -72,14 +74,15 @@ async def load_window(
     )
     rows = result.all()
     features = pd.DataFrame([r.features for r in rows], columns=names)
-    scores = np.fromiter((r.score for r in rows), dtype=np.float64, count=len(rows))
+    scored = [r for r in rows if r.score is not None]
+    scores = np.fromiter((r.score for r in scored), dtype=np.float64, count=len(scored))
     # A shadow row's label is the one its online twin received (driftscope.variants).
-    unlabelled_shadows = [r.id for r in rows if r.label is None and r.variant == SHADOW]
+    unlabelled_shadows = [r.id for r in scored if r.label is None and r.variant == SHADOW]
     shadow = await shadow_labels(session, unlabelled_shadows) if unlabelled_shadows else {}
     labels = np.fromiter(
-        (r.label if r.label is not None else shadow.get(r.id, np.nan) for r in rows),
+        (r.label if r.label is not None else shadow.get(r.id, np.nan) for r in scored),
         dtype=np.float64,
-        count=len(rows),
+        count=len(scored),
     )
     return WindowData(features, scores, labels, dict(Counter(r.variant for r in rows)))
 

@@ -41,6 +41,18 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(_run)
 
 
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Downgrade the database behind `engine` to `revision` (tests of each migration's down)."""
+
+    def _run(connection: Connection) -> None:
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with _sqlite_file_lock(engine), engine.begin() as conn:
+        await conn.run_sync(_run)
+
+
 @asynccontextmanager
 async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
     """SQLite has no advisory locks: an exclusive flock on `<db file>.migrate.lock` instead."""

@@ -118,8 +118,9 @@ class Prediction(Base):
     ts: Mapped[datetime] = mapped_column()
     transaction_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     features: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    score: Mapped[float] = mapped_column(Float)
-    decision: Mapped[bool] = mapped_column(Boolean)
+    # Null only for an external model's logged rows that carry no score (or no decision).
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    decision: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     threshold: Mapped[float] = mapped_column(Float)
     path: Mapped[str] = mapped_column(String(16))
     variant: Mapped[str] = mapped_column(String(16))

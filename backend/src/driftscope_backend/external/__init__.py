@@ -1,0 +1,1 @@
+"""External (monitor-only) models: predictions made elsewhere, logged through /models/{name}/log."""
