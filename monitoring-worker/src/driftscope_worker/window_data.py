@@ -21,7 +21,7 @@ BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/pred
 @dataclass(frozen=True)
 class WindowData:
     features: pd.DataFrame
-    scores: np.ndarray
+    scores: np.ndarray  # NaN where the row has no score
     labels: np.ndarray  # NaN where no label arrived yet
     variants: dict[str, int] = field(default_factory=dict)  # rows per variant (A/B split)
 
@@ -72,7 +72,10 @@ async def load_window(
     )
     rows = result.all()
     features = pd.DataFrame([r.features for r in rows], columns=names)
-    scores = np.fromiter((r.score for r in rows), dtype=np.float64, count=len(rows))
+    # A prediction logged for a model served elsewhere may come without a score: NaN.
+    scores = np.fromiter(
+        (np.nan if r.score is None else r.score for r in rows), dtype=np.float64, count=len(rows)
+    )
     # A shadow row's label is the one its online twin received (driftscope.variants).
     unlabelled_shadows = [r.id for r in rows if r.label is None and r.variant == SHADOW]
     shadow = await shadow_labels(session, unlabelled_shadows) if unlabelled_shadows else {}
