@@ -192,7 +192,9 @@ async def label_join(ctx: WorkerContext, horizon_s: float = 600.0) -> int:
         ).all()
         refreshed = 0
         for name, version, start, end in recent:
-            refreshed += await _refresh_performance(ctx, session, (name, version), Window(start, end))
+            refreshed += await _refresh_performance(
+                ctx, session, (name, version), Window(start, end)
+            )
         await session.commit()
     return refreshed
 

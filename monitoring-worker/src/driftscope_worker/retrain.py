@@ -167,7 +167,12 @@ async def _look(ctx: WorkerContext, entry: CatalogEntry) -> str | None:
         frame = await labelled_traffic(ctx, session, name)
     positives = int(frame[get_contract(name).label].sum())
     if len(frame) < settings.auto_retrain_min_labels or positives < MIN_POSITIVES:
-        log.info("auto retrain of %s waits for labels: %d rows, %d positives", name, len(frame), positives)
+        log.info(
+            "auto retrain of %s waits for labels: %d rows, %d positives",
+            name,
+            len(frame),
+            positives,
+        )
         return None
     ctx.retraining = True
     try:

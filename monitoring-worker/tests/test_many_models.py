@@ -1,0 +1,238 @@
+"""The worker watches every registered model: fraud and a flights model made from a user's CSV
+(driftscope.testing.user_model), an external one, a broken one, per-model overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select, update
+
+from driftscope import registry
+from driftscope.catalog import model_catalog
+from driftscope.db import (
+    Alert,
+    DriftReport,
+    Event,
+    ModelVersion,
+    PerformanceSnapshot,
+    ReferenceProfile,
+)
+from driftscope.spec import ModelSpec
+from driftscope.testing.user_model import flights
+from driftscope_worker.monitor import drift_and_performance
+from driftscope_worker.retrain import auto_retrain
+
+if TYPE_CHECKING:
+    from conftest import Harness, LoggedModel
+
+MINUTE = timedelta(seconds=60)
+
+
+def delay_probability(frame: pd.DataFrame) -> np.ndarray:
+    """The chance of delay `flights()` draws from: the scores a well-trained model gives."""
+    distance = frame["distance_km"].fillna(frame["distance_km"].mean())
+    logit = (
+        -4.5
+        + distance / 1_000
+        + 0.8 * frame["stops"]
+        + 1.0 * (frame["weekend"] == "true")
+        + 1.5 * (frame["carrier"] == "C")
+    )
+    return np.asarray(1 / (1 + np.exp(-logit)))
+
+
+async def log_flights(
+    harness: Harness, model: LoggedModel, frame: pd.DataFrame, end: datetime
+) -> None:
+    await harness.log_scored(model, frame, delay_probability(frame), end)
+
+
+def late_carriers(rows: int, seed: int) -> pd.DataFrame:
+    """Flights whose carrier mix moved: all carrier C (the reference has a third of each)."""
+    frame = flights(rows, seed)
+    frame["carrier"] = "C"
+    return frame
+
+
+async def rows_of(harness: Harness, table: Any, name: str) -> list[Any]:
+    async with harness.ctx.sessionmaker() as session:
+        query = select(table).where(table.model_name == name).order_by(table.id)
+        return list(await session.scalars(query))
+
+
+async def test_one_run_reports_on_every_model_and_alerts_name_theirs(
+    harness: Harness, flights_model: LoggedModel
+) -> None:
+    start = harness.clock.now
+    for k in range(2):  # K = 2 drifted windows open the alert
+        end = harness.clock.now = start + k * MINUTE
+        await harness.log(harness.transactions(400, seed=60 + k), end)
+        await log_flights(harness, flights_model, late_carriers(400, seed=70 + k), end)
+        assert await drift_and_performance(harness.ctx) == 2  # one report per model
+
+    for name in ("fraud", "flights"):
+        reports = await rows_of(harness, DriftReport, name)
+        assert [(r.model_version, r.window_end, r.n) for r in reports] == [
+            (1, start, 400),
+            (1, start + MINUTE, 400),
+        ]
+        snapshots = await rows_of(harness, PerformanceSnapshot, name)
+        assert [s.n_predictions for s in snapshots] == [400, 400]
+        kinds = [e.kind for e in await rows_of(harness, Event, name)]
+        assert kinds.count("drift") == 2 and kinds.count("performance") == 2
+    flights_report = (await rows_of(harness, DriftReport, "flights"))[-1]
+    assert set(flights_report.features) == set(flights_model.names)
+    assert flights_report.features["carrier"]["drifted"]
+
+    alerts = await rows_of(harness, Alert, "flights")
+    assert ("feature_drift", "carrier") in [(a.kind, a.feature) for a in alerts]
+    assert not [a for a in await rows_of(harness, Alert, "fraud") if a.feature == "carrier"]
+    page = next(p for p in harness.notifier.pages if p.get("feature") == "carrier")
+    assert page["model"] == "flights" and page["change"] == "opened"
+    alert_events = [e for e in await rows_of(harness, Event, "flights") if e.kind == "alert"]
+    assert {e.payload["model"] for e in alert_events} == {"flights"}
+
+
+async def test_a_model_whose_profile_cannot_be_read_is_skipped_and_the_others_go_on(
+    harness: Harness, flights_model: LoggedModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    end = harness.clock.now
+    await harness.log(harness.transactions(300, seed=80), end)
+    await log_flights(harness, flights_model, flights(300, seed=81), end)
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(ReferenceProfile)
+            .where(ReferenceProfile.model_name == "flights")
+            .values(profile={"features": {"carrier": {"kind": "nonsense"}}})
+        )
+
+    assert await drift_and_performance(harness.ctx) == 1
+    assert [r.n for r in await rows_of(harness, DriftReport, "fraud")] == [300]
+    assert await rows_of(harness, DriftReport, "flights") == []
+    assert "monitoring flights v1 failed" in caplog.text
+
+
+async def test_a_model_without_a_reference_profile_is_skipped(
+    harness: Harness, flights_model: LoggedModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    end = harness.clock.now
+    await harness.log(harness.transactions(300, seed=82), end)
+    await log_flights(harness, flights_model, flights(300, seed=83), end)
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        profile = await session.scalar(
+            select(ReferenceProfile).where(ReferenceProfile.model_name == "flights")
+        )
+        assert profile is not None
+        await session.delete(profile)
+
+    assert await drift_and_performance(harness.ctx) == 1
+    assert await rows_of(harness, DriftReport, "flights") == []
+    assert len(await rows_of(harness, DriftReport, "fraud")) == 1
+    assert "no reference profile for flights v1" in caplog.text
+
+
+async def set_monitoring(harness: Harness, name: str, monitoring: dict[str, Any]) -> None:
+    """Give the stored spec of `name` v1 the `monitoring` block a user would have written."""
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        row = await registry.get_version(session, name, 1)
+        assert row is not None and row.spec is not None
+        await session.execute(
+            update(ModelVersion)
+            .where(ModelVersion.id == row.id)
+            .values(spec={**row.spec, "monitoring": monitoring})
+        )
+
+
+async def test_the_specs_monitoring_block_overrides_window_and_psi_threshold(
+    harness: Harness, flights_model: LoggedModel
+) -> None:
+    await set_monitoring(harness, "flights", {"window_s": 120.0, "psi_threshold": 0.3})
+    end = harness.clock.now
+    await harness.log(harness.transactions(300, seed=84), end)
+    await log_flights(harness, flights_model, flights(300, seed=85), end)
+
+    assert await drift_and_performance(harness.ctx) == 2
+    (flights_report,) = await rows_of(harness, DriftReport, "flights")
+    (fraud_report,) = await rows_of(harness, DriftReport, "fraud")
+    assert flights_report.window_start == end - 2 * MINUTE  # its own window length
+    assert fraud_report.window_start == end - MINUTE  # the settings' window
+    bias = flights_report.features["carrier"]["psi_bias"]
+    assert flights_report.features["carrier"]["warn_threshold"] == pytest.approx(0.3 + bias)
+    fraud_amount = fraud_report.features["amount"]
+    assert fraud_amount["warn_threshold"] == pytest.approx(0.1 + fraud_amount["psi_bias"])
+
+
+async def register_external(harness: Harness, name: str) -> None:
+    """A model served elsewhere, as `driftscope models register-external` stores it: no
+    artifact, the flights profile and spec as its reference."""
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        flights_v1 = await registry.get_version(session, "flights", 1)
+        profile = await session.scalar(
+            select(ReferenceProfile.profile).where(ReferenceProfile.model_name == "flights")
+        )
+        assert flights_v1 is not None and flights_v1.spec is not None and profile is not None
+        await registry.register_version(
+            session,
+            profile=profile,
+            spec=ModelSpec.from_dict({**flights_v1.spec, "name": name}),
+            model_name=name,
+            version=1,
+            kind=registry.EXTERNAL_KIND,
+            artifact_path="",
+            sha256="",
+            metrics={},
+            threshold=flights_v1.threshold,
+        )
+
+
+async def test_an_external_model_is_watched_like_a_served_one(
+    harness: Harness, flights_model: LoggedModel
+) -> None:
+    await register_external(harness, "partner")
+    async with harness.ctx.sessionmaker() as session:
+        catalog = await model_catalog(session)
+    assert {n: (e.kind, e.production_version) for n, e in catalog.items()} == {
+        "flights": ("served", 1),
+        "fraud": ("served", 1),
+        "partner": ("external", 1),
+    }
+    end = harness.clock.now
+    # The partner's own model scores these rows; the flights model stands in for it.
+    partner = dataclasses.replace(flights_model, name="partner")
+    await log_flights(harness, partner, late_carriers(300, seed=86), end)
+
+    assert await drift_and_performance(harness.ctx) == 3  # every model, even without traffic
+    (report,) = await rows_of(harness, DriftReport, "partner")
+    assert report.n == 300 and report.features["carrier"]["drifted"]
+    assert [r.n for r in await rows_of(harness, DriftReport, "flights")] == [0]
+
+
+async def test_auto_retrain_skips_a_user_model_whose_training_data_is_not_kept(
+    harness: Harness, flights_model: LoggedModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="driftscope_worker.retrain")
+    harness.configure(auto_retrain_enabled=True, auto_retrain_after_s=600)
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        session.add(
+            Alert(
+                model_name="flights",
+                kind="feature_drift",
+                feature="carrier",
+                severity="critical",
+                status="open",
+                first_seen=harness.clock.now - timedelta(hours=1),
+                last_seen=harness.clock.now,
+                message="carrier drifted",
+                details={},
+            )
+        )
+
+    assert await auto_retrain(harness.ctx) is None
+    assert "auto retrain skips flights" in caplog.text
+    assert [e for e in await rows_of(harness, Event, "flights") if e.kind == "retrain"] == []
