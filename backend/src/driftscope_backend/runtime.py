@@ -16,6 +16,7 @@ from driftscope.settings import Settings
 from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.live.counters import LiveCounters
 from driftscope_backend.live.hub import LiveHub
+from driftscope_backend.monitoring.catalog import CatalogCache
 from driftscope_backend.prediction.replay import ReplayLookup
 from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.writer import PredictionWriter
@@ -41,10 +42,12 @@ class Runtime:
     shadow_scorer: ShadowScorer | None = None  # set by the lifespan; scores for `shadow`
     keys: KeyStore = field(init=False)
     replay: ReplayLookup = field(init=False)  # a retried transaction_id's stored prediction
+    catalog: CatalogCache = field(init=False)  # every registered model, for `?model=`
 
     def __post_init__(self) -> None:
         self.keys = KeyStore.from_settings(self.settings)
         self.replay = ReplayLookup(self.writer, self.sessionmaker, self.engine)
+        self.catalog = CatalogCache(self.sessionmaker)
 
     def require_model(self) -> LoadedModel:
         if self.model is None:
@@ -73,7 +76,7 @@ ModelQuery = Annotated[
     str | None,
     Query(
         pattern=MODEL_NAME_PATTERN,
-        description="Model name (default: the served model's)",
+        description="Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's)",
         examples=["fraud"],
     ),
 ]

@@ -66,6 +66,7 @@ class EventTail:
         async with self.runtime.sessionmaker() as session:
             events = await events_after(session, self.hub.last_event_id)
         if any(e.kind == "model" for e in events):
+            self.runtime.catalog.invalidate()  # a model registered or promoted: `?model=` knows
             await sync_production(self.runtime)  # swap before announcing, so clients see it served
         for event in events:
             self.hub.publish(event_message(event))
