@@ -31,7 +31,7 @@ class Runtime:
     writer: PredictionWriter
     model: LoadedModel | None = None
     model_error: str | None = None
-    live: LiveCounters = field(default_factory=LiveCounters)
+    live: LiveCounters = field(init=False)  # per model, the default model's always there
     hub: LiveHub = field(default_factory=LiveHub)
     swap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one model swap at a time
     rate_limiter: RateLimiter | None = None  # the edge middleware's, for /metrics
@@ -48,6 +48,7 @@ class Runtime:
         self.keys = KeyStore.from_settings(self.settings)
         self.replay = ReplayLookup(self.writer, self.sessionmaker, self.engine)
         self.catalog = CatalogCache(self.sessionmaker)
+        self.live = LiveCounters(self.settings.model_name)
 
     def require_model(self) -> LoadedModel:
         if self.model is None:

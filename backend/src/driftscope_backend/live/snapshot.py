@@ -72,5 +72,5 @@ async def build_snapshot(runtime: Runtime) -> dict[str, Any]:
         "performance": performance,
         "alerts": alert_list,
         "simulator": simulator,
-        "stats_history": list(runtime.live.history),
+        "stats_history": runtime.live.history(name),
     }

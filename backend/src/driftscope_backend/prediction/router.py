@@ -149,7 +149,9 @@ async def predict(request: Request) -> Response:
     if runtime.shadow is not None and runtime.shadow_scorer is not None:
         runtime.shadow_scorer.offer(rows)  # scored later by a background task; never blocks
     for row in rows:
-        runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
+        runtime.live.record(
+            row["latency_us"], row["decision"], row["path"] == "rules", row["model_name"]
+        )
         key = (
             row["model_name"],
             row["model_version"],
