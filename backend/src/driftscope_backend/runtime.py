@@ -77,7 +77,7 @@ ModelQuery = Annotated[
     str | None,
     Query(
         pattern=MODEL_NAME_PATTERN,
-        description="Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's)",
+        description="Model name (default: the served model's)",
         examples=["fraud"],
     ),
 ]

@@ -2527,7 +2527,7 @@ export interface operations {
     runs_api_v1_runs_get: {
         parameters: {
             query?: {
-                /** @description Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's) */
+                /** @description Model name (default: the served model's) */
                 model?: string | null;
                 /** @description Most rows returned */
                 limit?: number;
@@ -2563,7 +2563,7 @@ export interface operations {
     drift_latest_api_v1_drift_latest_get: {
         parameters: {
             query?: {
-                /** @description Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's) */
+                /** @description Model name (default: the served model's) */
                 model?: string | null;
                 version?: number | null;
             };
@@ -2603,7 +2603,7 @@ export interface operations {
     drift_history_api_v1_drift_history_get: {
         parameters: {
             query?: {
-                /** @description Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's) */
+                /** @description Model name (default: the served model's) */
                 model?: string | null;
                 feature?: string | null;
                 /** @description Only windows ending at or after (ISO 8601) */
@@ -2647,7 +2647,7 @@ export interface operations {
     drift_feature_api_v1_drift_features__name__get: {
         parameters: {
             query?: {
-                /** @description Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's) */
+                /** @description Model name (default: the served model's) */
                 model?: string | null;
             };
             header?: never;
@@ -2688,7 +2688,7 @@ export interface operations {
     performance_history_api_v1_performance_history_get: {
         parameters: {
             query?: {
-                /** @description Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's) */
+                /** @description Model name (default: the served model's) */
                 model?: string | null;
                 /** @description Only windows ending at or after (ISO 8601) */
                 since?: string | null;
@@ -2731,7 +2731,7 @@ export interface operations {
     alerts_api_v1_alerts_get: {
         parameters: {
             query?: {
-                /** @description Model name, any registered model (default: DRIFTSCOPE_MODEL_NAME's) */
+                /** @description Model name (default: the served model's) */
                 model?: string | null;
                 status?: ("open" | "acknowledged" | "resolved") | null;
                 /** @description Most recent N points */
