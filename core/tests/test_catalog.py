@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -10,17 +9,9 @@ from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from driftscope.catalog import model_catalog
-from driftscope.db import ModelVersion, make_sessionmaker, upgrade
+from driftscope.db import ModelVersion
 from driftscope.registry import EXTERNAL_KIND, PRODUCTION, clear_alias, register_version
 from driftscope.spec import ModelSpec, shipped_spec
-
-
-@pytest.fixture
-async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    await upgrade(engine)
-    async with make_sessionmaker(engine)() as session:
-        yield session
-        await session.rollback()
 
 
 def spec_named(name: str, description: str = "") -> ModelSpec:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from driftscope import registry
 from driftscope.catalog import model_catalog
@@ -99,42 +99,42 @@ async def test_one_run_reports_on_every_model_and_alerts_name_theirs(
     assert {e.payload["model"] for e in alert_events} == {"flights"}
 
 
-async def test_a_model_whose_profile_cannot_be_read_is_skipped_and_the_others_go_on(
-    harness: Harness, flights_model: LoggedModel, caplog: pytest.LogCaptureFixture
+async def break_profile(harness: Harness, how: str) -> None:
+    """Make flights v1 unmonitorable: its profile deleted, or one that no longer reads."""
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        flights_profile = ReferenceProfile.model_name == "flights"
+        if how == "missing":
+            await session.execute(delete(ReferenceProfile).where(flights_profile))
+        else:
+            broken = {"features": {"carrier": {"kind": "nonsense"}}}
+            await session.execute(
+                update(ReferenceProfile).where(flights_profile).values(profile=broken)
+            )
+
+
+@pytest.mark.parametrize(
+    ("how", "logged"),
+    [
+        ("missing", "no reference profile for flights v1"),
+        ("unreadable", "monitoring flights v1 failed"),
+    ],
+)
+async def test_a_model_that_cannot_be_monitored_is_skipped_and_the_others_go_on(
+    harness: Harness,
+    flights_model: LoggedModel,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+    logged: str,
 ) -> None:
     end = harness.clock.now
     await harness.log(harness.transactions(300, seed=80), end)
     await log_flights(harness, flights_model, flights(300, seed=81), end)
-    async with harness.ctx.sessionmaker() as session, session.begin():
-        await session.execute(
-            update(ReferenceProfile)
-            .where(ReferenceProfile.model_name == "flights")
-            .values(profile={"features": {"carrier": {"kind": "nonsense"}}})
-        )
+    await break_profile(harness, how)
 
     assert await drift_and_performance(harness.ctx) == 1
     assert [r.n for r in await rows_of(harness, DriftReport, "fraud")] == [300]
     assert await rows_of(harness, DriftReport, "flights") == []
-    assert "monitoring flights v1 failed" in caplog.text
-
-
-async def test_a_model_without_a_reference_profile_is_skipped(
-    harness: Harness, flights_model: LoggedModel, caplog: pytest.LogCaptureFixture
-) -> None:
-    end = harness.clock.now
-    await harness.log(harness.transactions(300, seed=82), end)
-    await log_flights(harness, flights_model, flights(300, seed=83), end)
-    async with harness.ctx.sessionmaker() as session, session.begin():
-        profile = await session.scalar(
-            select(ReferenceProfile).where(ReferenceProfile.model_name == "flights")
-        )
-        assert profile is not None
-        await session.delete(profile)
-
-    assert await drift_and_performance(harness.ctx) == 1
-    assert await rows_of(harness, DriftReport, "flights") == []
-    assert len(await rows_of(harness, DriftReport, "fraud")) == 1
-    assert "no reference profile for flights v1" in caplog.text
+    assert logged in caplog.text
 
 
 async def set_monitoring(harness: Harness, name: str, monitoring: dict[str, Any]) -> None:
