@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from driftscope import registry
 from driftscope.catalog import model_catalog
@@ -19,14 +20,17 @@ from driftscope.db import (
     Alert,
     DriftReport,
     Event,
+    Label,
     ModelVersion,
     PerformanceSnapshot,
     ReferenceProfile,
 )
 from driftscope.spec import ModelSpec
-from driftscope.testing.user_model import flights
-from driftscope_worker.monitor import drift_and_performance
+from driftscope.testing.user_model import FLIGHTS_TARGET, flights
+from driftscope_worker import reports
+from driftscope_worker.monitor import drift_and_performance, label_join
 from driftscope_worker.retrain import auto_retrain
+from driftscope_worker.window_data import WindowData
 
 if TYPE_CHECKING:
     from conftest import Harness, LoggedModel
@@ -49,8 +53,8 @@ def delay_probability(frame: pd.DataFrame) -> np.ndarray:
 
 async def log_flights(
     harness: Harness, model: LoggedModel, frame: pd.DataFrame, end: datetime
-) -> None:
-    await harness.log_scored(model, frame, delay_probability(frame), end)
+) -> list[uuid.UUID]:
+    return await harness.log_scored(model, frame, delay_probability(frame), end)
 
 
 def late_carriers(rows: int, seed: int) -> pd.DataFrame:
@@ -236,3 +240,38 @@ async def test_auto_retrain_skips_a_user_model_whose_training_data_is_not_kept(
     assert await auto_retrain(harness.ctx) is None
     assert "auto retrain skips flights" in caplog.text
     assert [e for e in await rows_of(harness, Event, "flights") if e.kind == "retrain"] == []
+
+
+async def test_late_labels_refresh_the_performance_of_every_model(
+    harness: Harness, flights_model: LoggedModel
+) -> None:
+    end = harness.clock.now
+    frame = flights(300, seed=87)
+    ids = await log_flights(harness, flights_model, frame, end)
+    assert await drift_and_performance(harness.ctx) == 2  # fraud's window is empty
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        delayed = (frame[FLIGHTS_TARGET] == "delayed").astype(int)
+        labels = [
+            {"prediction_id": pid, "model_name": "flights", "label": int(y), "ts": end}
+            for pid, y in zip(ids, delayed, strict=True)
+        ]
+        await session.execute(insert(Label), labels)
+
+    assert await label_join(harness.ctx) == 2
+    (snapshot,) = await rows_of(harness, PerformanceSnapshot, "flights")
+    assert (snapshot.n_labelled, snapshot.label_coverage) == (300, 1.0)
+    assert snapshot.metrics["realised"]["roc_auc"] > 0.7  # the scores are the true chances
+
+
+def test_rows_without_a_score_count_for_drift_but_not_for_performance() -> None:
+    """A model logged from elsewhere may send no score: NaN in the window, left out of the
+    performance metrics (and of prediction drift) but not of the features."""
+    data = WindowData(
+        features=pd.DataFrame({"carrier": ["A", "B", "C"]}),
+        scores=np.array([0.9, np.nan, 0.1]),
+        labels=np.array([1.0, 0.0, np.nan]),
+        variants={"production": 3},
+    )
+    metrics = reports.performance(data, threshold=0.5, min_labels=50)
+    assert (metrics["n_predictions"], metrics["n_labelled"]) == (2, 1)
+    assert metrics["predicted_rate"] == 0.5 and metrics["variants"] == {"production": 3}
