@@ -34,11 +34,13 @@ class CatalogCache:
         self.reads = 0  # registry reads so far (tests count them)
         self._models: dict[str, CatalogEntry] = {}
         self._read_at: float | None = None
+        self._changes = 0  # registry changes heard of: one during a read makes that read stale
         self._lock = asyncio.Lock()
 
     def invalidate(self) -> None:
         """The registry changed: the next request reads it again."""
         self._read_at = None
+        self._changes += 1
 
     def _fresh(self) -> bool:
         return self._read_at is not None and self.clock() - self._read_at < self.refresh_s
@@ -47,10 +49,12 @@ class CatalogCache:
         if not self._fresh():
             async with self._lock:
                 if not self._fresh():  # another request refreshed it while this one waited
-                    read_at = self.clock()
+                    read_at, changes = self.clock(), self._changes
                     async with self.sessionmaker() as session:
                         self._models = await model_catalog(session)
-                    self._read_at, self.reads = read_at, self.reads + 1
+                    self.reads += 1
+                    if changes == self._changes:
+                        self._read_at = read_at
         return self._models
 
     async def spec(self, name: str) -> ModelSpec:
