@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from driftscope.db import create_engine
+from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.settings import Settings, get_settings
 
 
@@ -18,6 +18,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session on a freshly migrated database, rolled back afterwards."""
+    await upgrade(engine)
+    async with make_sessionmaker(engine)() as session:
+        yield session
+        await session.rollback()
 
 
 @pytest.fixture

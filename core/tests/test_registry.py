@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope.db import ReferenceProfile, make_sessionmaker, upgrade
+from driftscope.db import ReferenceProfile
 from driftscope.registry import (
     PRODUCTION,
     get_alias,
@@ -19,14 +17,6 @@ from driftscope.registry import (
     resolve,
     set_alias,
 )
-
-
-@pytest.fixture
-async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    await upgrade(engine)
-    async with make_sessionmaker(engine)() as session:
-        yield session
-        await session.rollback()
 
 
 async def register(session: AsyncSession, version: int, model_name: str = "fraud") -> bool:

@@ -4,14 +4,17 @@
 - `ctx`: a WorkerContext via `scheduler.make_context` on `registered_settings` (60 s interval
   and window, K = M = 2), with `clock` and a notifier that records pages instead of posting.
 - `harness`: that context plus helpers: `log` rows into `predictions` as the backend's writer
-  would (features from generator rows, scores from the session model), `count`, `all`.
+  would (features from generator rows, scores from the session model), `log_scored` for the
+  rows of any model with given scores, `count`, `all`.
+- `flights_model`: the flights model of driftscope.testing.user_model registered beside fraud
+  (production v1), as a LoggedModel for `log_scored`.
 - `session_factory`: a sessionmaker on a freshly migrated `database_url` (no model).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,6 +31,7 @@ from driftscope.generator import generate_frame
 from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope.settings import Settings
 from driftscope.testing import TrainedArtifact, prediction_row
+from driftscope.testing.user_model import FLIGHTS_TARGET, flights, train_flights
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.notify import WebhookNotifier
 from driftscope_worker.scheduler import make_context
@@ -88,10 +92,20 @@ def served_model(trained_model: TrainedArtifact) -> LoadedModel:
     return load_model(trained_model.directory, trained_model.sha256)
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Contract columns as JSON-ready dicts: Python scalars, missing as None."""
-    columns = frame[FRAUD_CONTRACT.names].astype(object)
+def records(frame: pd.DataFrame, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Contract columns (default: the fraud model's) as JSON-ready dicts: Python scalars,
+    missing as None."""
+    columns = frame[names or FRAUD_CONTRACT.names].astype(object)
     return columns.where(columns.notna(), None).to_dict("records")  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class LoggedModel:
+    """Whose predictions a test logs: the model's name, feature columns and threshold."""
+
+    name: str
+    names: list[str]
+    threshold: float
 
 
 @dataclass
@@ -121,19 +135,35 @@ class Harness:
         self.ctx.settings = self.ctx.settings.model_copy(update=updates)
 
     async def log(self, frame: pd.DataFrame, end: datetime, *, version: int = 1) -> list[uuid.UUID]:
-        """Log `frame` as predictions spread over the window [end − 60 s, end)."""
+        """Log `frame` as fraud predictions scored by the session model, spread over the window
+        [end − 60 s, end)."""
         scores = self.model.probability(FRAUD_CONTRACT.encode_columns(frame))
+        fraud = LoggedModel("fraud", FRAUD_CONTRACT.names, self.model.threshold)
+        return await self.log_scored(fraud, frame, scores, end, version=version)
+
+    async def log_scored(
+        self,
+        model: LoggedModel,
+        frame: pd.DataFrame,
+        scores: Sequence[float],
+        end: datetime,
+        *,
+        version: int = 1,
+    ) -> list[uuid.UUID]:
+        """Log `frame` with `scores` as predictions of `model`, spread over [end − 60 s, end)."""
         offsets = np.linspace(0.0, 59.0, len(frame))
         ids = [uuid.uuid4() for _ in range(len(frame))]
         rows = [
             {
-                **prediction_row(features, score, self.model.threshold, ts, version=version),
+                **prediction_row(
+                    features, score, model.threshold, ts, version=version, model_name=model.name
+                ),
                 "id": pid,
             }
             for pid, ts, features, score in zip(
                 ids,
                 (end - INTERVAL + timedelta(seconds=float(o)) for o in offsets),
-                records(frame),
+                records(frame, model.names),
                 scores,
                 strict=True,
             )
@@ -156,6 +186,14 @@ class Harness:
 @pytest.fixture
 def harness(ctx: WorkerContext, clock: FakeClock, served_model: LoadedModel) -> Harness:
     return Harness(ctx, clock, served_model)
+
+
+@pytest.fixture
+async def flights_model(harness: Harness) -> LoggedModel:
+    """The flights model trained and registered (production v1) beside fraud."""
+    result = await train_flights(harness.ctx.settings)
+    spec_names = [c for c in flights(1).columns if c != FLIGHTS_TARGET]
+    return LoggedModel("flights", spec_names, result.threshold)
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from typer.testing import CliRunner
 
 from driftscope.db import DriftReport, Event, PerformanceSnapshot
 from driftscope.settings import Settings, get_settings
+from driftscope.testing.user_model import flights
 from driftscope_worker import cli
 from driftscope_worker.scheduler import JOBS, make_context, run_once
 
 if TYPE_CHECKING:
-    from conftest import Harness
+    from conftest import Harness, LoggedModel
 
 
 def worker_app() -> typer.Typer:
@@ -54,15 +55,19 @@ def test_jobs_are_registered_in_one_place() -> None:
     assert JOBS["label_join"].every_s(settings) >= 60
 
 
-async def test_run_once_runs_every_job(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_run_once_runs_every_job_for_every_model(
+    harness: Harness, flights_model: LoggedModel, caplog: pytest.LogCaptureFixture
+) -> None:
     await harness.log(harness.transactions(200, seed=8), harness.clock.now)
+    await harness.log_scored(flights_model, flights(150, seed=8), [0.3] * 150, harness.clock.now)
     with caplog.at_level(logging.ERROR, logger="driftscope_worker"):
-        await run_once(harness.ctx)
+        await run_once(harness.ctx)  # what `driftscope worker --once` runs
 
     assert not [r for r in caplog.records if "failed" in r.getMessage()]
-    assert await harness.count(DriftReport) == 1
-    assert await harness.count(PerformanceSnapshot) == 1
-    assert await harness.count(Event) == 2
+    for name, n in (("fraud", 200), ("flights", 150)):
+        assert await harness.count(DriftReport, DriftReport.model_name == name, DriftReport.n == n)
+        assert await harness.count(PerformanceSnapshot, PerformanceSnapshot.model_name == name)
+        assert await harness.count(Event, Event.model_name == name) == 2
 
 
 def test_once_from_the_command_line(

@@ -82,8 +82,9 @@ async def test_rows_without_a_score_count_for_input_drift_only(harness: Harness)
 
     async with harness.ctx.sessionmaker() as session:
         data = await load_window(session, "fraud", 1, window, FRAUD_CONTRACT.names)
-    assert (data.n, len(data.scores), len(data.labels)) == (300, 200, 200)
-    assert int((~np.isnan(data.labels)).sum()) == 20  # labelled rows that have a score
+    scored = ~np.isnan(data.scores)  # NaN where the row has no score: aligned with the rows
+    assert (data.n, len(data.scores), int(scored.sum())) == (300, 300, 200)
+    assert int((~np.isnan(data.labels[scored])).sum()) == 20  # labelled rows that have a score
 
     assert await drift_and_performance(harness.ctx) == 1
     assert (await harness.all(DriftReport))[-1].n == 300

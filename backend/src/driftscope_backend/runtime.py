@@ -16,6 +16,7 @@ from driftscope.settings import Settings
 from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.live.counters import LiveCounters
 from driftscope_backend.live.hub import LiveHub
+from driftscope_backend.monitoring.catalog import CatalogCache
 from driftscope_backend.prediction.replay import ReplayLookup
 from driftscope_backend.prediction.shadow import ShadowScorer
 from driftscope_backend.prediction.state import ModelState
@@ -32,7 +33,7 @@ class Runtime:
     # Every registered model's serving state by name; registry/service.py replaces one entry
     # at a time with a new immutable ModelState (one reference: never half a swap).
     serving: dict[str, ModelState] = field(default_factory=dict)
-    live: LiveCounters = field(default_factory=LiveCounters)
+    live: LiveCounters = field(init=False)  # per model, the default model's always there
     hub: LiveHub = field(default_factory=LiveHub)
     swap_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one model swap at a time
     rate_limiter: RateLimiter | None = None  # the edge middleware's, for /metrics
@@ -40,11 +41,14 @@ class Runtime:
     keys: KeyStore = field(init=False)
     replay: ReplayLookup = field(init=False)  # a retried transaction_id's stored prediction
     default_name: str = field(init=False)  # settings.model_name, read on every /predict
+    catalog: CatalogCache = field(init=False)  # every registered model, for `?model=`
 
     def __post_init__(self) -> None:
         self.default_name = self.settings.model_name
         self.keys = KeyStore.from_settings(self.settings)
         self.replay = ReplayLookup(self.writer, self.sessionmaker, self.engine)
+        self.catalog = CatalogCache(self.sessionmaker)
+        self.live = LiveCounters(self.settings.model_name)
 
     # -- the default model (settings.model_name): today's /predict, /schema, /models ---------
 

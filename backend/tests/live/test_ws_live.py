@@ -52,9 +52,9 @@ async def _receive_until(ws: Any, kind: str, timeout_s: float = DEADLINE_S) -> d
                 return message
 
 
-async def _write_event(app: Any, kind: str, payload: dict[str, Any]) -> int:
+async def _write_event(app: Any, kind: str, payload: dict[str, Any], model: str = "fraud") -> int:
     async with app.state.runtime.sessionmaker() as session:
-        event = await add_event(session, "fraud", kind, payload)
+        event = await add_event(session, model, kind, payload)
         await session.commit()
         return event.id
 
@@ -63,7 +63,7 @@ async def test_snapshot_then_stats_counting_predictions(server: tuple[str, Any])
     address, _ = server
     async with websockets.connect(f"ws://{address}/ws/live") as ws:
         snapshot = json.loads(await ws.recv())
-        assert snapshot["type"] == "snapshot"
+        assert (snapshot["type"], snapshot["model"]) == ("snapshot", "fraud")
         assert snapshot["data"]["model"]["version"] == 1
         assert snapshot["data"]["model"]["metrics"]["roc_auc"] > 0.8
         assert snapshot["data"]["drift"] is None  # no worker has run: "no data yet"
@@ -73,7 +73,7 @@ async def test_snapshot_then_stats_counting_predictions(server: tuple[str, Any])
         stats = await _receive_until(ws, "stats")
         while stats["data"]["total"] < 3:
             stats = await _receive_until(ws, "stats")
-    assert stats["data"]["total"] == 3
+    assert (stats["model"], stats["data"]["total"]) == ("fraud", 3)
     assert set(stats["data"]) >= {
         "rps",
         "p50_ms",
@@ -84,16 +84,35 @@ async def test_snapshot_then_stats_counting_predictions(server: tuple[str, Any])
     }
 
 
+async def test_stats_are_per_model(server: tuple[str, Any]) -> None:
+    address, app = server
+    live = app.state.runtime.live
+    for latency_us, positive in ((200, True), (400, False)):  # as a second model's route would
+        live.record(latency_us, positive, model="flights")
+    async with websockets.connect(f"ws://{address}/ws/live") as ws:
+        assert json.loads(await ws.recv())["type"] == "snapshot"
+        seen: dict[str, dict[str, Any]] = {}
+        async with asyncio.timeout(DEADLINE_S):
+            while len(seen) < 2:
+                stats = await _receive_until(ws, "stats")
+                seen[stats["model"]] = stats["data"]
+    assert set(seen) == {"fraud", "flights"}
+    assert (seen["flights"]["total"], seen["fraud"]["total"]) == (2, 0)
+    history = live.history("flights")
+    assert any(point["positive_rate"] == 0.5 for point in history)
+    assert live.history("unknown") == []
+
+
 async def test_outbox_events_are_pushed_and_resumable(server: tuple[str, Any]) -> None:
     address, app = server
     async with websockets.connect(f"ws://{address}/ws/live") as ws:
         assert json.loads(await ws.recv())["type"] == "snapshot"
         first = await _write_event(app, "drift", {"window_end": "w1"})
-        second = await _write_event(app, "alert", {"change": "opened", "id": 1})
+        second = await _write_event(app, "alert", {"change": "opened", "id": 1}, "flights")
         drift = await _receive_until(ws, "drift")
         alert = await _receive_until(ws, "alert")
-    assert (drift["id"], drift["data"]) == (first, {"window_end": "w1"})
-    assert alert["id"] == second
+    assert (drift["id"], drift["model"], drift["data"]) == (first, "fraud", {"window_end": "w1"})
+    assert (alert["id"], alert["model"]) == (second, "flights")
     # A client that saw `first` gets exactly what it missed, not a snapshot.
     async with websockets.connect(f"ws://{address}/ws/live?last_id={first}") as ws:
         resumed = json.loads(await ws.recv())

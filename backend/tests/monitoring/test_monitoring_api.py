@@ -89,7 +89,7 @@ async def test_unknown_feature_is_named(monitored: Api) -> None:
 async def test_unknown_model(monitored: Api) -> None:
     for url in ("/api/v1/drift/latest", "/api/v1/performance/history", "/api/v1/alerts"):
         response = await monitored.client.get(url, params={"model": "nope"})
-        assert "unknown model 'nope'" in error_of(response, 404, "not_found")["message"]
+        assert "unknown model 'nope'" in error_of(response, 404, "unknown_model")["message"]
 
 
 async def test_no_reports_yet(fresh: Api) -> None:

@@ -3989,7 +3989,7 @@ export interface operations {
                     "application/json": components["schemas"]["DriftReportOut"];
                 };
             };
-            /** @description Unknown model/feature, or no data yet */
+            /** @description Unknown model (`unknown_model`) or feature, or no data yet */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4033,7 +4033,7 @@ export interface operations {
                     "application/json": components["schemas"]["DriftHistory"];
                 };
             };
-            /** @description Unknown model/feature, or no data yet */
+            /** @description Unknown model (`unknown_model`) or feature, or no data yet */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4074,7 +4074,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeatureDistribution"];
                 };
             };
-            /** @description Unknown model/feature, or no data yet */
+            /** @description Unknown model (`unknown_model`) or feature, or no data yet */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4117,7 +4117,7 @@ export interface operations {
                     "application/json": components["schemas"]["PerformanceHistory"];
                 };
             };
-            /** @description Unknown model/feature, or no data yet */
+            /** @description Unknown model (`unknown_model`) or feature, or no data yet */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4159,7 +4159,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertsPage"];
                 };
             };
-            /** @description Unknown model/feature, or no data yet */
+            /** @description Unknown model (`unknown_model`) or feature, or no data yet */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4211,7 +4211,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unknown model/feature, or no data yet */
+            /** @description Unknown model (`unknown_model`) or feature, or no data yet */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -62,6 +62,7 @@ def _payload(alert: Alert, change: str) -> dict[str, Any]:
     return {
         "change": change,
         "id": alert.id,
+        "model": alert.model_name,
         "kind": alert.kind,
         "feature": alert.feature,
         "severity": alert.severity,

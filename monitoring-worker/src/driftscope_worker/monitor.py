@@ -1,4 +1,6 @@
-"""The `drift_and_performance` and `label_join` jobs: one window → report, snapshot, alerts, events."""
+"""The `drift_and_performance` and `label_join` jobs: per model and version, one window → report,
+snapshot, alerts, events. Every registered model is watched, served or external; a model that
+cannot be monitored is logged and skipped, the others go on."""
 
 from __future__ import annotations
 
@@ -6,20 +8,16 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope import registry
-from driftscope.contract import get_contract
-from driftscope.db import DriftReport, PerformanceSnapshot
-from driftscope.db.upsert import upsert
-from driftscope.drift import DriftReport as DriftResult
+from driftscope.db import DriftReport, ModelVersion
 from driftscope.drift import compare_to_profile
-from driftscope.drift.report import strict_json
-from driftscope.events import add_event, notify
-from driftscope.performance import window_performance
-from driftscope_worker import alerts, conditions
+from driftscope.events import notify
+from driftscope_worker import alerts, conditions, reports
 from driftscope_worker.context import WorkerContext
+from driftscope_worker.models import MonitoredModel, monitored_models
 from driftscope_worker.window_data import (
     WindowData,
     load_profile,
@@ -32,49 +30,51 @@ from driftscope_worker.windows import Window, due_windows
 log = logging.getLogger(__name__)
 
 
-async def _last_window_end(session: AsyncSession, model_name: str) -> Any:
-    return await session.scalar(
-        select(func.max(DriftReport.window_end)).where(DriftReport.model_name == model_name)
-    )
-
-
 async def drift_and_performance(ctx: WorkerContext) -> int:
-    """Compute every due window (catching up after downtime); returns how many reports were written."""
-    settings, name = ctx.settings, ctx.settings.model_name
+    """Every due window of every model (catching up after downtime); returns reports written."""
+    written = 0
+    for model in await monitored_models(ctx):
+        try:
+            written += await monitor_model(ctx, model)
+        except Exception:  # one model's failure (bad data, a broken profile) spares the others
+            log.exception("monitoring model %s failed; the other models go on", model.name)
+    return written
+
+
+async def monitor_model(ctx: WorkerContext, model: MonitoredModel) -> int:
+    settings = ctx.settings
     async with ctx.sessionmaker() as session:
-        last_end = await _last_window_end(session, name)
+        last_end = await session.scalar(
+            select(func.max(DriftReport.window_end)).where(DriftReport.model_name == model.name)
+        )
     windows = due_windows(
         ctx.clock(),
         last_end,
         interval_s=settings.monitor_interval_s,
-        window_s=settings.window_s,
+        window_s=model.window_s,
         catch_up=settings.catch_up_windows,
     )
     written = 0
     for window in windows:
-        written += await compute_window(ctx, window)
+        written += await compute_window(ctx, model, window)
     return written
 
 
-async def _versions(
-    session: AsyncSession, model_name: str, window: Window, include_batch: bool
-) -> list[int]:
-    versions = set(
-        await versions_in_window(session, model_name, window, include_batch=include_batch)
-    )
-    production = await registry.get_alias(session, model_name, registry.PRODUCTION)
-    if production is not None:
-        versions.add(production.version)  # an empty window is reported too: "insufficient data"
-    return sorted(versions)
-
-
-async def compute_window(ctx: WorkerContext, window: Window) -> int:
-    name = ctx.settings.model_name
+async def compute_window(ctx: WorkerContext, model: MonitoredModel, window: Window) -> int:
     async with ctx.sessionmaker() as session:
-        versions = await _versions(session, name, window, ctx.settings.drift_include_batch)
+        in_window = await versions_in_window(
+            session, model.name, window, include_batch=ctx.settings.drift_include_batch
+        )
+    versions = set(in_window)
+    if model.production_version is not None:
+        versions.add(model.production_version)  # an empty window is reported: "insufficient data"
     written = 0
-    for version in versions:
-        pages = await _compute_version(ctx, window, version)
+    for version in sorted(versions):
+        try:
+            pages = await _compute_version(ctx, model, window, version)
+        except Exception:  # e.g. a profile that no longer reads: the other versions go on
+            log.exception("monitoring %s v%d failed; skipped", model.name, version)
+            continue
         if pages is None:
             continue
         written += 1
@@ -83,150 +83,66 @@ async def compute_window(ctx: WorkerContext, window: Window) -> int:
     return written
 
 
-def _dataset_verdict(report: DriftResult) -> dict[str, Any]:
-    """The window's overall verdict: stored on the report row and repeated in the drift event."""
-    return {
-        "dataset_drift_share": report.dataset_drift_share,
-        "dataset_drifted": report.dataset_drifted,
-        "sufficient": report.sufficient,
-    }
-
-
-def _drift_summary(report: DriftResult) -> dict[str, Any]:
-    return {
-        **_dataset_verdict(report),
-        "drifted_features": report.drifted_features,
-        "features": {
-            n: {"psi": f.psi, "drifted": f.drifted, "severity": f.severity, "q_value": f.q_value}
-            for n, f in report.features.items()
-        },
-        "prediction": None
-        if report.prediction is None
-        else {"psi": report.prediction.psi, "drifted": report.prediction.drifted},
-    }
-
-
 async def _compute_version(
-    ctx: WorkerContext, window: Window, version: int
+    ctx: WorkerContext, model: MonitoredModel, window: Window, version: int
 ) -> list[dict[str, Any]] | None:
     """Write the report + snapshot + events for one version in one transaction; returns pages."""
-    settings, name = ctx.settings, ctx.settings.model_name
+    settings, name = ctx.settings, model.name
     async with ctx.sessionmaker() as session:
         profile = await load_profile(session, ctx.profiles, name, version)
         mv = await model_version(session, name, version)
         if profile is None or mv is None:
             log.warning("no reference profile for %s v%d; skipping", name, version)
             return None
-        data = await _window_data(session, ctx, version, window)
-        report = compare_to_profile(
-            profile, data.features, data.scores, config=settings.drift_config()
-        )
-        performance = _performance(data, mv.threshold, settings.performance_min_labels)
+        data = await _window_data(session, ctx, (name, version), window, profile)
+        scored = data.scores[~np.isnan(data.scores)]
+        report = compare_to_profile(profile, data.features, scored, config=model.drift)
+        metrics = reports.performance(data, mv.threshold, settings.performance_min_labels)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
-        await _upsert_report(session, key, window, data.n, report)
-        await _upsert_performance(session, key, window, performance)
-        await _add_window_events(session, key, window, data.n, report, performance)
-        pages = await _serving_pages(ctx, session, version, mv.metrics) if report.sufficient else []
+        await reports.upsert_report(session, key, window, data.n, report)
+        await reports.upsert_performance(session, key, window, metrics)
+        await reports.add_window_events(session, key, window, data.n, report, metrics)
+        serving = report.sufficient and version == model.production_version
+        # Alerts are about the model answering clients: canary/shadow versions have their own
+        # reports and snapshots, but must not open or resolve production's alerts.
+        pages = await _evaluate_alerts(ctx, session, name, mv) if serving else []
         await session.commit()
         await notify(session)
     log.info(
-        "window %s v%d: n=%d drifted=%s labels=%d",
+        "window %s %s v%d: n=%d drifted=%s labels=%d",
         window.end.isoformat(),
+        name,
         version,
         data.n,
         report.drifted_features,
-        performance["n_labelled"],
+        metrics["n_labelled"],
     )
     return pages
 
 
 async def _window_data(
-    session: AsyncSession, ctx: WorkerContext, version: int, window: Window
+    session: AsyncSession,
+    ctx: WorkerContext,
+    key: tuple[str, int],
+    window: Window,
+    profile: dict[str, Any],
 ) -> WindowData:
-    name = ctx.settings.model_name
+    """The window's rows of (model, version), with the features its reference profile has."""
+    name, version = key
     return await load_window(
         session,
         name,
         version,
         window,
-        get_contract(name).names,
+        list(profile["features"]),
         include_batch=ctx.settings.drift_include_batch,
     )
 
 
-async def _upsert_report(
-    session: AsyncSession, key: dict[str, Any], window: Window, n: int, report: DriftResult
-) -> None:
-    row = {
-        **key,
-        "window_start": window.start,
-        "n": n,
-        "features": {name: f.to_dict() for name, f in report.features.items()},
-        "prediction_drift": report.prediction.to_dict() if report.prediction else {},
-        **_dataset_verdict(report),
-    }
-    await upsert(session, DriftReport, row, conflict=list(key))
-
-
-async def _add_window_events(
-    session: AsyncSession,
-    key: dict[str, Any],
-    window: Window,
-    n: int,
-    report: DriftResult,
-    performance: dict[str, Any],
-) -> None:
-    stamp = {
-        "model_version": key["model_version"],
-        "window_start": window.start.isoformat(),
-        "window_end": window.end.isoformat(),
-        "n": n,
-    }
-    name = key["model_name"]
-    await add_event(session, name, "drift", strict_json({**stamp, **_drift_summary(report)}))
-    await add_event(session, name, "performance", {**stamp, **performance})
-
-
-async def _serving_pages(
-    ctx: WorkerContext, session: AsyncSession, version: int, training_metrics: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Alerts of a sufficient window, for the production version only."""
-    # Alerts are about the model answering clients: canary/shadow versions have their own
-    # reports and snapshots, but must not open or resolve production's alerts.
-    production = await registry.get_alias(session, ctx.settings.model_name, registry.PRODUCTION)
-    if production is None or production.version != version:
-        return []
-    return await _evaluate_alerts(ctx, session, version, training_metrics)
-
-
-def _performance(data: WindowData, threshold: float, min_labels: int) -> dict[str, Any]:
-    """Window metrics plus the rows per variant, so the history shows canary/shadow A/B."""
-    metrics = window_performance(data.scores, data.labels, threshold, min_labels=min_labels)
-    return strict_json({**metrics, "variants": data.variants})
-
-
-async def _upsert_performance(
-    session: AsyncSession, key: dict[str, Any], window: Window, performance: dict[str, Any]
-) -> None:
-    await upsert(
-        session,
-        PerformanceSnapshot,
-        {
-            **key,
-            "window_start": window.start,
-            "n_predictions": performance["n_predictions"],
-            "n_labelled": performance["n_labelled"],
-            "label_coverage": performance["label_coverage"],
-            "metrics": performance,
-        },
-        conflict=list(key),
-    )
-
-
 async def _evaluate_alerts(
-    ctx: WorkerContext, session: AsyncSession, version: int, training_metrics: dict[str, Any]
+    ctx: WorkerContext, session: AsyncSession, name: str, mv: ModelVersion
 ) -> list[dict[str, Any]]:
-    settings, name = ctx.settings, ctx.settings.model_name
+    settings, version = ctx.settings, mv.version
     k, m = settings.alert_consecutive_windows, settings.alert_resolve_windows
     history = await conditions.drift_history(session, name, version, max(k, m))
     pages = []
@@ -241,7 +157,7 @@ async def _evaluate_alerts(
                 pages.append(page)
     snapshots = await conditions.performance_history(session, name, version, max(k, m))
     if snapshots:
-        training_f1 = (training_metrics.get("test") or {}).get("f1")
+        training_f1 = (mv.metrics.get("test") or {}).get("f1")
         verdicts = [conditions.performance_bad(s.metrics, training_f1, settings) for s in snapshots]
         condition = alerts.Condition(
             kind="performance_drop",
@@ -261,26 +177,38 @@ async def _evaluate_alerts(
 
 
 async def label_join(ctx: WorkerContext, horizon_s: float = 600.0) -> int:
-    """Refresh performance of recent windows with labels that arrived since they were computed."""
-    settings, name = ctx.settings, ctx.settings.model_name
+    """Refresh performance of every model's recent windows with labels that arrived since."""
     since = ctx.clock() - timedelta(seconds=horizon_s)
     async with ctx.sessionmaker() as session:
-        reports = (
+        recent = (
             await session.execute(
                 select(
-                    DriftReport.model_version, DriftReport.window_start, DriftReport.window_end
-                ).where(DriftReport.model_name == name, DriftReport.window_end >= since)
+                    DriftReport.model_name,
+                    DriftReport.model_version,
+                    DriftReport.window_start,
+                    DriftReport.window_end,
+                ).where(DriftReport.window_end >= since)
             )
         ).all()
         refreshed = 0
-        for version, start, end in reports:
-            mv = await model_version(session, name, version)
-            if mv is None:
-                continue
-            data = await _window_data(session, ctx, version, Window(start, end))
-            performance = _performance(data, mv.threshold, settings.performance_min_labels)
-            key = {"model_name": name, "model_version": version, "window_end": end}
-            await _upsert_performance(session, key, Window(start, end), performance)
-            refreshed += 1
+        for name, version, start, end in recent:
+            refreshed += await _refresh_performance(
+                ctx, session, (name, version), Window(start, end)
+            )
         await session.commit()
     return refreshed
+
+
+async def _refresh_performance(
+    ctx: WorkerContext, session: AsyncSession, key: tuple[str, int], window: Window
+) -> int:
+    name, version = key
+    profile = await load_profile(session, ctx.profiles, name, version)
+    mv = await model_version(session, name, version)
+    if profile is None or mv is None:
+        return 0
+    data = await _window_data(session, ctx, key, window, profile)
+    metrics = reports.performance(data, mv.threshold, ctx.settings.performance_min_labels)
+    row_key = {"model_name": name, "model_version": version, "window_end": window.end}
+    await reports.upsert_performance(session, row_key, window, metrics)
+    return 1

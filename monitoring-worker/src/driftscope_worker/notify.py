@@ -26,6 +26,7 @@ class WebhookNotifier:
     def message(alert: dict[str, Any]) -> dict[str, Any]:
         icon = ":rotating_light:" if alert["change"] == "opened" else ":white_check_mark:"
         subject = f"{alert['kind']}" + (f" on {alert['feature']}" if alert.get("feature") else "")
+        subject += f" of model {alert['model']}" if alert.get("model") else ""
         return {
             "text": f"{icon} Driftscope {alert['severity']} alert {alert['change']}: {subject}. {alert['message']}",
             "alert": alert,

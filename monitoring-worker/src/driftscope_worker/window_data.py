@@ -20,11 +20,9 @@ BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/pred
 
 @dataclass(frozen=True)
 class WindowData:
-    features: pd.DataFrame  # every row of the window
-    # Score drift and performance: the rows with a score only (an external model's logged
-    # rows may come without one), and their labels (NaN where none arrived yet).
-    scores: np.ndarray
-    labels: np.ndarray
+    features: pd.DataFrame
+    scores: np.ndarray  # NaN where the row has no score
+    labels: np.ndarray  # NaN where no label arrived yet
     variants: dict[str, int] = field(default_factory=dict)  # rows per variant (A/B split)
 
     @property
@@ -74,15 +72,17 @@ async def load_window(
     )
     rows = result.all()
     features = pd.DataFrame([r.features for r in rows], columns=names)
-    scored = [r for r in rows if r.score is not None]
-    scores = np.fromiter((r.score for r in scored), dtype=np.float64, count=len(scored))
+    # A prediction logged for a model served elsewhere may come without a score: NaN.
+    scores = np.fromiter(
+        (np.nan if r.score is None else r.score for r in rows), dtype=np.float64, count=len(rows)
+    )
     # A shadow row's label is the one its online twin received (driftscope.variants).
-    unlabelled_shadows = [r.id for r in scored if r.label is None and r.variant == SHADOW]
+    unlabelled_shadows = [r.id for r in rows if r.label is None and r.variant == SHADOW]
     shadow = await shadow_labels(session, unlabelled_shadows) if unlabelled_shadows else {}
     labels = np.fromiter(
-        (r.label if r.label is not None else shadow.get(r.id, np.nan) for r in scored),
+        (r.label if r.label is not None else shadow.get(r.id, np.nan) for r in rows),
         dtype=np.float64,
-        count=len(scored),
+        count=len(rows),
     )
     return WindowData(features, scores, labels, dict(Counter(r.variant for r in rows)))
 

@@ -39,6 +39,7 @@ async def live(websocket: WebSocket) -> None:
             "type": "snapshot",
             "ts": now_iso(),
             "id": last_id,
+            "model": runtime.settings.model_name,  # the snapshot is of the default model
             "data": await build_snapshot(runtime),
         }
         first = [orjson.dumps(snapshot).decode()]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from driftscope import registry
 from driftscope.db import Alert, PerformanceSnapshot
-from driftscope.errors import NotFoundError
+from driftscope.errors import NotFoundError, UnknownModelError
 from driftscope_backend.monitoring import service as monitoring
 from driftscope_backend.runtime import Runtime
 from driftscope_backend.simulator.service import get_state
@@ -35,8 +35,9 @@ async def build_snapshot(runtime: Runtime) -> dict[str, Any]:
                     "alias": registry.PRODUCTION,
                 }
         try:
-            drift = monitoring.report_body(await monitoring.latest_report(session, name))
-        except NotFoundError:
+            spec = await runtime.catalog.spec(name)
+            drift = monitoring.report_body(await monitoring.latest_report(session, name), spec)
+        except (NotFoundError, UnknownModelError):  # no report yet, or no such model yet
             drift = None
         perf = await session.scalar(
             select(PerformanceSnapshot)
@@ -71,5 +72,5 @@ async def build_snapshot(runtime: Runtime) -> dict[str, Any]:
         "performance": performance,
         "alerts": alert_list,
         "simulator": simulator,
-        "stats_history": list(runtime.live.history),
+        "stats_history": runtime.live.history(name),
     }

@@ -32,7 +32,14 @@ def now_iso() -> str:
 
 
 def event_message(event: Event) -> dict[str, Any]:
-    return {"type": event.kind, "id": event.id, "ts": event.ts.isoformat(), "data": event.payload}
+    """An outbox event as sent: `model` names the model it is about, as in every message."""
+    return {
+        "type": event.kind,
+        "id": event.id,
+        "ts": event.ts.isoformat(),
+        "model": event.model_name,
+        "data": event.payload,
+    }
 
 
 class EventTail:
@@ -67,6 +74,7 @@ class EventTail:
             events = await events_after(session, self.hub.last_event_id)
         named = {e.model_name for e in events if e.kind == "model"}
         if named:  # swap (or start serving a new model) before announcing it
+            self.runtime.catalog.invalidate()  # a model registered or promoted: `?model=` knows
             await sync_models(self.runtime, named)
         for event in events:
             self.hub.publish(event_message(event))
@@ -120,7 +128,8 @@ async def simulator_summary(runtime: Runtime) -> dict[str, Any] | None:
 
 
 async def publish_stats(runtime: Runtime, hub: LiveHub) -> None:
-    """Every second: roll the counters and publish `stats`; every 15 s a heartbeat."""
+    """Every second: roll the counters and publish a `stats` message per model; every 15 s a
+    heartbeat (about no model: `model` null)."""
     last, last_heartbeat, simulator = time.monotonic(), time.monotonic(), None
     tick = 0
     while True:
@@ -130,7 +139,7 @@ async def publish_stats(runtime: Runtime, hub: LiveHub) -> None:
             simulator = await simulator_summary(runtime)
         tick += 1
         writer = runtime.writer
-        stats = runtime.live.roll(
+        per_model = runtime.live.roll(
             now - last,
             {
                 "queue_depth": writer.depth,
@@ -139,9 +148,11 @@ async def publish_stats(runtime: Runtime, hub: LiveHub) -> None:
             },
         )
         last = now
-        await hub.broadcast({"type": "stats", "ts": now_iso(), "data": stats})
+        for model, stats in per_model.items():
+            await hub.broadcast({"type": "stats", "ts": now_iso(), "model": model, "data": stats})
         if now - last_heartbeat >= HEARTBEAT_S:
+            heartbeat = {"clients": len(hub.clients)}
             await hub.broadcast(
-                {"type": "heartbeat", "ts": now_iso(), "data": {"clients": len(hub.clients)}}
+                {"type": "heartbeat", "ts": now_iso(), "model": None, "data": heartbeat}
             )
             last_heartbeat = now

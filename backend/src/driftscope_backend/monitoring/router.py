@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BeforeValidator
 
+from driftscope.spec import ModelSpec
 from driftscope_backend.monitoring import service
 from driftscope_backend.monitoring.schemas import (
     AlertOut,
@@ -51,14 +52,14 @@ LimitQuery = Annotated[int, Query(ge=1, le=5_000, description="Most recent N poi
 MAX_VERSION = 2**31 - 1
 MAX_ALERT_ID = 2**63 - 1
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Unknown model/feature, or no data yet"}
+    404: {"description": "Unknown model (`unknown_model`) or feature, or no data yet"}
 }
 
 
-def _model(runtime: Runtime, model: str | None) -> str:
-    name = model or runtime.settings.model_name
-    service.check_model(name)
-    return name
+async def _spec(runtime: Runtime, model: str | None) -> ModelSpec:
+    """The spec of `?model=` (default DRIFTSCOPE_MODEL_NAME) from the cached catalog; an
+    unknown model is a 404 `unknown_model`, distinct from a known one with no report yet."""
+    return await runtime.catalog.spec(model or runtime.settings.model_name)
 
 
 @router.get(
@@ -74,8 +75,9 @@ async def drift_latest(
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> DriftReportOut:
     """Per-feature PSI, KS/χ², q-values and decisions of the newest window."""
-    report = await service.latest_report(session, _model(runtime, model), version)
-    return DriftReportOut.model_validate(service.report_body(report))
+    spec = await _spec(runtime, model)
+    report = await service.latest_report(session, spec.name, version)
+    return DriftReportOut.model_validate(service.report_body(report, spec))
 
 
 @router.get(
@@ -93,11 +95,12 @@ async def drift_history(
     limit: LimitQuery = 240,
 ) -> DriftHistory:
     """Dataset drift share and prediction PSI per window; with `feature`, that feature's statistics."""
-    name = _model(runtime, model)
+    spec = await _spec(runtime, model)
     if feature is not None:
-        service.check_feature(name, feature)
-    points = await service.drift_history(session, name, feature, since, limit)
-    return DriftHistory.model_validate({"model_name": name, "feature": feature, "points": points})
+        service.check_feature(spec, feature)
+    points = await service.drift_history(session, spec.name, feature, since, limit)
+    body = {"model_name": spec.name, "feature": feature, "points": points}
+    return DriftHistory.model_validate(body)
 
 
 @router.get(
@@ -110,9 +113,9 @@ async def drift_feature(
     model: ModelQuery = None,
 ) -> FeatureDistribution:
     """Bins with reference and current counts/shares from the latest report, for an overlay chart."""
-    model_name = _model(runtime, model)
-    service.check_feature(model_name, name, field="name")
-    report = await service.latest_report(session, model_name)
+    spec = await _spec(runtime, model)
+    service.check_feature(spec, name, field="name")
+    report = await service.latest_report(session, spec.name)
     return FeatureDistribution.model_validate(service.distribution(report, name))
 
 
@@ -125,9 +128,9 @@ async def performance_history(
     limit: LimitQuery = 240,
 ) -> PerformanceHistory:
     """Realised metrics on late labels, label coverage, and the label-free estimate per window."""
-    name = _model(runtime, model)
-    points = await service.performance_history(session, name, since, limit)
-    return PerformanceHistory.model_validate({"model_name": name, "points": points})
+    spec = await _spec(runtime, model)
+    points = await service.performance_history(session, spec.name, since, limit)
+    return PerformanceHistory.model_validate({"model_name": spec.name, "points": points})
 
 
 @router.get("/alerts", responses=NOT_FOUND, summary="Alerts")
@@ -138,9 +141,9 @@ async def alerts(
     status: Annotated[Literal["open", "acknowledged", "resolved"] | None, Query()] = None,
     limit: LimitQuery = 200,
 ) -> AlertsPage:
-    name = _model(runtime, model)
-    rows = await service.list_alerts(session, name, status, limit)
-    return AlertsPage.model_validate({"model_name": name, "alerts": rows})
+    spec = await _spec(runtime, model)
+    rows = await service.list_alerts(session, spec.name, status, limit)
+    return AlertsPage.model_validate({"model_name": spec.name, "alerts": rows})
 
 
 @router.post(

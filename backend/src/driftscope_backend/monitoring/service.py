@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope.contract import get_contract
 from driftscope.db import Alert, DriftReport, PerformanceSnapshot, utcnow
-from driftscope.errors import ContractError, NotFoundError
+from driftscope.errors import NotFoundError
 from driftscope.events import add_event, notify
+from driftscope.spec import ModelSpec
 
 
 def _shown(value: str) -> str:
@@ -20,18 +20,14 @@ def _shown(value: str) -> str:
     return value if len(value) <= 64 else value[:64] + "…"
 
 
-def check_model(model_name: str) -> None:
-    try:
-        get_contract(model_name)
-    except ContractError:
-        reason = f"unknown model '{_shown(model_name)}'"
-        raise NotFoundError(reason, [{"field": "model", "reason": reason}]) from None
+def feature_names(spec: ModelSpec) -> list[str]:
+    return [f.name for f in spec.features]
 
 
-def check_feature(model_name: str, feature: str, field: str = "feature") -> None:
-    names = get_contract(model_name).names
+def check_feature(spec: ModelSpec, feature: str, field: str = "feature") -> None:
+    names = feature_names(spec)
     if feature not in names and feature != "prediction":
-        reason = f"unknown feature '{_shown(feature)}' of model '{model_name}'"
+        reason = f"unknown feature '{_shown(feature)}' of model '{spec.name}'"
         raise NotFoundError(
             reason, [{"field": field, "reason": reason, "allowed": [*names, "prediction"]}]
         )
@@ -53,9 +49,11 @@ async def latest_report(
     return report
 
 
-def report_body(report: DriftReport) -> dict[str, Any]:
-    order = get_contract(report.model_name).names  # JSONB does not keep key order
-    features = {n: report.features[n] for n in order if n in report.features}
+def report_body(report: DriftReport, spec: ModelSpec) -> dict[str, Any]:
+    """The report with its features in the spec's order (JSONB does not keep key order); one
+    the spec no longer has (a version before a retraining changed it) comes last."""
+    order = [*feature_names(spec), *sorted(report.features)]
+    features = {n: report.features[n] for n in dict.fromkeys(order) if n in report.features}
     return {
         "model_name": report.model_name,
         "model_version": report.model_version,

@@ -175,7 +175,9 @@ def _require_room(writer: PredictionWriter, rows: int) -> None:
 
 def _count(runtime: Runtime, rows: list[Row]) -> None:
     for row in rows:
-        runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
+        runtime.live.record(
+            row["latency_us"], row["decision"], row["path"] == "rules", row["model_name"]
+        )
         key = (
             row["model_name"],
             row["model_version"],

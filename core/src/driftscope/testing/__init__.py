@@ -156,11 +156,13 @@ def prediction_row(
     *,
     version: int = 1,
     variant: str = "production",
+    model_name: str = "fraud",
 ) -> dict[str, object]:
-    """A `predictions` row as the backend's writer stores it, for tests that log directly."""
+    """A `predictions` row of `model_name` as the backend's writer stores it, for tests that
+    log directly."""
     return {
         "id": uuid.uuid4(),
-        "model_name": "fraud",
+        "model_name": model_name,
         "model_version": version,
         "ts": ts,
         "transaction_id": None,

@@ -39,11 +39,13 @@ async def record_window(
     *,
     version: int = 1,
     variant: str = "production",
+    model_name: str | None = None,
 ) -> DriftResult:
-    """One window ending now of `features` and their model `scores` (no labels yet): its drift
-    report and performance snapshot, and an open `feature_drift` alert per drifted feature
-    (what the worker stores once `alert_consecutive_windows` drifted windows were seen)."""
-    name, end = settings.model_name, utcnow()
+    """One window ending now of `features` and their model `scores` (no labels yet) of
+    `model_name` (default: the settings' model): its drift report and performance snapshot,
+    and an open `feature_drift` alert per drifted feature (what the worker stores once
+    `alert_consecutive_windows` drifted windows were seen)."""
+    name, end = model_name or settings.model_name, utcnow()
     key = {
         "model_name": name,
         "model_version": version,

@@ -1,0 +1,102 @@
+"""What one window of one model version writes: drift report, performance snapshot, events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from driftscope.db import DriftReport, PerformanceSnapshot
+from driftscope.db.upsert import upsert
+from driftscope.drift import DriftReport as DriftResult
+from driftscope.drift.report import strict_json
+from driftscope.events import add_event
+from driftscope.performance import window_performance
+from driftscope_worker.window_data import WindowData
+from driftscope_worker.windows import Window
+
+
+def _dataset_verdict(report: DriftResult) -> dict[str, Any]:
+    """The window's overall verdict: stored on the report row and repeated in the drift event."""
+    return {
+        "dataset_drift_share": report.dataset_drift_share,
+        "dataset_drifted": report.dataset_drifted,
+        "sufficient": report.sufficient,
+    }
+
+
+def _drift_summary(report: DriftResult) -> dict[str, Any]:
+    return {
+        **_dataset_verdict(report),
+        "drifted_features": report.drifted_features,
+        "features": {
+            n: {"psi": f.psi, "drifted": f.drifted, "severity": f.severity, "q_value": f.q_value}
+            for n, f in report.features.items()
+        },
+        "prediction": None
+        if report.prediction is None
+        else {"psi": report.prediction.psi, "drifted": report.prediction.drifted},
+    }
+
+
+def performance(data: WindowData, threshold: float, min_labels: int) -> dict[str, Any]:
+    """Window metrics on the rows that carry a score (a model logged from elsewhere may send
+    none), plus the rows per variant, so the history shows canary/shadow A/B."""
+    scored = ~np.isnan(data.scores)
+    metrics = window_performance(
+        data.scores[scored], data.labels[scored], threshold, min_labels=min_labels
+    )
+    return strict_json({**metrics, "variants": data.variants})
+
+
+async def upsert_report(
+    session: AsyncSession, key: dict[str, Any], window: Window, n: int, report: DriftResult
+) -> None:
+    row = {
+        **key,
+        "window_start": window.start,
+        "n": n,
+        "features": {name: f.to_dict() for name, f in report.features.items()},
+        "prediction_drift": report.prediction.to_dict() if report.prediction else {},
+        **_dataset_verdict(report),
+    }
+    await upsert(session, DriftReport, row, conflict=list(key))
+
+
+async def upsert_performance(
+    session: AsyncSession, key: dict[str, Any], window: Window, metrics: dict[str, Any]
+) -> None:
+    await upsert(
+        session,
+        PerformanceSnapshot,
+        {
+            **key,
+            "window_start": window.start,
+            "n_predictions": metrics["n_predictions"],
+            "n_labelled": metrics["n_labelled"],
+            "label_coverage": metrics["label_coverage"],
+            "metrics": metrics,
+        },
+        conflict=list(key),
+    )
+
+
+async def add_window_events(
+    session: AsyncSession,
+    key: dict[str, Any],
+    window: Window,
+    n: int,
+    report: DriftResult,
+    metrics: dict[str, Any],
+) -> None:
+    """The `drift` and `performance` events of the window (the event row names the model)."""
+    stamp = {
+        "model_version": key["model_version"],
+        "window_start": window.start.isoformat(),
+        "window_end": window.end.isoformat(),
+        "n": n,
+    }
+    name = key["model_name"]
+    await add_event(session, name, "drift", strict_json({**stamp, **_drift_summary(report)}))
+    await add_event(session, name, "performance", {**stamp, **metrics})
