@@ -24,6 +24,7 @@ from driftscope_backend.live.router import router as live_router
 from driftscope_backend.live.tail import EventTail, publish_stats
 from driftscope_backend.metrics.router import router as metrics_router
 from driftscope_backend.monitoring.router import router as monitoring_router
+from driftscope_backend.overview.router import router as overview_router
 from driftscope_backend.prediction.batch.router import router as batch_router
 from driftscope_backend.prediction.router import FAST_ROUTES
 from driftscope_backend.prediction.router import router as prediction_router
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registry_router)
     app.include_router(runs_router)
     app.include_router(monitoring_router)
+    app.include_router(overview_router)
     app.include_router(simulator_router)
     app.include_router(live_router)
     app.include_router(metrics_router)
