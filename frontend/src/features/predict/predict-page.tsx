@@ -11,7 +11,7 @@ import { PredictForm } from "./predict-form";
 import { type AnyPrediction, PredictionResultView } from "./prediction-result";
 import { type PredictModel, usePredictModel } from "./use-predict-model";
 
-function Intro({ name, positive }: { name: string | null; positive: string }) {
+function Intro({ name, positive }: { name: string | null; positive: string | null }) {
   if (positive === "fraud") {
     return (
       <>
@@ -26,8 +26,8 @@ function Intro({ name, positive }: { name: string | null; positive: string }) {
     <>
       Score one row with the production version of <strong>{name}</strong>. The form is built from
       the model's schema and starts from each feature's example: change a value and see how the
-      probability of <strong>{positive}</strong> moves. Scored rows count in its monitoring like any
-      other.
+      probability of {positive ? <strong>{positive}</strong> : "its positive class"} moves. Scored
+      rows count in its monitoring like any other.
     </>
   );
 }
@@ -74,13 +74,14 @@ function PredictPanels({ target }: { target: PredictModel & { contract: FeatureC
 }
 
 export function PredictPage() {
-  const { name } = useModel();
+  const { name, isDefault } = useModel();
   const target = usePredictModel();
   const { contract, classes, error, loading, reload } = target;
+  const positive = isDefault ? "fraud" : contract ? classes[0] : null;
   return (
     <div className="space-y-4">
       <PageHeader title="Predict">
-        <Intro name={name} positive={classes[0]} />
+        <Intro name={name} positive={positive} />
       </PageHeader>
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
