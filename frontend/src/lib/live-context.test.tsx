@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeWebSocket } from "../test/fake-web-socket";
 import { routeFetch } from "../test/fixtures";
 import { twoModels } from "../test/many-models";
-import { isShownModel, LiveProvider, useLive, useLiveEvent } from "./live-context";
+import { isShownModel, LiveProvider, ownerOf, useLive, useLiveEvent } from "./live-context";
 import { ModelProvider, useModel } from "./model-context";
 import { navigate } from "./router";
 import type { LiveMessage } from "./types";
@@ -75,6 +75,16 @@ describe("LiveProvider with several models", () => {
     expect(screen.getByText("default fraud · 1 points · total 101")).toBeInTheDocument();
     act(() => FakeWebSocket.latest().send(drift(4)));
     expect(onDrift.mock.calls.map(([message]) => (message as LiveMessage).id)).toEqual([2, 4]);
+  });
+});
+
+describe("ownerOf", () => {
+  it("reads the message's model, else its payload's model_name, else none (the default)", () => {
+    const alert = (data: object, model?: string) =>
+      ({ type: "alert", ts: "t", ...(model && { model }), data }) as unknown as LiveMessage;
+    expect(ownerOf(alert({ model_name: "fraud" }, "flights"))).toBe("flights");
+    expect(ownerOf(alert({ model_name: "flights" }))).toBe("flights");
+    expect(ownerOf(alert({ id: 3 }))).toBe("");
   });
 });
 

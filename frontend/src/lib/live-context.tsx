@@ -46,8 +46,13 @@ export const OFFLINE_LIVE: LiveContextValue = {
 
 export const LiveContext = createContext<LiveContextValue>(OFFLINE_LIVE);
 
-/** Whose a message is: the model it names ("" for none, i.e. the default model). */
-const ownerOf = (message: LiveMessage) => message.model ?? "";
+/** Whose a message is: the model it names beside `type` (or as its payload's `model_name`, as
+ * events of the outbox do), "" for none, i.e. the default model. */
+export function ownerOf(message: LiveMessage): string {
+  if (message.model) return message.model;
+  const named = (message.data as { model_name?: unknown } | null)?.model_name;
+  return typeof named === "string" ? named : "";
+}
 
 /** Does a message of `owner` belong to the shown model (`shown` null: the default model)? */
 export function isShownModel(owner: string, shown: string | null, defaultModel: string | null) {
