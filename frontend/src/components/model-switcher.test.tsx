@@ -1,9 +1,8 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ModelProvider, useModel } from "../lib/model-context";
-import { routeFetch } from "../test/fixtures";
-import { glance, loneFraud, twoModels } from "../test/many-models";
+import { useModel } from "../lib/model-context";
+import { glance, loneFraud, renderWithModels, twoModels } from "../test/many-models";
 import type { Overview } from "../lib/types";
 import { ModelSwitcher } from "./model-switcher";
 
@@ -15,16 +14,15 @@ function Loaded() {
 }
 
 function renderSwitcher(overview: Overview, url = "/") {
-  window.history.replaceState(null, "", url);
-  const fetch = vi.fn(routeFetch({ "/api/v1/overview": { body: overview } }));
-  vi.stubGlobal("fetch", fetch);
-  render(
-    <ModelProvider>
+  renderWithModels(
+    <>
       <ModelSwitcher />
       <Loaded />
-    </ModelProvider>,
+    </>,
+    overview,
+    url,
   );
-  return { fetch, user: userEvent.setup() };
+  return userEvent.setup();
 }
 
 describe("ModelSwitcher", () => {
@@ -43,7 +41,7 @@ describe("ModelSwitcher", () => {
   });
 
   it("writes the chosen model into the URL, and reads it from there", async () => {
-    const { user } = renderSwitcher(twoModels, "/drift");
+    const user = renderSwitcher(twoModels, "/drift");
     await user.selectOptions(await screen.findByRole("combobox", { name: "Model" }), "flights");
     expect(window.location.pathname + window.location.search).toBe("/drift?model=flights");
     expect(screen.getByRole("combobox", { name: "Model" })).toHaveValue("flights");

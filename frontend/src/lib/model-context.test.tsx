@@ -1,9 +1,8 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { routeFetch } from "../test/fixtures";
-import { twoModels } from "../test/many-models";
-import { ModelProvider, useModel, useModelPath, withModel } from "./model-context";
+import { renderWithModels, twoModels } from "../test/many-models";
+import { useModel, useModelPath, withModel } from "./model-context";
 import { Link, navigate } from "./router";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -29,13 +28,7 @@ function Probe() {
 }
 
 function renderAt(url: string) {
-  window.history.replaceState(null, "", url);
-  vi.stubGlobal("fetch", routeFetch({ "/api/v1/overview": { body: twoModels } }));
-  render(
-    <ModelProvider>
-      <Probe />
-    </ModelProvider>,
-  );
+  renderWithModels(<Probe />, twoModels, url);
   return userEvent.setup();
 }
 

@@ -1,28 +1,14 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ModelProvider } from "../../lib/model-context";
 import type { Overview } from "../../lib/types";
-import { requestUrl, routeFetch } from "../../test/fixtures";
-import { loneFraud, twoModels } from "../../test/many-models";
+import { loneFraud, renderWithModels, twoModels } from "../../test/many-models";
 import { OverviewPage } from "./overview-page";
 
 afterEach(() => vi.unstubAllGlobals());
 
-function renderOverview(overview: Overview, url = "/") {
-  window.history.replaceState(null, "", url);
-  const fetch = vi.fn(routeFetch({ "/api/v1/overview": { body: overview } }));
-  vi.stubGlobal("fetch", fetch);
-  render(
-    <ModelProvider>
-      <OverviewPage />
-    </ModelProvider>,
-  );
-  const requested = () =>
-    fetch.mock.calls.map(([input]) => {
-      const url = requestUrl(input);
-      return url.pathname + url.search;
-    });
+function renderOverview(overview: Overview) {
+  const requested = renderWithModels(<OverviewPage />, overview);
   return { requested, user: userEvent.setup() };
 }
 

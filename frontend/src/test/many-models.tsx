@@ -1,5 +1,10 @@
 // Payloads of a backend monitoring two models: fraud (the default) and flights (from a user's CSV).
+import { render } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { vi } from "vitest";
+import { ModelProvider } from "../lib/model-context";
 import type { ModelGlance, ModelSchemaUi, Overview } from "../lib/types";
+import { contract, requestUrl, routeFetch } from "./fixtures";
 
 export function glance(name: string, overrides: Partial<ModelGlance> = {}): ModelGlance {
   return {
@@ -25,17 +30,10 @@ export const twoModels: Overview = {
 
 export const loneFraud: Overview = { default_model: "fraud", models: [glance("fraud")] };
 
+/** A feature of the flights spec, on the blank parts of the fraud contract's `is_foreign`. */
 const feature = (overrides: Partial<ModelSchemaUi["features"][number]>) => ({
-  name: "x",
-  type: "numeric" as const,
+  ...contract.features.find((spec) => spec.name === "is_foreign")!,
   description: "",
-  unit: null,
-  minimum: null,
-  maximum: null,
-  allow_missing: false,
-  categories: [],
-  open_categories: false,
-  example: null,
   ...overrides,
 });
 
@@ -74,3 +72,19 @@ export const flightsSchema: ModelSchemaUi = {
     }),
   ],
 };
+
+/**
+ * Render `ui` under a ModelProvider at `url`, the backend answering /api/v1/overview with
+ * `overview` (other paths: 404); returns the paths (with query) fetched so far.
+ */
+export function renderWithModels(ui: ReactNode, overview: Overview, url = "/") {
+  window.history.replaceState(null, "", url);
+  const fetch = vi.fn(routeFetch({ "/api/v1/overview": { body: overview } }));
+  vi.stubGlobal("fetch", fetch);
+  render(<ModelProvider>{ui}</ModelProvider>);
+  return () =>
+    fetch.mock.calls.map(([input]) => {
+      const requested = requestUrl(input);
+      return requested.pathname + requested.search;
+    });
+}
