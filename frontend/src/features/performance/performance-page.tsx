@@ -12,7 +12,7 @@ import type {
   TestMetrics,
 } from "../../lib/types";
 import { PerformanceCharts, toRows } from "./performance-charts";
-import { useModelApi } from "../../lib/model-context";
+import { useModel, useModelApi } from "../../lib/model-context";
 import { useModelVersions } from "../models/use-model-versions";
 
 type Metric = "f1" | "precision" | "recall";
@@ -122,6 +122,7 @@ export function PerformancePage() {
     pollMs: 10_000,
   });
   const models = useModelVersions({ refreshOn: ["model"] });
+  const { name, isDefault } = useModel();
   const points = history.data?.points ?? [];
   const rows = toRows(points);
   const test = servingTestMetrics(models.data);
@@ -129,8 +130,9 @@ export function PerformancePage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Performance">
-        How well the fraud model is doing on live traffic, one point per monitoring window. Realised
-        values use the true labels that arrive late; the estimate (amber) is available immediately.
+        How well the {isDefault ? "fraud" : <strong>{name}</strong>} model is doing on live traffic,
+        one point per monitoring window. Realised values use the true labels that arrive late; the
+        estimate (amber) is available immediately.
       </PageHeader>
       {history.loading && <Loading />}
       {history.error && <ErrorBanner error={history.error} onRetry={history.reload} />}
