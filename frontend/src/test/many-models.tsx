@@ -75,11 +75,17 @@ export const flightsSchema: ModelSchemaUi = {
 
 /**
  * Render `ui` under a ModelProvider at `url`, the backend answering /api/v1/overview with
- * `overview` (other paths: 404); returns the paths (with query) fetched so far.
+ * `overview` and `routes` as routeFetch does (other paths: 404); returns the paths (with query)
+ * fetched so far.
  */
-export function renderWithModels(ui: ReactNode, overview: Overview, url = "/") {
+export function renderWithModels(
+  ui: ReactNode,
+  overview: Overview,
+  url = "/",
+  routes: Parameters<typeof routeFetch>[0] = {},
+) {
   window.history.replaceState(null, "", url);
-  const fetch = vi.fn(routeFetch({ "/api/v1/overview": { body: overview } }));
+  const fetch = vi.fn(routeFetch({ "/api/v1/overview": { body: overview }, ...routes }));
   vi.stubGlobal("fetch", fetch);
   render(<ModelProvider>{ui}</ModelProvider>);
   return () =>

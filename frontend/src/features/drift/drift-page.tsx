@@ -21,6 +21,7 @@ import { DriftTable } from "./drift-table";
 import { DriftTrends } from "./drift-trends";
 import { FeatureDetail } from "./feature-detail";
 import { sortFeatures } from "./sort-features";
+import { isNotYetWritten } from "../../lib/api";
 import { useModelApi } from "../../lib/model-context";
 
 const TONE = { none: "good", warn: "warn", alert: "bad" } as const;
@@ -87,7 +88,7 @@ export function DriftPage() {
   const features = report ? Object.values(report.features) : [];
   // with nothing chosen yet, show the most drifted feature so the overlay is never empty
   const selected = selectedParam ?? sortFeatures(features)[0]?.name ?? null;
-  const notFound = error?.status === 404;
+  const notFound = isNotYetWritten(error);
 
   return (
     <div className="space-y-4">

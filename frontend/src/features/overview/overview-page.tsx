@@ -2,6 +2,7 @@
 // traffic, the version in production, the simulator (default model), drift and alerts.
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
+import { isNotYetWritten } from "../../lib/api";
 import { useModel, useModelApi } from "../../lib/model-context";
 import type { AlertsResponse, DriftReport, PerformanceHistory } from "../../lib/types";
 import { useModelVersions } from "../models/use-model-versions";
@@ -47,7 +48,7 @@ export function OverviewPage() {
     refreshOn: ["performance"],
     pollMs: 10_000,
   });
-  const driftMissing = drift.error?.status === 404;
+  const driftMissing = isNotYetWritten(drift.error);
   const failures = [
     alerts.error,
     drift.error && !driftMissing ? drift.error : undefined,
