@@ -1,8 +1,9 @@
-// The dashboard: live stream provider, shell and the page for the current URL.
+// The dashboard: chosen model and live stream providers, shell and the page for the current URL.
 import { Suspense } from "react";
 import { AppShell } from "./components/app-shell";
 import { EmptyState, Loading } from "./components/empty-state";
 import { LiveProvider } from "./lib/live-context";
+import { ModelProvider } from "./lib/model-context";
 import { Link, useLocation } from "./lib/router";
 import { matchRoute } from "./routes";
 
@@ -28,10 +29,12 @@ function CurrentPage() {
 
 export function App() {
   return (
-    <LiveProvider>
-      <AppShell>
-        <CurrentPage />
-      </AppShell>
-    </LiveProvider>
+    <ModelProvider>
+      <LiveProvider>
+        <AppShell>
+          <CurrentPage />
+        </AppShell>
+      </LiveProvider>
+    </ModelProvider>
   );
 }

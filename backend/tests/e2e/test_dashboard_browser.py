@@ -3,7 +3,10 @@ short intervals, the built dashboard in Debian's Chromium (Playwright).
 
 Checks: the prediction counter rises; the drift table lists all 12 features; "Inject drift"
 turns at least one feature amber or red within 90 s; clicking a feature shows its overlay
-chart; the Predict form returns a probability. Screenshots go to var/screenshots/.
+chart; the Predict form returns a probability. With a second model trained from a CSV
+(`driftscope train --data --target --name flights`): the landing table lists both, the header
+switcher and a row click choose it, the URL and every page link carry `?model=flights`.
+Screenshots go to var/screenshots/.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.settings import REPO_ROOT, Settings
+from driftscope.testing.user_model import FLIGHTS_TARGET, flights_csv
 from driftscope.testing.waiting import wait_until_sync
 
 if TYPE_CHECKING:
@@ -141,6 +145,21 @@ def server(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture
+def two_models(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """`driftscope serve` with fraud and a flights model trained from a user's CSV by the CLI."""
+    csv = flights_csv(tmp_path / "csv")
+    train = [DRIFTSCOPE, "train", "--data", str(csv), "--target", FLIGHTS_TARGET]
+    env = _demo_env(registered_settings, "http://127.0.0.1:0")
+    with (tmp_path / "train.log").open("wb") as log:
+        trained = subprocess.run(
+            [*train, "--name", "flights"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    assert trained.returncode == 0, (tmp_path / "train.log").read_text()
+    with _running(registered_settings, tmp_path, {}) as base:
+        yield base
+
+
 def _number(text: str) -> int:
     return int(re.sub(r"[^0-9]", "", text) or 0)
 
@@ -191,6 +210,52 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         probability = float(meter.get_attribute("aria-valuenow") or "nan")
         assert 0.0 <= probability <= 1.0
         page.screenshot(path=str(SHOTS / "predict.png"), full_page=True)
+        browser.close()
+
+
+def _serves_per_model_routes(base: str) -> bool:
+    """The backend answers GET /api/v1/models/{name}/schema (the serve engineer's routes)."""
+    paths = httpx.get(f"{base}/openapi.json", timeout=10).json()["paths"]
+    return any(path.endswith("/schema") and "{" in path for path in paths)
+
+
+def test_dashboard_switches_between_models(two_models: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(two_models)
+        table = page.locator("tr[data-model]")
+        expect(table).to_have_count(2, timeout=30_000)
+        assert table.evaluate_all("rows => rows.map(r => r.dataset.model)") == ["fraud", "flights"]
+        expect(table.first).to_have_attribute("data-chosen", "true")
+        switcher = page.get_by_role("combobox", name="Model")
+        expect(switcher).to_have_value("fraud")
+        page.screenshot(path=str(SHOTS / "overview-models.png"), full_page=True)
+
+        page.locator("tr[data-model=flights]").click()
+        expect(page).to_have_url(re.compile(r"/\?model=flights$"))
+        expect(switcher).to_have_value("flights")
+        expect(page.locator("tr[data-model=flights]")).to_have_attribute("data-chosen", "true")
+        drift_link = page.get_by_role("link", name="Drift", exact=True)
+        expect(drift_link).to_have_attribute("href", "/drift?model=flights")
+        page.screenshot(path=str(SHOTS / "overview-flights.png"), full_page=True)
+
+        page.get_by_role("link", name="Predict", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/predict\?model=flights$"))
+        expect(page.get_by_text("Score one row with the production version of")).to_be_visible()
+        if _serves_per_model_routes(two_models):  # once the per-model routes are merged
+            expect(page.get_by_label("Carrier")).to_be_visible(timeout=30_000)
+            page.get_by_role("button", name="Score row").click()
+            meter = page.get_by_role("meter", name="Probability of delayed")
+            expect(meter).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(SHOTS / "predict-flights.png"), full_page=True)
+
+        switcher.select_option("fraud")  # back to the default model: no parameter
+        expect(page).to_have_url(re.compile(r"/predict$"))
+        expect(page.get_by_role("button", name="Score transaction")).to_be_visible(timeout=30_000)
         browser.close()
 
 

@@ -1,10 +1,11 @@
-// Header (brand, navigation, live state, admin key) around the current page.
+// Header (brand, navigation, model switcher, live state, admin key) around the current page.
 import type { ReactNode } from "react";
 import { useAlerts } from "../features/alerts/use-alerts";
 import { Link, useLocation } from "../lib/router";
 import { ROUTES } from "../routes";
 import { AdminKeyField } from "./admin-key-field";
 import { ConnectionIndicator } from "./connection-indicator";
+import { ModelSwitcher } from "./model-switcher";
 
 function OpenAlertsBadge() {
   const count = useAlerts("open").data?.alerts.length ?? 0;
@@ -53,6 +54,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               <span className="hidden text-xs text-slate-500 sm:inline">live model monitoring</span>
             </Link>
             <div className="flex items-center gap-3">
+              <ModelSwitcher />
               <ConnectionIndicator />
               <AdminKeyField />
             </div>

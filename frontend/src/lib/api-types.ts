@@ -604,6 +604,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every model at a glance
+         * @description Per model with a production version: kind, version, traffic, latest drift share, open
+         *     alerts, realised vs training F1; the default model first.
+         */
+        get: operations["overview_api_v1_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/simulator": {
         parameters: {
             query?: never;
@@ -1372,6 +1393,47 @@ export interface components {
              */
             prediction_ids: string[];
         };
+        /** ModelGlance */
+        ModelGlance: {
+            /**
+             * Name
+             * @example fraud
+             */
+            name: string;
+            /**
+             * Kind
+             * @description `served`: scored here; `external`: served elsewhere, predictions logged
+             * @enum {string}
+             */
+            kind: "served" | "external";
+            /**
+             * Production Version
+             * @example 3
+             */
+            production_version: number;
+            /**
+             * Rps
+             * @description Predictions a second over the last minute (no batch)
+             */
+            rps: number;
+            /**
+             * Drift Share
+             * @description Share of drifted features in the latest drift report
+             */
+            drift_share: number | null;
+            /** Open Alerts */
+            open_alerts: number;
+            /**
+             * F1
+             * @description Realised F1 of the latest window (null: too few labels)
+             */
+            f1: number | null;
+            /**
+             * Training F1
+             * @description F1 of the production version on its test split
+             */
+            training_f1: number | null;
+        };
         /**
          * ModelOut
          * @description GET /api/v1/models/{name}: the spec, every version and the aliases of one model.
@@ -1578,6 +1640,20 @@ export interface components {
             window_s?: number | null;
             /** Psi Threshold */
             psi_threshold?: number | null;
+        };
+        /** Overview */
+        Overview: {
+            /**
+             * Default Model
+             * @description The model of /api/v1/predict and of `?model=` unset
+             * @example fraud
+             */
+            default_model: string;
+            /**
+             * Models
+             * @description The default model first, then by name
+             */
+            models: components["schemas"]["ModelGlance"][];
         };
         /** PerformanceHistory */
         PerformanceHistory: {
@@ -4225,6 +4301,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    overview_api_v1_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
                 };
             };
         };

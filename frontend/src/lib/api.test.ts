@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setAdminKey } from "./admin-key";
-import { ApiError, api, describeAdminError, fieldErrorsOf, parseErrorBody } from "./api";
+import {
+  ApiError,
+  api,
+  describeAdminError,
+  fieldErrorsOf,
+  isNotYetWritten,
+  parseErrorBody,
+} from "./api";
 
 function respond(status: number, body: unknown, statusText = "") {
   const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -145,5 +152,24 @@ describe("request", () => {
     vi.stubGlobal("fetch", vi.fn().mockRejectedValue(new TypeError("Failed to fetch")));
     const error = await api.get("/api/v1/models").catch((caught: unknown) => caught);
     expect((error as ApiError).code).toBe("network_error");
+  });
+});
+
+describe("isNotYetWritten", () => {
+  it("reads a 404 as nothing written yet unless it names the model as unknown", () => {
+    const noReport = parseErrorBody(
+      404,
+      "",
+      '{"error":{"code":"not_found","message":"no report"}}',
+    );
+    expect(isNotYetWritten(noReport)).toBe(true);
+    const unknown = (code: string, details: unknown) =>
+      parseErrorBody(404, "", JSON.stringify({ error: { code, message: "unknown", details } }));
+    expect(isNotYetWritten(unknown("unknown_model", null))).toBe(false);
+    expect(isNotYetWritten(unknown("not_found", [{ field: "model", reason: "unknown" }]))).toBe(
+      false,
+    );
+    expect(isNotYetWritten(parseErrorBody(500, "", ""))).toBe(false);
+    expect(isNotYetWritten(undefined)).toBe(false);
   });
 });

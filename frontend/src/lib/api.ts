@@ -126,6 +126,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return (await response.json()) as T;
 }
 
+/** A 404 meaning "nothing written yet" (e.g. no drift report), not an unknown model. */
+export function isNotYetWritten(error: ApiError | undefined): boolean {
+  if (error?.status !== 404) return false;
+  return error.code !== "unknown_model" && !("model" in error.fieldErrors);
+}
+
 /** A message for an admin action that failed, saying what to do about it. */
 export function describeAdminError(error: unknown): string {
   if (!(error instanceof ApiError)) return String(error);

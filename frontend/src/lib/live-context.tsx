@@ -1,4 +1,5 @@
-// The live stream shared by every page: connection state, last 120 s of stats, event subscriptions.
+// The live stream shared by every page: connection state, last 120 s of stats, event subscriptions;
+// pages see only the chosen model's messages.
 import {
   createContext,
   type ReactNode,
@@ -12,6 +13,7 @@ import {
 } from "react";
 import type { ConnectionState } from "./live-connection";
 import { liveUrl } from "./live-connection";
+import { useModel } from "./model-context";
 import type { LiveMessage, LiveMessageType, LiveSnapshot, LiveStats } from "./types";
 import { useLiveConnection } from "./use-live-connection";
 
@@ -30,6 +32,7 @@ export interface LiveContextValue {
 }
 
 const noop = () => () => undefined;
+const NO_STATS: LiveStats[] = [];
 
 /** What pages see without a provider (tests) or before anything arrived. */
 export const OFFLINE_LIVE: LiveContextValue = {
@@ -43,22 +46,53 @@ export const OFFLINE_LIVE: LiveContextValue = {
 
 export const LiveContext = createContext<LiveContextValue>(OFFLINE_LIVE);
 
+/** Whose a message is: the model it names beside `type` (or as its payload's `model_name`, as
+ * events of the outbox do), "" for none, i.e. the default model. */
+export function ownerOf(message: LiveMessage): string {
+  if (message.model) return message.model;
+  const named = (message.data as { model_name?: unknown } | null)?.model_name;
+  return typeof named === "string" ? named : "";
+}
+
+/** Does a message of `owner` belong to the shown model (`shown` null: the default model)? */
+export function isShownModel(owner: string, shown: string | null, defaultModel: string | null) {
+  const key = (name: string | null) =>
+    name === null || name === "" || name === defaultModel ? "" : name;
+  return key(owner) === key(shown);
+}
+
+function shownOf<T>(byModel: Record<string, T>, shown: string | null, defaultModel: string | null) {
+  if (shown !== null && shown !== defaultModel) return byModel[shown];
+  return (defaultModel !== null ? byModel[defaultModel] : undefined) ?? byModel[""];
+}
+
 export function LiveProvider({ children, url }: { children: ReactNode; url?: string }) {
   const listeners = useRef(new Map<Listener, readonly LiveMessageType[]>());
-  const [stats, setStats] = useState<LiveStats[]>([]);
-  const [snapshot, setSnapshot] = useState<LiveSnapshot | null>(null);
+  // Kept per model, so switching models shows the chosen one's last 120 s at once.
+  const [statsByModel, setStatsByModel] = useState<Record<string, LiveStats[]>>({});
+  const [snapshots, setSnapshots] = useState<Record<string, LiveSnapshot>>({});
+  const { name, isDefault, defaultModel } = useModel();
+  const shown = isDefault ? null : name;
 
-  const onMessage = useCallback((message: LiveMessage) => {
+  const onMessage = (message: LiveMessage) => {
+    const owner = ownerOf(message);
     if (message.type === "snapshot") {
-      setSnapshot(message.data);
-      setStats((message.data.stats_history ?? []).slice(-STATS_HISTORY_LENGTH));
+      const { data } = message;
+      setSnapshots((previous) => ({ ...previous, [owner]: data }));
+      const history = (data.stats_history ?? []).slice(-STATS_HISTORY_LENGTH);
+      setStatsByModel((previous) => ({ ...previous, [owner]: history }));
     } else if (message.type === "stats") {
-      setStats((previous) => [...previous.slice(-(STATS_HISTORY_LENGTH - 1)), message.data]);
+      const { data } = message;
+      setStatsByModel((previous) => ({
+        ...previous,
+        [owner]: [...(previous[owner] ?? []).slice(-(STATS_HISTORY_LENGTH - 1)), data],
+      }));
     }
+    if (!isShownModel(owner, shown, defaultModel)) return; // another model's event
     for (const [listener, types] of listeners.current) {
       if (types.includes(message.type)) listener(message);
     }
-  }, []);
+  };
 
   const connection = useLiveConnection({ url: url ?? liveUrl(window.location) }, onMessage);
 
@@ -69,6 +103,8 @@ export function LiveProvider({ children, url }: { children: ReactNode; url?: str
     };
   }, []);
 
+  const stats = shownOf(statsByModel, shown, defaultModel) ?? NO_STATS;
+  const snapshot = shownOf(snapshots, shown, defaultModel) ?? null;
   const value = useMemo<LiveContextValue>(
     () => ({ ...connection, stats, snapshot, subscribe }),
     [connection, stats, snapshot, subscribe],

@@ -7,6 +7,8 @@ import {
 } from "react";
 
 const NAVIGATE_EVENT = "driftscope:navigate";
+/** The query parameter naming the model every page shows (absent: the default model). */
+export const MODEL_PARAM = "model";
 
 function subscribe(listener: () => void): () => void {
   window.addEventListener("popstate", listener);
@@ -54,9 +56,22 @@ export function useSearchParam(name: string): [string | null, (value: string | n
   return [value, setValue];
 }
 
+/** An in-app path with the current page's `?model=` kept, unless the path names a model itself. */
+export function keepModel(to: string): string {
+  const model = new URLSearchParams(window.location.search).get(MODEL_PARAM);
+  if (model === null || !to.startsWith("/")) return to;
+  const url = new URL(to, "http://local");
+  if (url.searchParams.has(MODEL_PARAM)) return to;
+  url.searchParams.set(MODEL_PARAM, model);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
 
-export function Link({ to, onClick, ...rest }: LinkProps) {
+/** An in-app link; it keeps the chosen model (`?model=`), so every page shows the same model. */
+export function Link({ to: path, onClick, ...rest }: LinkProps) {
+  useLocation(); // re-render when the chosen model changes, so the href follows it
+  const to = keepModel(path);
   const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
     const modified =

@@ -61,12 +61,52 @@ export type TestMetrics = Schemas["TestMetrics"];
 export type ModelVersion = Schemas["VersionOut"];
 export type ModelAlias = Schemas["AliasOut"];
 export type ModelsResponse = Schemas["ModelsOut"];
+/** What every model's pages show of its versions; the default model's GET /api/v1/models adds
+ * the gate, canary, shadow and retraining. */
+export type ModelVersions = Pick<ModelsResponse, "model_name" | "serving" | "versions" | "aliases">;
 export type GateCheck = Schemas["GateCheck"];
 /** One step of the worker's automatic retraining (a `retrain` event). */
 export type RetrainStep = Schemas["RetrainStep"];
 /** Answer of promote, rollback, PUT/DELETE /api/v1/models/{canary,shadow}, PUT .../candidate. */
 export type AliasChange = Schemas["AliasChange"];
 export type GateResult = Schemas["GateResult"];
+
+// ---- many models -------------------------------------------------------------------
+
+/** GET /api/v1/overview: every model with a production version. */
+export type Overview = Schemas["Overview"];
+export type ModelGlance = Schemas["ModelGlance"];
+
+// UI-side types of the per-model routes of docs/API.md ("Models as data — frozen shapes"), not
+// in the OpenAPI document of this build yet: replace them by generated ones once they are.
+
+/** One feature of a model spec: the contract's FeatureSpec plus `kind` (= `type`). */
+export type SpecFeatureUi = FeatureSpec & { kind?: FeatureType };
+
+/** GET /api/v1/models/{name}/schema: a model's spec. */
+export interface ModelSchemaUi {
+  name: string;
+  description: string;
+  target: string;
+  /** Two class names, the positive class first (e.g. ["delayed", "on_time"]). */
+  classes: [string, string];
+  features: SpecFeatureUi[];
+}
+
+/** GET /api/v1/models/{name}: the model's spec, versions and aliases. */
+export interface ModelDetailUi {
+  spec?: ModelSchemaUi;
+  versions: ModelVersion[];
+  aliases: ModelAlias[];
+}
+
+/** One answer of POST /api/v1/models/{name}/predict (`fraud_probability` only for fraud). */
+export type ModelPredictionUi = Omit<PredictionResult, "fraud_probability" | "decision"> & {
+  probability: number;
+  /** A class name of the model. */
+  decision: string;
+  fraud_probability?: number;
+};
 
 // ---- drift --------------------------------------------------------------------------
 
@@ -186,25 +226,24 @@ export interface LiveAlertEvent {
   last_seen: Timestamp;
 }
 
-export type LiveMessage =
-  | { type: "snapshot"; ts: Timestamp; id?: number; data: LiveSnapshot }
-  | { type: "stats"; ts: Timestamp; id?: number; data: LiveStats }
-  | { type: "drift"; ts: Timestamp; id?: number; data: LiveDriftEvent }
-  | {
-      type: "performance";
-      ts: Timestamp;
-      id?: number;
-      data: PerformancePoint & { sufficient_labels?: boolean };
-    }
-  | { type: "alert"; ts: Timestamp; id?: number; data: LiveAlertEvent }
-  | {
-      type: "simulator";
-      ts: Timestamp;
-      id?: number;
-      data: { desired: SimulatorDesired; changed: string[] };
-    }
-  | { type: "model"; ts: Timestamp; id?: number; data: Record<string, unknown> }
-  | { type: "retrain"; ts: Timestamp; id?: number; data: RetrainStep }
-  | { type: "heartbeat"; ts: Timestamp; id?: number; data: Record<string, unknown> };
+/** Every message names its model; one without `model` is the default model's. */
+interface LiveEnvelope {
+  ts: Timestamp;
+  id?: number;
+  model?: string;
+}
+
+export type LiveMessage = LiveEnvelope &
+  (
+    | { type: "snapshot"; data: LiveSnapshot }
+    | { type: "stats"; data: LiveStats }
+    | { type: "drift"; data: LiveDriftEvent }
+    | { type: "performance"; data: PerformancePoint & { sufficient_labels?: boolean } }
+    | { type: "alert"; data: LiveAlertEvent }
+    | { type: "simulator"; data: { desired: SimulatorDesired; changed: string[] } }
+    | { type: "model"; data: Record<string, unknown> }
+    | { type: "retrain"; data: RetrainStep }
+    | { type: "heartbeat"; data: Record<string, unknown> }
+  );
 
 export type LiveMessageType = LiveMessage["type"];

@@ -40,11 +40,13 @@ async def record_window(
     version: int = 1,
     variant: str = "production",
     model_name: str | None = None,
+    labels: Sequence[int] | None = None,
 ) -> DriftResult:
-    """One window ending now of `features` and their model `scores` (no labels yet) of
-    `model_name` (default: the settings' model): its drift report and performance snapshot,
-    and an open `feature_drift` alert per drifted feature (what the worker stores once
-    `alert_consecutive_windows` drifted windows were seen)."""
+    """One window ending now of `features` and their model `scores` (and true `labels`, none by
+    default: not arrived yet): its drift
+    report and performance snapshot, and an open `feature_drift` alert per drifted feature
+    (what the worker stores once `alert_consecutive_windows` drifted windows were seen), for
+    `model_name` (default: the settings' model)."""
     name, end = model_name or settings.model_name, utcnow()
     key = {
         "model_name": name,
@@ -59,7 +61,7 @@ async def record_window(
             profile, features, np.asarray(scores), config=settings.drift_config()
         )
         session.add(_report_row(key, len(scores), report))
-        session.add(_snapshot_row(key, scores, threshold, settings, variant))
+        session.add(_snapshot_row(key, scores, labels, threshold, settings, variant))
         session.add_all(_alerts(name, report))
     return report
 
@@ -93,13 +95,14 @@ def _report_row(key: dict[str, Any], n: int, report: DriftResult) -> DriftReport
 def _snapshot_row(
     key: dict[str, Any],
     scores: Sequence[float],
+    labels: Sequence[int] | None,
     threshold: float,
     settings: Settings,
     variant: str,
 ) -> PerformanceSnapshot:
-    labels = np.full(len(scores), np.nan)  # none arrived yet
+    known = np.full(len(scores), np.nan) if labels is None else np.asarray(labels, dtype=float)
     metrics = window_performance(
-        np.asarray(scores), labels, threshold, min_labels=settings.performance_min_labels
+        np.asarray(scores), known, threshold, min_labels=settings.performance_min_labels
     )
     metrics = strict_json({**metrics, "variants": {variant: len(scores)}})
     return PerformanceSnapshot(

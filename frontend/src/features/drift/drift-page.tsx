@@ -16,12 +16,13 @@ import {
 import { useSearchParam } from "../../lib/router";
 import { datasetSeverity, severityOf } from "../../lib/severity";
 import type { DriftReport } from "../../lib/types";
-import { useApi } from "../../lib/use-api";
 import { useNow } from "../../lib/use-now";
 import { DriftTable } from "./drift-table";
 import { DriftTrends } from "./drift-trends";
 import { FeatureDetail } from "./feature-detail";
 import { sortFeatures } from "./sort-features";
+import { isNotYetWritten } from "../../lib/api";
+import { useModelApi } from "../../lib/model-context";
 
 const TONE = { none: "good", warn: "warn", alert: "bad" } as const;
 
@@ -82,12 +83,12 @@ export function DriftPage() {
     error,
     loading,
     reload,
-  } = useApi<DriftReport>("/api/v1/drift/latest", { refreshOn: ["drift"], pollMs: 10_000 });
+  } = useModelApi<DriftReport>("/api/v1/drift/latest", { refreshOn: ["drift"], pollMs: 10_000 });
   const [selectedParam, setSelected] = useSearchParam("feature");
   const features = report ? Object.values(report.features) : [];
   // with nothing chosen yet, show the most drifted feature so the overlay is never empty
   const selected = selectedParam ?? sortFeatures(features)[0]?.name ?? null;
-  const notFound = error?.status === 404;
+  const notFound = isNotYetWritten(error);
 
   return (
     <div className="space-y-4">

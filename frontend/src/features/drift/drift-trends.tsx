@@ -5,8 +5,8 @@ import { SeriesLineChart } from "../../components/series-line-chart";
 import { ShareAreaChart } from "../../components/share-area-chart";
 import { formatStat } from "../../lib/format";
 import type { DriftHistory } from "../../lib/types";
-import { useApi } from "../../lib/use-api";
 import { PSI_AXIS, WARN_THRESHOLD } from "./psi-series";
+import { useModelApi } from "../../lib/model-context";
 
 const NO_WINDOWS = (
   <EmptyState title="No windows yet" compact>
@@ -15,7 +15,7 @@ const NO_WINDOWS = (
 );
 
 export function DriftTrends() {
-  const request = useApi<DriftHistory>("/api/v1/drift/history?feature=prediction&limit=120", {
+  const request = useModelApi<DriftHistory>("/api/v1/drift/history?feature=prediction&limit=120", {
     refreshOn: ["drift"],
     pollMs: 10_000,
   });

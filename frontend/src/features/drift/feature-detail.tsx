@@ -26,9 +26,9 @@ import {
 } from "../../lib/format";
 import { SEVERITY_COLOUR, severityOf } from "../../lib/severity";
 import type { DriftHistory, FeatureDistribution } from "../../lib/types";
-import { useApi } from "../../lib/use-api";
 import { ALERT_THRESHOLD, PSI_AXIS, WARN_THRESHOLD } from "./psi-series";
 import { testName } from "./sort-features";
+import { useModelApi } from "../../lib/model-context";
 
 const REFRESH = { refreshOn: ["drift"] as const, pollMs: 10_000 };
 const BAR = { radius: [2, 2, 0, 0] as [number, number, number, number], isAnimationActive: false };
@@ -171,8 +171,11 @@ function DistributionStats({ distribution }: { distribution: FeatureDistribution
 
 export function FeatureDetail({ name }: { name: string }) {
   const encoded = encodeURIComponent(name);
-  const distribution = useApi<FeatureDistribution>(`/api/v1/drift/features/${encoded}`, REFRESH);
-  const history = useApi<DriftHistory>(
+  const distribution = useModelApi<FeatureDistribution>(
+    `/api/v1/drift/features/${encoded}`,
+    REFRESH,
+  );
+  const history = useModelApi<DriftHistory>(
     `/api/v1/drift/history?feature=${encoded}&limit=120`,
     REFRESH,
   );

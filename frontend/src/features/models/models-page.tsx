@@ -5,8 +5,8 @@ import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
 import { formatDateTime, formatMetric, formatRelative } from "../../lib/format";
-import type { ModelAlias, ModelsResponse, ModelVersion } from "../../lib/types";
-import { useApi } from "../../lib/use-api";
+import type { ModelAlias, ModelVersion, ModelVersions } from "../../lib/types";
+import { useModelVersions } from "./use-model-versions";
 import { useNow } from "../../lib/use-now";
 import { useState } from "react";
 import { PromotePanel, RollbackButton, useModelActions } from "./model-actions";
@@ -103,7 +103,7 @@ function VersionsTable({
   canPromote,
   onPromote,
 }: {
-  models: ModelsResponse;
+  models: ModelVersions;
   canPromote: boolean;
   onPromote: (version: number) => void;
 }) {
@@ -145,12 +145,18 @@ function VersionsTable({
 }
 
 export function ModelsPage() {
-  const { data, error, loading, reload } = useApi<ModelsResponse>("/api/v1/models", {
+  const { data, full, error, loading, reload } = useModelVersions({
     refreshOn: ["model", "retrain"],
     pollMs: 30_000,
   });
-  const { canPromote, canRollback, hasGate } = useModelActions();
-  const { canCanary, canShadow } = useVariantActions();
+  // Lifecycle controls drive the default model's routes: offered for it only.
+  const actions = useModelActions();
+  const variants = useVariantActions();
+  const canPromote = actions.canPromote && full !== undefined;
+  const canRollback = actions.canRollback && full !== undefined;
+  const { hasGate } = actions;
+  const canCanary = variants.canCanary && full !== undefined;
+  const canShadow = variants.canShadow && full !== undefined;
   const [promoting, setPromoting] = useState<number | null>(null);
   const now = useNow(30_000);
   return (
@@ -173,10 +179,10 @@ export function ModelsPage() {
                 {data.serving
                   ? `Serving v${data.serving.version} (${data.serving.alias}). Test-set metrics from training; hover a column name for its meaning.`
                   : "No version is serving: promote one or run driftscope train."}
-                {data.gate && canPromote && (
+                {full?.gate && canPromote && (
                   <span className="block">
-                    Promotion gate: ROC AUC ≥ {data.gate.min_roc_auc}, F1 ≥ {data.gate.min_f1}, and
-                    neither more than {data.gate.max_regression} below production.
+                    Promotion gate: ROC AUC ≥ {full.gate.min_roc_auc}, F1 ≥ {full.gate.min_f1}, and
+                    neither more than {full.gate.max_regression} below production.
                   </span>
                 )}
               </>
@@ -200,9 +206,9 @@ export function ModelsPage() {
               onCancel={() => setPromoting(null)}
             />
           )}
-          {(canCanary || canShadow) && <VariantsPanel models={data} onDone={reload} />}
-          {data.retraining && data.retraining.length > 0 && (
-            <RetrainSteps steps={data.retraining} />
+          {full && (canCanary || canShadow) && <VariantsPanel models={full} onDone={reload} />}
+          {full?.retraining && full.retraining.length > 0 && (
+            <RetrainSteps steps={full.retraining} />
           )}
           <Card
             title="Aliases"

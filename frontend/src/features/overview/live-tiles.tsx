@@ -4,6 +4,7 @@ import { Sparkline, type SparklineProps } from "../../components/sparkline";
 import { StatTile } from "../../components/stat-tile";
 import { formatInteger, formatPercent, formatRate } from "../../lib/format";
 import { useLive } from "../../lib/live-context";
+import { useModel } from "../../lib/model-context";
 import { Link } from "../../lib/router";
 import { datasetSeverity } from "../../lib/severity";
 import type { AlertsResponse, DriftReport, LiveStats } from "../../lib/types";
@@ -67,6 +68,13 @@ const STREAM_TILES: StreamTile[] = [
     chart: "Share flagged as fraud, 10-second average",
   },
 ];
+
+/** Another model's flagged tile: its positive class is not "fraud". */
+const OTHER_MODEL_FLAGGED: Partial<StreamTile> = {
+  label: "Flagged positive",
+  hint: "share of predictions, last 60 s",
+  chart: "Share flagged positive, 10-second average",
+};
 
 type Reading = { value: ReactNode } & Omit<SparklineProps, "label">;
 
@@ -159,13 +167,16 @@ export function LiveTiles({
   driftMissing: boolean;
 }) {
   const { stats } = useLive();
+  const { isDefault } = useModel();
   const now = readings(stats);
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
       {STREAM_TILES.map((tile) => (
         <LiveTile
           key={tile.reading}
-          tile={tile}
+          tile={
+            tile.reading === "flagged" && !isDefault ? { ...tile, ...OTHER_MODEL_FLAGGED } : tile
+          }
           reading={now[tile.reading]}
           live={stats.length > 0}
         />

@@ -4,11 +4,11 @@ import { Card } from "../../components/card";
 import { CardLink } from "../../components/card-link";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { formatDateTime, formatMetric, formatPercent, formatRelative } from "../../lib/format";
-import type { ModelVersion, ModelsResponse, PerformancePoint } from "../../lib/types";
+import type { ModelVersion, ModelVersions, PerformancePoint } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
 
 interface ModelCardProps {
-  models?: ModelsResponse;
+  models?: ModelVersions;
   performance?: PerformancePoint;
 }
 
@@ -82,7 +82,7 @@ function MetricsTable({ rows }: { rows: MetricRow[] }) {
 }
 
 /** The serving version's name, kind, age and threshold over its metrics; or why there is none. */
-function ServingModel({ models, performance }: { models: ModelsResponse } & ModelCardProps) {
+function ServingModel({ models, performance }: { models: ModelVersions } & ModelCardProps) {
   const now = useNow(30_000);
   const serving = models.serving;
   const version = models.versions.find((item) => item.version === serving?.version);

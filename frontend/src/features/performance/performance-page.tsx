@@ -6,17 +6,18 @@ import { PageHeader } from "../../components/page-header";
 import { StatTile } from "../../components/stat-tile";
 import { formatInteger, formatMetric, formatPercent } from "../../lib/format";
 import type {
-  ModelsResponse,
+  ModelVersions,
   PerformanceHistory,
   PerformancePoint,
   TestMetrics,
 } from "../../lib/types";
-import { useApi } from "../../lib/use-api";
 import { PerformanceCharts, toRows } from "./performance-charts";
+import { useModel, useModelApi } from "../../lib/model-context";
+import { useModelVersions } from "../models/use-model-versions";
 
 type Metric = "f1" | "precision" | "recall";
 
-function servingTestMetrics(models: ModelsResponse | undefined): TestMetrics | undefined {
+function servingTestMetrics(models: ModelVersions | undefined): TestMetrics | undefined {
   const version = models?.serving?.version;
   return models?.versions.find((item) => item.version === version)?.metrics.test ?? undefined;
 }
@@ -116,11 +117,12 @@ function Explainer() {
 }
 
 export function PerformancePage() {
-  const history = useApi<PerformanceHistory>("/api/v1/performance/history?limit=120", {
+  const history = useModelApi<PerformanceHistory>("/api/v1/performance/history?limit=120", {
     refreshOn: ["performance"],
     pollMs: 10_000,
   });
-  const models = useApi<ModelsResponse>("/api/v1/models", { refreshOn: ["model"] });
+  const models = useModelVersions({ refreshOn: ["model"] });
+  const { name, isDefault } = useModel();
   const points = history.data?.points ?? [];
   const rows = toRows(points);
   const test = servingTestMetrics(models.data);
@@ -128,8 +130,9 @@ export function PerformancePage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Performance">
-        How well the fraud model is doing on live traffic, one point per monitoring window. Realised
-        values use the true labels that arrive late; the estimate (amber) is available immediately.
+        How well the {isDefault ? "fraud" : <strong>{name}</strong>} model is doing on live traffic,
+        one point per monitoring window. Realised values use the true labels that arrive late; the
+        estimate (amber) is available immediately.
       </PageHeader>
       {history.loading && <Loading />}
       {history.error && <ErrorBanner error={history.error} onRetry={history.reload} />}

@@ -1,10 +1,19 @@
-// CSV in, scored CSV out: shown only when the server offers POST /api/v1/predict/batch.
+// CSV in, scored CSV out: shown only when the server offers the model's batch route
+// (POST /api/v1/predict/batch for the default model, /api/v1/models/{name}/predict/batch else).
 import { type FormEvent, useEffect, useState } from "react";
 import { Card } from "../../components/card";
 import { parseErrorBody } from "../../lib/api";
 import { findOperation, useOpenApi } from "../../lib/openapi";
 
 export const BATCH_PATH = "/api/v1/predict/batch";
+
+/** `/api/v1/models/flights/predict/batch` as the OpenAPI document writes it: `/api/v1/models/{name}/…`. */
+export function templateOf(path: string): string {
+  return path.replace(
+    /^\/api\/v1\/models\/[^/]+\/predict\/batch$/,
+    "/api/v1/models/{name}/predict/batch",
+  );
+}
 
 /** The multipart field that carries the file, as the OpenAPI document names it ("file" if unsaid). */
 export function uploadFieldName(operation: Record<string, unknown> | null): string {
@@ -17,8 +26,14 @@ export function uploadFieldName(operation: Record<string, unknown> | null): stri
   return properties ? (Object.keys(properties)[0] ?? "file") : "file";
 }
 
-export function BatchUpload() {
-  const operation = findOperation(useOpenApi(), "post", BATCH_PATH);
+export function BatchUpload({
+  path = BATCH_PATH,
+  noun = "transaction",
+}: {
+  path?: string;
+  noun?: string;
+}) {
+  const operation = findOperation(useOpenApi(), "post", templateOf(path));
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +58,7 @@ export function BatchUpload() {
     body.append(uploadFieldName(operation), file);
     const headers: Record<string, string> = { Accept: "text/csv" };
     try {
-      const response = await fetch(BATCH_PATH, { method: "POST", body, headers });
+      const response = await fetch(path, { method: "POST", body, headers });
       if (!response.ok)
         throw parseErrorBody(response.status, response.statusText, await response.text());
       const blob = await response.blob();
@@ -61,7 +76,7 @@ export function BatchUpload() {
   return (
     <Card
       title="Score a CSV file"
-      subtitle="One transaction per row, a header with the feature names above. The scored file adds the probability and decision to each row."
+      subtitle={`One ${noun} per row, a header with the feature names above. The scored file adds the probability and decision to each row.`}
     >
       <form onSubmit={submit} className="flex flex-wrap items-center gap-3">
         <input

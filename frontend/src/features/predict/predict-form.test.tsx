@@ -2,14 +2,14 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { contract, jsonBody, predictionResult } from "../../test/fixtures";
-import type { PredictionResult } from "../../lib/types";
+import type { AnyPrediction } from "./prediction-result";
 import { PredictForm } from "./predict-form";
 import { PredictionResultView } from "./prediction-result";
 
 afterEach(() => vi.unstubAllGlobals());
 
 function renderForm() {
-  const onResult = vi.fn<(result: PredictionResult | null) => void>();
+  const onResult = vi.fn<(result: AnyPrediction | null) => void>();
   render(<PredictForm contract={contract} onResult={onResult} />);
   return { onResult, user: userEvent.setup() };
 }

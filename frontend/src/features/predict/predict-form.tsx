@@ -1,7 +1,7 @@
-// Single-transaction form generated from the feature contract; validates, then POST /predict.
+// Single-row form generated from the model's feature contract; validates, then POSTs to its predict route.
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../../lib/api";
-import type { FeatureContract, PredictionResult } from "../../lib/types";
+import type { FeatureContract } from "../../lib/types";
 import { FeatureInput } from "./feature-input";
 import {
   buildTransaction,
@@ -10,13 +10,26 @@ import {
   initialValues,
   mapServerErrors,
 } from "./form-values";
+import type { AnyPrediction } from "./prediction-result";
 
 interface PredictFormProps {
   contract: FeatureContract;
-  onResult: (result: PredictionResult | null) => void;
+  onResult: (result: AnyPrediction | null) => void;
+  /** Where the row is scored (default: the default model's /api/v1/predict). */
+  predictPath?: string;
+  /** Offer "Explain the score" (`?explain=true`). */
+  explainable?: boolean;
+  /** What one row is called: "transaction" for the fraud model. */
+  noun?: string;
 }
 
-export function PredictForm({ contract, onResult }: PredictFormProps) {
+export function PredictForm({
+  contract,
+  onResult,
+  predictPath = "/api/v1/predict",
+  explainable = true,
+  noun = "transaction",
+}: PredictFormProps) {
   const [values, setValues] = useState<FormValues>(() => initialValues(contract));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
@@ -35,8 +48,8 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
     setBusy(true);
     try {
       onResult(
-        await api.post<PredictionResult>(
-          explain ? "/api/v1/predict?explain=true" : "/api/v1/predict",
+        await api.post<AnyPrediction>(
+          explain && explainable ? `${predictPath}?explain=true` : predictPath,
           transaction,
         ),
       );
@@ -63,7 +76,11 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
 
   const errorCount = Object.keys(errors).length;
   return (
-    <form onSubmit={submit} noValidate aria-label="Transaction to score">
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label={`${noun[0]?.toUpperCase()}${noun.slice(1)} to score`}
+    >
       <div className="grid gap-x-5 gap-y-4 sm:grid-cols-2">
         {contract.features.map((spec) => (
           <FeatureInput
@@ -101,7 +118,7 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
           disabled={busy}
           className="rounded-md bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-500 disabled:opacity-50"
         >
-          {busy ? "Scoring…" : "Score transaction"}
+          {busy ? "Scoring…" : `Score ${noun}`}
         </button>
         <button
           type="button"
@@ -110,17 +127,19 @@ export function PredictForm({ contract, onResult }: PredictFormProps) {
         >
           Reset to example
         </button>
-        <label
-          className="ml-auto flex items-center gap-2 text-sm text-slate-300"
-          title="Adds per-feature contributions to the score (?explain=true)"
-        >
-          <input
-            type="checkbox"
-            checked={explain}
-            onChange={(event) => setExplain(event.target.checked)}
-          />
-          Explain the score
-        </label>
+        {explainable && (
+          <label
+            className="ml-auto flex items-center gap-2 text-sm text-slate-300"
+            title="Adds per-feature contributions to the score (?explain=true)"
+          >
+            <input
+              type="checkbox"
+              checked={explain}
+              onChange={(event) => setExplain(event.target.checked)}
+            />
+            Explain the score
+          </label>
+        )}
       </div>
     </form>
   );

@@ -1,50 +1,91 @@
-// Predict: score one transaction by hand (form built from /api/v1/schema), or a CSV file.
+// Predict: score one row by hand (form built from the chosen model's schema), or a CSV file.
 import { useState } from "react";
 import { Card } from "../../components/card";
 import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
-import type { FeatureContract, PredictionResult } from "../../lib/types";
-import { useApi } from "../../lib/use-api";
+import { useModel } from "../../lib/model-context";
+import type { FeatureContract } from "../../lib/types";
 import { BatchUpload } from "./batch-upload";
 import { PredictForm } from "./predict-form";
-import { PredictionResultView } from "./prediction-result";
+import { type AnyPrediction, PredictionResultView } from "./prediction-result";
+import { type PredictModel, usePredictModel } from "./use-predict-model";
 
-export function PredictPage() {
-  const { data: contract, error, loading, reload } = useApi<FeatureContract>("/api/v1/schema");
-  const [result, setResult] = useState<PredictionResult | null>(null);
-  return (
-    <div className="space-y-4">
-      <PageHeader title="Predict">
+function Intro({ name, positive }: { name: string | null; positive: string | null }) {
+  if (positive === "fraud") {
+    return (
+      <>
         Score one card transaction with the model in production. The form is built from the model's
         feature contract and starts from its example transaction: change a value (say a large amount
         at 3 am abroad) and see how the fraud probability moves. Scored transactions count in the
         live stats and drift like any other.
+      </>
+    );
+  }
+  return (
+    <>
+      Score one row with the production version of <strong>{name}</strong>. The form is built from
+      the model's schema and starts from each feature's example: change a value and see how the
+      probability of {positive ? <strong>{positive}</strong> : "its positive class"} moves. Scored
+      rows count in its monitoring like any other.
+    </>
+  );
+}
+
+/** The form, its result and the CSV upload of one model (remounted when the model changes). */
+function PredictPanels({ target }: { target: PredictModel & { contract: FeatureContract } }) {
+  const { contract, classes } = target;
+  const [result, setResult] = useState<AnyPrediction | null>(null);
+  const fraud = classes[0] === "fraud";
+  const noun = fraud ? "transaction" : "row";
+  const flagged = fraud ? "fraud probability" : `probability of ${classes[0]}`;
+  return (
+    <div className="grid gap-4 lg:grid-cols-12">
+      <Card
+        className="lg:col-span-7"
+        title={fraud ? "Transaction" : "Features"}
+        subtitle={contract.description}
+      >
+        <PredictForm
+          contract={contract}
+          onResult={setResult}
+          predictPath={target.predictPath}
+          explainable={target.explainable}
+          noun={noun}
+        />
+      </Card>
+      <div className="min-w-0 space-y-4 lg:col-span-5">
+        <Card
+          title="Result"
+          subtitle={`A ${noun} is flagged when its calibrated ${flagged} reaches the model's threshold.`}
+        >
+          {result ? (
+            <PredictionResultView result={result} classes={classes} />
+          ) : (
+            <EmptyState title={`No ${noun} scored yet`} compact>
+              Press “Score {noun}”.
+            </EmptyState>
+          )}
+        </Card>
+        <BatchUpload path={target.batchPath} noun={noun} />
+      </div>
+    </div>
+  );
+}
+
+export function PredictPage() {
+  const { name, isDefault } = useModel();
+  const target = usePredictModel();
+  const { contract, classes, error, loading, reload } = target;
+  const positive = isDefault ? "fraud" : contract ? classes[0] : null;
+  return (
+    <div className="space-y-4">
+      <PageHeader title="Predict">
+        <Intro name={name} positive={positive} />
       </PageHeader>
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
-      {contract && (
-        <div className="grid gap-4 lg:grid-cols-12">
-          <Card className="lg:col-span-7" title="Transaction" subtitle={contract.description}>
-            <PredictForm contract={contract} onResult={setResult} />
-          </Card>
-          <div className="min-w-0 space-y-4 lg:col-span-5">
-            <Card
-              title="Result"
-              subtitle="A transaction is flagged when its calibrated fraud probability reaches the model's threshold."
-            >
-              {result ? (
-                <PredictionResultView result={result} />
-              ) : (
-                <EmptyState title="No transaction scored yet" compact>
-                  Press “Score transaction”.
-                </EmptyState>
-              )}
-            </Card>
-            <BatchUpload />
-          </div>
-        </div>
-      )}
+      {contract && <PredictPanels key={contract.model_name} target={{ ...target, contract }} />}
     </div>
   );
 }

@@ -1,18 +1,38 @@
 // The answer for one transaction: probability against the threshold, decision, variant, path
 // (and rule), latency, warnings and, when asked for, the top feature contributions.
 import { Badge } from "../../components/badge";
-import { formatPercent } from "../../lib/format";
-import type { PredictionResult } from "../../lib/types";
+import { formatPercent, humanize } from "../../lib/format";
+import type { ModelPredictionUi, PredictionResult } from "../../lib/types";
 import { ExplanationBars } from "./explanation-bars";
 
 const position = (value: number) => `${Math.min(100, Math.max(0, value * 100)).toFixed(2)}%`;
 
+/** An answer of /api/v1/predict (fraud) or of /api/v1/models/{name}/predict (any model). */
+export type AnyPrediction = PredictionResult | ModelPredictionUi;
+
+/** The fraud model's classes: the answers of /api/v1/predict name them. */
+export const FRAUD_CLASSES: [string, string] = ["fraud", "legit"];
+
+/** The calibrated probability of the positive class (`fraud_probability` on older answers). */
+export function probabilityOf(result: AnyPrediction): number {
+  return "probability" in result && typeof result.probability === "number"
+    ? result.probability
+    : (result.fraud_probability ?? 0);
+}
+
+/** "Fraud probability", or "Probability of delayed" for a model's own positive class. */
+export function probabilityLabel(positive: string): string {
+  return positive === "fraud" ? "Fraud probability" : `Probability of ${positive}`;
+}
+
 export function ProbabilityBar({
   probability,
   threshold,
+  label = probabilityLabel("fraud"),
 }: {
   probability: number;
   threshold: number;
+  label?: string;
 }) {
   const fraud = probability >= threshold;
   return (
@@ -23,7 +43,7 @@ export function ProbabilityBar({
         aria-valuemin={0}
         aria-valuemax={1}
         aria-valuenow={probability}
-        aria-label="Fraud probability"
+        aria-label={label}
       >
         <div
           className={`absolute inset-y-0 left-0 rounded ${fraud ? "bg-red-500" : "bg-green-500"}`}
@@ -49,22 +69,34 @@ export function ProbabilityBar({
   );
 }
 
-export function PredictionResultView({ result }: { result: PredictionResult }) {
-  const fraud = result.decision === "fraud";
+function verdict(positive: boolean, [yes, no]: [string, string]): string {
+  if (yes === "fraud") return positive ? "Flagged as fraud" : "Legit: below the threshold";
+  return positive ? `Flagged as ${yes}` : `${humanize(no)}: below the threshold`;
+}
+
+export function PredictionResultView({
+  result,
+  classes = FRAUD_CLASSES,
+}: {
+  result: AnyPrediction;
+  /** The model's two classes, the positive first. */
+  classes?: [string, string];
+}) {
+  const fraud = result.decision === classes[0];
+  const probability = probabilityOf(result);
+  const label = probabilityLabel(classes[0]);
   return (
     <div className="space-y-4" aria-live="polite">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <p className="text-xs uppercase tracking-wide text-slate-400">Fraud probability</p>
+          <p className="text-xs uppercase tracking-wide text-slate-400">{label}</p>
           <p className="text-3xl font-semibold tabular-nums text-white">
-            {formatPercent(result.fraud_probability, 1)}
+            {formatPercent(probability, 1)}
           </p>
         </div>
-        <Badge tone={fraud ? "bad" : "good"}>
-          {fraud ? "Flagged as fraud" : "Legit: below the threshold"}
-        </Badge>
+        <Badge tone={fraud ? "bad" : "good"}>{verdict(fraud, classes)}</Badge>
       </div>
-      <ProbabilityBar probability={result.fraud_probability} threshold={result.threshold} />
+      <ProbabilityBar probability={probability} threshold={result.threshold} label={label} />
       <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
         <div>
           <dt className="text-xs text-slate-500">Server latency</dt>

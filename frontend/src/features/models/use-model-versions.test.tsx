@@ -1,0 +1,72 @@
+import { screen } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { resetOpenApiCache, useHasEndpoint } from "../../lib/openapi";
+import type { ModelDetailUi } from "../../lib/types";
+import { flightsSchema, renderWithModels, twoModels } from "../../test/many-models";
+import { PROMOTE_PATH } from "./model-actions";
+import { ModelsPage } from "./models-page";
+import { versionsOf } from "./use-model-versions";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  resetOpenApiCache();
+});
+
+const version = (n: number, f1: number) => ({
+  version: n,
+  kind: "logistic",
+  created_at: "2026-12-05T07:00:00Z",
+  threshold: 0.4,
+  sha256: `sha-${n}`,
+  metrics: { test: { f1 }, threshold_policy: "f1", evaluator: null },
+});
+
+const flights: ModelDetailUi = {
+  spec: flightsSchema,
+  versions: [version(1, 0.612), version(2, 0.634)],
+  aliases: [
+    { alias: "production", version: 2, traffic_percent: null, updated_at: "2026-12-05T07:00:00Z" },
+  ],
+};
+
+describe("versionsOf", () => {
+  it("reads the serving version from the production alias", () => {
+    expect(versionsOf("flights", flights)).toMatchObject({
+      model_name: "flights",
+      serving: { version: 2, alias: "production" },
+    });
+    expect(versionsOf("flights", { ...flights, aliases: [] }).serving).toBeNull();
+  });
+});
+
+function PromoteOffered() {
+  return useHasEndpoint("post", PROMOTE_PATH) && <p>promote route listed</p>;
+}
+
+describe("ModelsPage for a model other than the default", () => {
+  it("shows its versions from GET /api/v1/models/{name}, without the default model's controls", async () => {
+    renderWithModels(
+      <>
+        <ModelsPage />
+        <PromoteOffered />
+      </>,
+      twoModels,
+      "/models?model=flights",
+      {
+        "/api/v1/models/flights": { body: flights },
+        "/openapi.json": {
+          body: {
+            paths: { [PROMOTE_PATH]: { post: {} }, "/api/v1/models/rollback": { post: {} } },
+          },
+        },
+      },
+    );
+    expect(await screen.findByText("0.634")).toBeInTheDocument();
+    expect(screen.getByText("0.612")).toBeInTheDocument();
+    expect(screen.getByText(/^Serving v2 \(production\)/)).toBeInTheDocument();
+    expect(screen.getByText("flights", { selector: "strong" })).toBeInTheDocument();
+    expect(await screen.findByText("promote route listed")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Promote/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Roll back production" })).not.toBeInTheDocument();
+  });
+});
