@@ -247,7 +247,7 @@ def test_dashboard_switches_between_models(two_models: str) -> None:
         expect(page).to_have_url(re.compile(r"/predict\?model=flights$"))
         expect(page.get_by_text("Score one row with the production version of")).to_be_visible()
         if _serves_per_model_routes(two_models):  # once the per-model routes are merged
-            expect(page.get_by_label("Carrier")).to_be_visible(timeout=30_000)
+            expect(page.get_by_label("Carrier", exact=True)).to_be_visible(timeout=30_000)
             page.get_by_role("button", name="Score row").click()
             meter = page.get_by_role("meter", name="Probability of delayed")
             expect(meter).to_be_visible(timeout=30_000)
