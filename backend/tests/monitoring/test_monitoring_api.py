@@ -128,6 +128,7 @@ async def test_acknowledge_requires_the_admin_key(monitored: Api) -> None:
     assert body["acknowledged_at"] is not None
     (event,) = await _ack_events(monitored)
     assert (event.payload["id"], event.payload["status"]) == (alert_id, "acknowledged")
+    assert event.payload["model"] == "fraud"  # as in the worker's alert events
     listed = (
         await monitored.client.get("/api/v1/alerts", params={"status": "acknowledged"})
     ).json()

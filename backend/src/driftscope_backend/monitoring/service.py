@@ -225,7 +225,10 @@ async def acknowledge(session: AsyncSession, alert_id: int) -> dict[str, Any]:
         alert.status, alert.acknowledged_at = "acknowledged", utcnow()
         body = alert_body(alert)
         event = await add_event(
-            session, alert.model_name, "alert", {**_event_fields(body), "change": "acknowledged"}
+            session,
+            alert.model_name,
+            "alert",
+            {**_event_fields(body), "model": alert.model_name, "change": "acknowledged"},
         )
         await session.commit()
         await notify(session, event.id)
