@@ -50,9 +50,18 @@ sys.path.insert(0, str(BENCH_DIR))
 import loadgen  # noqa: E402
 from harness.clients import py_closed, stall_episodes, wrk_closed  # noqa: E402
 from harness.machine import CpuWindow, QuietGate, machine_info  # noqa: E402
-from harness.server import BareHello, Process, Server, count_db_rows, free_port, train  # noqa: E402
+from harness.server import (  # noqa: E402
+    BareHello,
+    Process,
+    Server,
+    count_db_rows,
+    free_port,
+    register_external,
+    train,
+)
 from predict_vs_hello_report import (  # noqa: E402
     GOAL_HEALTH_RATIO,
+    GOAL_MODEL_PREDICT_GAP,
     GOAL_P99_MS,
     GOAL_RATIO,
     markdown,
@@ -63,6 +72,10 @@ from predict_vs_hello_report import (  # noqa: E402
 RESULTS_DIR = BENCH_DIR / "results"
 BODY = (REPO_ROOT / "scripts" / "example-transaction.json").read_bytes().strip()
 PREDICT_PATH = "/api/v1/predict"
+MODEL_PREDICT_PATH = "/api/v1/models/fraud/predict"  # the same model through its own route
+EXTERNAL = "partner"  # an external model (monitor-only) registered for /log
+LOG_PATH = f"/api/v1/models/{EXTERNAL}/log"
+LOG_BODY = b'{"features": ' + BODY + b', "score": 0.12}'
 PACED_RATE = 500.0
 COMMAND = "scripts/bench.sh predict_vs_hello   # = uv run --frozen python bench/predict_vs_hello.py"
 
@@ -81,12 +94,16 @@ class Target:
         return f"{'bare ' if self.server == 'bare' else ''}{self.path}"
 
 
-# The headline is predict : bare; health : bare shows the cost of the edge alone.
+# The headline is predict : bare; health : bare shows the cost of the edge alone;
+# model_predict and log are the per-model routes of "models as data", against the same bare.
 TARGETS = (
     Target("bare", "bare", "/"),
     Target("health", "ours", "/health"),
     Target("predict", "ours", PREDICT_PATH, BODY),
+    Target("model_predict", "ours", MODEL_PREDICT_PATH, BODY),
+    Target("log", "ours", LOG_PATH, LOG_BODY),
 )
+LOGGED = frozenset({"predict", "model_predict", "log"})  # each 2xx stores one row
 
 
 @dataclass
@@ -117,12 +134,15 @@ class Run:
         self.bare = BareHello(free_port(), workdir / "bare.log")
         self.phases: list[dict[str, Any]] = []
         self.gate: QuietGate | None = None
-        self.lua = workdir / "predict.lua"
-        self.lua.write_text(
-            'wrk.method = "POST"\n'
-            'wrk.headers["Content-Type"] = "application/json"\n'
-            f"wrk.body = [==[{BODY.decode()}]==]\n"
-        )
+        self.lua: dict[bytes, Path] = {}
+        for body in {t.body for t in TARGETS if t.body}:
+            path = workdir / f"post-{len(self.lua)}.lua"
+            path.write_text(
+                'wrk.method = "POST"\n'
+                'wrk.headers["Content-Type"] = "application/json"\n'
+                f"wrk.body = [==[{body.decode()}]==]\n"
+            )
+            self.lua[body] = path
 
     def process(self, target: Target) -> Process:
         return self.bare if target.server == "bare" else self.server
@@ -169,8 +189,8 @@ class Run:
     def _phase_once(
         self, name: str, target: Target, fn: Callable[[], dict[str, Any]]
     ) -> dict[str, Any]:
-        """One run of a phase; for /predict, bracketed by the writer's rows_written."""
-        before = self.server.drained_rows_written() if target.name == "predict" else None
+        """One run of a phase; for a logged route, bracketed by the writer's rows_written."""
+        before = self.server.drained_rows_written() if target.name in LOGGED else None
         with CpuWindow(self.process(target).pid) as cpu:
             result = fn()
         result["cpu"] = cpu.finish(result.get("client_cpu_s", 0.0))
@@ -203,6 +223,7 @@ class Run:
         started = datetime.now(UTC)
         print(f"training ({cfg.rows:,} rows) in {self.data_dir} ...", file=sys.stderr)
         train_s = train(self.data_dir, cfg.rows, self.workdir / "train.log")
+        register_external(self.data_dir, EXTERNAL, 5_000, self.workdir / "train.log")
         print(f"starting our server on :{self.server.port}, the bare hello on :{self.bare.port}",
               file=sys.stderr)  # fmt: skip
         self.server.start()
@@ -238,7 +259,7 @@ class Run:
         if shutil.which("wrk"):
             lua = self.lua
             clients.append(
-                ("wrk", lambda t: wrk_closed(self.url(t), c, d, lua if t.body else None))
+                ("wrk", lambda t: wrk_closed(self.url(t), c, d, lua[t.body] if t.body else None))
             )
         else:
             print("wrk not found: max throughput from loadgen.py only", file=sys.stderr)
@@ -302,7 +323,7 @@ class Run:
             "profile (py-spy attached)",
             predict,
             lambda: (
-                wrk_closed(self.url(predict), c, duration + 1, self.lua)
+                wrk_closed(self.url(predict), c, duration + 1, self.lua[BODY])
                 if shutil.which("wrk")
                 else py_closed(self.server.port, PREDICT_PATH, BODY, c, duration + 1)
             ),
@@ -357,9 +378,11 @@ class Run:
                 "rps_median": {name: round(v, 1) for name, v in med.items()},
                 "ratio": round(med["predict"] / med["bare"], 3),
                 "health_ratio": round(med["health"] / med["bare"], 3),
+                "model_predict_ratio": round(med["model_predict"] / med["bare"], 3),
+                "log_ratio": round(med["log"] / med["bare"], 3),
                 "ratio_per_round": {
                     name: [round(x / b, 3) for b, x in zip(rps["bare"], rps[name], strict=True)]
-                    for name in ("predict", "health")
+                    for name in ("predict", "health", "model_predict", "log")
                 },
                 "errors": sum(p["non_2xx"] + p["socket_errors"] for p in runs),
                 "server_main_thread_pct": {
@@ -373,7 +396,7 @@ class Run:
         return out
 
     def logging_summary(self, final_writer: dict[str, Any], db_rows: int | None) -> dict[str, Any]:
-        predict_phases = [p for p in self.phases if p["target"] == "predict"]
+        predict_phases = [p for p in self.phases if p["target"] in LOGGED]
         exact = [p for p in predict_phases if p["logging"]["exact_count"]]
         logging = {
             "rows_written_final": final_writer.get("rows_written"),
@@ -429,6 +452,8 @@ class Run:
                 "predict_rps": head["rps_median"]["predict"],
                 "ratio": head["ratio"],
                 "health_ratio": head["health_ratio"],
+                "model_predict_ratio": head["model_predict_ratio"],
+                "log_ratio": head["log_ratio"],
                 "paced_rate": self.cfg.paced_rate,
                 "p50_ms": paced["latency_ms"]["p50"],
                 "p99_ms": p99,
@@ -438,6 +463,9 @@ class Run:
             "goals": {
                 "ratio_ge_0_7": head["ratio"] >= GOAL_RATIO,
                 "health_ratio_ge_0_85": head["health_ratio"] >= GOAL_HEALTH_RATIO,
+                "model_predict_within_0_05": abs(head["model_predict_ratio"] - head["ratio"])
+                <= GOAL_MODEL_PREDICT_GAP,
+                "log_ge_predict": head["log_ratio"] >= head["ratio"],
                 "p99_le_3ms": p99 <= GOAL_P99_MS,
                 "logging_complete": logging["complete"],
             },

@@ -10,6 +10,7 @@ from typing import Any
 GOAL_RATIO = 0.7
 GOAL_HEALTH_RATIO = 0.85
 GOAL_P99_MS = 3.0
+GOAL_MODEL_PREDICT_GAP = 0.05  # /models/{name}/predict within this of /predict's ratio
 
 
 def summarize_profile(path: Path) -> dict[str, Any]:
@@ -96,6 +97,17 @@ def markdown(r: dict[str, Any]) -> str:
         f"{', '.join(f'{x:.2f}' for x in head['ratio_per_round']['health'])}) "
         f"| {h['health_ratio']:.2f} | ≥ {GOAL_HEALTH_RATIO} — "
         f"{_ok(r['goals']['health_ratio_ge_0_85'])} |",
+        f"| POST /api/v1/models/fraud/predict (same model, per-model route), per round | "
+        f"{_rounds(head['rps']['model_predict'])} req/s | |",
+        f"| ratio /models/fraud/predict : bare hello (per round "
+        f"{', '.join(f'{x:.2f}' for x in head['ratio_per_round']['model_predict'])}) "
+        f"| {h['model_predict_ratio']:.2f} | within {GOAL_MODEL_PREDICT_GAP} of /predict's — "
+        f"{_ok(r['goals']['model_predict_within_0_05'])} |",
+        f"| POST /api/v1/models/partner/log (an external model's prediction, logged), per "
+        f"round | {_rounds(head['rps']['log'])} req/s | |",
+        f"| ratio /log : bare hello (per round "
+        f"{', '.join(f'{x:.2f}' for x in head['ratio_per_round']['log'])}) "
+        f"| {h['log_ratio']:.2f} | ≥ /predict's — {_ok(r['goals']['log_ge_predict'])} |",
     ]
     if "loadgen.py" in t and h["tool"] != "loadgen.py":
         lp = t["loadgen.py"]
@@ -113,7 +125,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"{lat['max']:.2f} ms | |",
         f"| paced: achieved rate, errors | {paced['achieved_rps']:,.0f} req/s, "
         f"{paced['errors']} | |",
-        f"| rows logged (rows_written) vs 200 responses to /predict | "
+        f"| rows logged (rows_written) vs 200 responses of the logged routes | "
         f"{log['rows_written_final']:,} vs {log['responses_200_total']:,}"
         f" (+{log['wrk_in_flight_at_cutoff']} in flight at wrk's cut-off); "
         f"{log['rows_in_db_after_shutdown']:,} rows in the table after shutdown | "

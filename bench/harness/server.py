@@ -46,6 +46,23 @@ def http_get_json(port: int, path: str, timeout: float = 5.0) -> tuple[int, dict
         return exc.code, json.loads(exc.read() or b"{}")
 
 
+def register_external(data_dir: Path, name: str, rows: int, log_path: Path) -> None:
+    """A model served elsewhere, for /log: generated transactions as its reference CSV."""
+    env = {**os.environ, "DRIFTSCOPE_DATA_DIR": str(data_dir), **BENCH_ENV}
+    reference = data_dir / f"{name}-reference.csv"
+    exe = driftscope_exe()
+    with log_path.open("ab") as log:
+        for args in (
+            ["generate", "--rows", str(rows), "--out", str(reference)],
+            ["models", "register-external", "--name", name, "--reference", str(reference),
+             "--target", "is_fraud"],
+        ):  # fmt: skip
+            subprocess.run(
+                [exe, *args], env=env, stdout=log, stderr=subprocess.STDOUT, check=True,
+                timeout=600,
+            )  # fmt: skip
+
+
 HELLO_APP = Path(__file__).resolve().with_name("hello_app.py")
 
 
