@@ -163,7 +163,7 @@ async def predict(
     writer.submit_many(rows)
     if state.shadow is not None and runtime.shadow_scorer is not None:
         runtime.shadow_scorer.offer(rows)  # scored later by a background task; never blocks
-    _count(runtime, rows)
+    _count(runtime, rows, live=state.name == runtime.default_name)
     return results
 
 
@@ -173,9 +173,12 @@ def _require_room(writer: PredictionWriter, rows: int) -> None:
         raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
 
 
-def _count(runtime: Runtime, rows: list[Row]) -> None:
+def _count(runtime: Runtime, rows: list[Row], *, live: bool) -> None:
+    """Prometheus counts for every model; the 1-second live stats (the WebSocket's `stats`,
+    fraud rate included) stay the default model's until they are kept per model."""
     for row in rows:
-        runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
+        if live:
+            runtime.live.record(row["latency_us"], row["decision"], row["path"] == "rules")
         key = (
             row["model_name"],
             row["model_version"],
