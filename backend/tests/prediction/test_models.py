@@ -225,3 +225,11 @@ def test_a_user_models_open_categories_take_any_printable_string() -> None:
     check = check_feature(contract.feature("city"), raw, lenient=True)
     assert sorted(check.reasons) == [1]
     assert sorted(check_feature(contract.feature("city"), raw).reasons) == [0, 1]  # fraud's rule
+
+
+async def test_explain_a_user_models_prediction(both: Api) -> None:
+    answer = await both.client.post(f"{FLIGHTS}?explain=true", json=FLIGHT)
+    assert answer.status_code == 200, answer.text
+    explanation = answer.json()["explanation"]
+    assert explanation["available"] is True, explanation
+    assert {c["feature"] for c in explanation["contributions"]} == set(FLIGHT)
