@@ -29,7 +29,13 @@ from driftscope_backend.registry.schemas import (
     VersionRequest,
 )
 from driftscope_backend.registry.service import live_aliases, retrain_history, sync_models
-from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep, get_runtime
+from driftscope_backend.runtime import (
+    MODEL_NAME_PATTERN,
+    Runtime,
+    RuntimeDep,
+    SessionDep,
+    get_runtime,
+)
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
@@ -37,9 +43,13 @@ VersionPath = Annotated[int, Path(ge=1, le=MAX_VERSION)]
 
 
 def named_model(
-    name: Annotated[str, Path(description="Model name", examples=["fraud"])], runtime: RuntimeDep
+    name: Annotated[
+        str, Path(pattern=MODEL_NAME_PATTERN, description="Model name", examples=["fraud"])
+    ],
+    runtime: RuntimeDep,
 ) -> str:
-    """`{name}` of a per-model route: a model the registry knows (else 404 unknown_model)."""
+    """`{name}` of a per-model route: a model the registry knows (else 404 unknown_model; a
+    name no model can have is a 422 naming `name`, as `?model=` is)."""
     return runtime.state_of(name).name
 
 
