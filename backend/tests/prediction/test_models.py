@@ -19,6 +19,7 @@ from driftscope.settings import Settings
 from driftscope.spec import ModelSpec
 from driftscope.testing.user_model import train_flights
 from driftscope.testing.waiting import wait_until
+from driftscope_backend.live import tail
 from driftscope_backend.prediction.batch.checks import check_feature
 from driftscope_backend.prediction.schemas import body_adapters, transaction_model
 from driftscope_backend.registry.service import sync_models
@@ -104,19 +105,48 @@ async def test_unknown_model_and_reserved_names(both: Api) -> None:
     assert (await both.client.get("/api/v1/models/canary")).status_code == 404
 
 
-async def test_model_registered_while_running_becomes_servable(
-    registered_settings: Settings, serve: Serve
+async def served(api: Api, path: str, body: Any) -> bool:
+    return (await api.client.post(path, json=body)).status_code == 200
+
+
+async def test_model_registered_while_running_is_served_on_its_event(
+    registered_settings: Settings, serve: Serve, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`driftscope train` (another process) announces the version: the alias poll is an hour
+    away here, so only the `model` event can make the tail load it."""
+    monkeypatch.setattr(tail, "ALIAS_CHECK_S", 3600.0)
     async with serve(registered_settings) as api:
-        refused = await api.client.post(FLIGHTS, json=FLIGHT)
-        error_of(refused, 404, "unknown_model")
-        await train_flights(registered_settings)  # another process would: the `model` event
+        error_of(await api.client.post(FLIGHTS, json=FLIGHT), 404, "unknown_model")
+        result = await train_flights(registered_settings)
+        assert result.event_id is not None
 
-        async def served() -> bool:
-            return (await api.client.post(FLIGHTS, json=FLIGHT)).status_code == 200
-
-        await wait_until(served, what="flights served after it was registered")
+        await wait_until(lambda: served(api, FLIGHTS, FLIGHT), what="flights served on its event")
         assert (await api.predict(FRAUD_CONTRACT.example())).json()["model_version"] == 1
+
+
+async def test_a_model_registered_without_an_event_is_found_by_the_alias_poll(
+    both: Api,
+) -> None:
+    """The safety net: a production alias written with no event (a lost NOTIFY, another tool)
+    is picked up by the tail's poll of every model's aliases."""
+    async with both.app.state.runtime.sessionmaker() as session, session.begin():
+        flights = await registry.resolve(session, "flights")
+        assert flights is not None
+        await registry.register_version(
+            session,
+            profile={},
+            spec=ModelSpec.from_dict({**flights.spec, "name": "copy"}),
+            model_name="copy",
+            version=1,
+            kind=flights.kind,
+            artifact_path=flights.artifact_path,  # v1 of flights: the manifest says version 1
+            sha256=flights.sha256,
+            metrics={},
+            threshold=flights.threshold,
+        )
+    await wait_until(
+        lambda: served(both, "/api/v1/models/copy/predict", FLIGHT), what="copy found by the poll"
+    )
 
 
 async def test_registered_without_production_and_external(both: Api) -> None:
@@ -195,3 +225,11 @@ def test_a_user_models_open_categories_take_any_printable_string() -> None:
     check = check_feature(contract.feature("city"), raw, lenient=True)
     assert sorted(check.reasons) == [1]
     assert sorted(check_feature(contract.feature("city"), raw).reasons) == [0, 1]  # fraud's rule
+
+
+async def test_explain_a_user_models_prediction(both: Api) -> None:
+    answer = await both.client.post(f"{FLIGHTS}?explain=true", json=FLIGHT)
+    assert answer.status_code == 200, answer.text
+    explanation = answer.json()["explanation"]
+    assert explanation["available"] is True, explanation
+    assert {c["feature"] for c in explanation["contributions"]} == set(FLIGHT)

@@ -89,6 +89,17 @@ async def test_hot_swap_of_one_model_leaves_the_other(flights_v2: Api) -> None:
     assert runtime.serving["fraud"] is fraud_state  # never swapped, not even rebuilt
     assert (await flights_v2.predict(FRAUD_CONTRACT.example())).json()["model_version"] == 1
 
+    candidate = await client.put(f"{MODELS}/flights/candidate", json={"version": 1}, headers=ADMIN)
+    assert (candidate.json()["action"], candidate.json()["version"]) == ("candidate", 1)
+    aliases = (await client.get(f"{MODELS}/flights")).json()["aliases"]
+    assert {(a["alias"], a["version"]) for a in aliases} == {
+        ("production", 2),
+        ("previous", 1),
+        ("candidate", 1),
+    }
+    fraud_aliases = (await client.get(f"{MODELS}/fraud")).json()["aliases"]
+    assert [(a["alias"], a["version"]) for a in fraud_aliases] == [("production", 1)]
+
     rolled = await client.post(f"{MODELS}/flights/rollback", headers=ADMIN)
     assert (rolled.json()["action"], rolled.json()["serving"]) == ("rollback", 1)
     assert await flights_version(flights_v2) == 1

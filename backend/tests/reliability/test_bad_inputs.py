@@ -206,6 +206,12 @@ PROMOTE = {"force": False, "reason": "catalogue"}
 EXTERNAL = "ext-flights"  # an external model registered by `admin_api`
 LOGGED = {"features": {"distance_km": 1200.5, "stops": 1, "weekend": False, "carrier": "C"}}
 
+
+def of_model(cases: list[Bad], name: str = "fraud") -> list[Bad]:
+    """The same cases against the per-model route of model `name`."""
+    return [dataclasses.replace(bad, path={"name": name, **bad.path}) for bad in cases]
+
+
 CATALOGUE: dict[str, list[Bad]] = {
     "POST /api/v1/predict": json_body_cases(
         PREDICTION, ("amount",), ("channel",), required="amount", lean=True
@@ -236,6 +242,21 @@ CATALOGUE: dict[str, list[Bad]] = {
     "POST /api/v1/models/{version}/promote": path_int_cases("version"),
     "GET /api/v1/models/{version}/gate": path_int_cases("version"),
     "POST /api/v1/alerts/{alert_id}/ack": path_int_cases("alert_id"),
+    # Per model: the same endpoints (and the same refusals) under /models/{name}.
+    "POST /api/v1/models/{name}/predict": of_model(
+        json_body_cases(PREDICTION, ("amount",), ("channel",), required="amount", lean=True)
+    ),
+    "PUT /api/v1/models/{name}/canary": of_model(
+        json_body_cases(CANARY, ("percent",), None, required="percent")
+    ),
+    "PUT /api/v1/models/{name}/shadow": of_model(
+        json_body_cases(VERSION, ("version",), None, required="version")
+    ),
+    "PUT /api/v1/models/{name}/candidate": of_model(
+        json_body_cases(VERSION, ("version",), None, required="version")
+    ),
+    "POST /api/v1/models/{name}/versions/{version}/promote": of_model(path_int_cases("version")),
+    "GET /api/v1/models/{name}/versions/{version}/gate": of_model(path_int_cases("version")),
     # A malformed model name is a 422 naming `model` on every read endpoint (one ModelQuery).
     "GET /api/v1/drift/latest": query_cases("version", QUERY_INTS)
     + query_cases("model", QUERY_MODEL),
@@ -268,8 +289,15 @@ NO_INPUT = {
     "POST /api/v1/models/rollback",
     "DELETE /api/v1/models/canary",
     "DELETE /api/v1/models/shadow",
+    # Per model ({name} is the default model's here: what follows it is the same as above).
+    "GET /api/v1/models/{name}",
+    "GET /api/v1/models/{name}/schema",
+    "POST /api/v1/models/{name}/rollback",
+    "DELETE /api/v1/models/{name}/canary",
+    "DELETE /api/v1/models/{name}/shadow",
 }
 BATCH = "POST /api/v1/predict/batch"
+MODEL_BATCH = "POST /api/v1/models/{name}/predict/batch"
 
 
 def batch_cases() -> list[Bad]:
@@ -302,7 +330,11 @@ def batch_cases() -> list[Bad]:
 
 def catalogue() -> list[tuple[str, Bad]]:
     rows = [(endpoint, bad) for endpoint, bads in CATALOGUE.items() for bad in bads]
-    return rows + [(BATCH, bad) for bad in batch_cases()]
+    return (
+        rows
+        + [(BATCH, bad) for bad in batch_cases()]
+        + [(MODEL_BATCH, bad) for bad in of_model(batch_cases())]
+    )
 
 
 @pytest.fixture
@@ -333,9 +365,9 @@ def test_every_endpoint_is_catalogued() -> None:
     endpoints = {f"{m.upper()} {path}" for path, ops in document["paths"].items() for m in ops}
 
     assert len(endpoints) >= 20
-    uncatalogued = endpoints - set(CATALOGUE) - NO_INPUT - {BATCH}
+    uncatalogued = endpoints - set(CATALOGUE) - NO_INPUT - {BATCH, MODEL_BATCH}
     assert uncatalogued == set(), "add bad-input cases for these endpoints"
-    assert set(CATALOGUE) | NO_INPUT <= endpoints | {BATCH}  # no stale entries
+    assert set(CATALOGUE) | NO_INPUT <= endpoints | {BATCH, MODEL_BATCH}  # no stale entries
 
 
 def url_of(template: str, bad: Bad) -> str:
@@ -385,7 +417,8 @@ async def test_nasty_inputs_are_refused_naming_the_field(admin_api: Api) -> None
 async def test_endpoints_without_input_ignore_junk(admin_api: Api) -> None:
     problems = []
     for endpoint in sorted(NO_INPUT):
-        method, url = endpoint.split(" ")
+        method, template = endpoint.split(" ")
+        url = template.replace("{name}", admin_api.app.state.runtime.default_name)
         before = await row_counts(admin_api)
         response = await admin_api.client.request(
             method,

@@ -174,6 +174,7 @@ def _require_room(writer: PredictionWriter, rows: int) -> None:
 
 
 def _count(runtime: Runtime, rows: list[Row]) -> None:
+    """Prometheus counts and the 1-second live stats (the WebSocket's `stats`), per model."""
     for row in rows:
         runtime.live.record(
             row["latency_us"], row["decision"], row["path"] == "rules", row["model_name"]

@@ -11,9 +11,14 @@ from driftscope import registry
 from driftscope.db import ModelVersion
 from driftscope.spec import ModelSpec
 from driftscope_backend.registry.model_schemas import ModelOut, ModelSpecOut
-from driftscope_backend.registry.router import live_aliases, named_model
+from driftscope_backend.registry.router import named_model
 from driftscope_backend.registry.schemas import AliasOut, VersionOut
-from driftscope_backend.registry.service import retrain_history, spec_changes, version_spec
+from driftscope_backend.registry.service import (
+    live_aliases,
+    retrain_history,
+    spec_changes,
+    version_spec,
+)
 from driftscope_backend.runtime import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])

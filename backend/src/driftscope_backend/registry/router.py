@@ -28,8 +28,14 @@ from driftscope_backend.registry.schemas import (
     VersionOut,
     VersionRequest,
 )
-from driftscope_backend.registry.service import retrain_history, sync_models
-from driftscope_backend.runtime import Runtime, RuntimeDep, SessionDep, get_runtime
+from driftscope_backend.registry.service import live_aliases, retrain_history, sync_models
+from driftscope_backend.runtime import (
+    MODEL_NAME_PATTERN,
+    Runtime,
+    RuntimeDep,
+    SessionDep,
+    get_runtime,
+)
 from driftscope_backend.security import AdminDep
 
 router = APIRouter(prefix="/api/v1", tags=["models"])
@@ -37,9 +43,13 @@ VersionPath = Annotated[int, Path(ge=1, le=MAX_VERSION)]
 
 
 def named_model(
-    name: Annotated[str, Path(description="Model name", examples=["fraud"])], runtime: RuntimeDep
+    name: Annotated[
+        str, Path(pattern=MODEL_NAME_PATTERN, description="Model name", examples=["fraud"])
+    ],
+    runtime: RuntimeDep,
 ) -> str:
-    """`{name}` of a per-model route: a model the registry knows (else 404 unknown_model)."""
+    """`{name}` of a per-model route: a model the registry knows (else 404 unknown_model; a
+    name no model can have is a 422 naming `name`, as `?model=` is)."""
     return runtime.state_of(name).name
 
 
@@ -82,30 +92,6 @@ async def schema(runtime: RuntimeDep) -> FeatureContractOut:
     """Features with type, unit, valid range, categories and an example transaction."""
     contract = get_contract(runtime.settings.model_name)
     return FeatureContractOut.model_validate({**contract.to_dict(), "example": contract.example()})
-
-
-def live_aliases(runtime: Runtime, name: str) -> dict[str, Any]:
-    """What this replica serves of model `name` now, which may lag the aliases by one swap."""
-    shadow_scorer = runtime.shadow_scorer
-    state = runtime.serving.get(name)
-    production, canary, shadow = (
-        (None, None, None) if state is None else (state.production, state.canary, state.shadow)
-    )
-    return {
-        "serving": None
-        if production is None
-        else {"version": production.version, "alias": "production"},
-        "canary": None
-        if canary is None or state is None
-        else {"version": canary.version, "percent": state.canary_percent},
-        "shadow": None
-        if shadow is None
-        else {
-            "version": shadow.version,
-            "scored": shadow_scorer.scored if shadow_scorer else 0,
-            "dropped": shadow_scorer.dropped if shadow_scorer else 0,
-        },
-    }
 
 
 @router.get(

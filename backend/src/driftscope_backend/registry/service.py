@@ -160,10 +160,28 @@ async def sync_models(runtime: Runtime, names: Iterable[str] | None = None) -> s
         return changed
 
 
-async def sync_production(runtime: Runtime) -> bool:
-    """The default model's sync; True when its production version changed."""
-    name = runtime.settings.model_name
-    return name in await sync_models(runtime, [name])
+def live_aliases(runtime: Runtime, name: str) -> dict[str, Any]:
+    """What this replica serves of model `name` now, which may lag the aliases by one swap."""
+    shadow_scorer = runtime.shadow_scorer
+    state = runtime.serving.get(name)
+    production, canary, shadow = (
+        (None, None, None) if state is None else (state.production, state.canary, state.shadow)
+    )
+    return {
+        "serving": None
+        if production is None
+        else {"version": production.version, "alias": "production"},
+        "canary": None
+        if canary is None or state is None
+        else {"version": canary.version, "percent": state.canary_percent},
+        "shadow": None
+        if shadow is None
+        else {
+            "version": shadow.version,
+            "scored": shadow_scorer.scored if shadow_scorer else 0,
+            "dropped": shadow_scorer.dropped if shadow_scorer else 0,
+        },
+    }
 
 
 async def retrain_history(

@@ -18,12 +18,12 @@ from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.http import LeanRoute
 from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
 from driftscope_backend.prediction.batch.service import (
-    FRAUD_CLASSES,
     BatchScorer,
     Processed,
     ScoredBlock,
 )
 from driftscope_backend.prediction.batch.upload import spool_upload
+from driftscope_backend.prediction.state import FRAUD_CLASSES
 from driftscope_backend.prediction.writer import PredictionWriter, Statements
 from driftscope_backend.runtime import MODEL_NAME_PARAMETER, Runtime
 from driftscope_backend.security import require_client

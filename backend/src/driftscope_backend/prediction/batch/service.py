@@ -20,6 +20,7 @@ from driftscope_backend.prediction.batch.checks import check_feature, check_ids
 from driftscope_backend.prediction.batch.ids import PredictionIds, prediction_ids
 from driftscope_backend.prediction.batch.reader import CsvLayout, parse_block
 from driftscope_backend.prediction.service import REQUEST_ID_MAX
+from driftscope_backend.prediction.state import FRAUD_CLASSES
 from driftscope_backend.prediction.writer import Statements
 
 OUTPUT_COLUMNS = (
@@ -34,7 +35,6 @@ OUTPUT_COLUMNS = (
 OUTPUT_HEADER = (",".join(OUTPUT_COLUMNS) + "\n").encode()
 # Another model's file names the probability by what it is (the positive class's).
 MODEL_OUTPUT_HEADER = OUTPUT_HEADER.replace(b"fraud_probability", b"probability")
-FRAUD_CLASSES = ("fraud", "legit")
 
 
 @dataclass
