@@ -286,6 +286,7 @@ NO_INPUT = {
     "GET /api/v1/schema",
     "GET /api/v1/models",
     "GET /api/v1/simulator",
+    "GET /api/v1/overview",
     "POST /api/v1/models/rollback",
     "DELETE /api/v1/models/canary",
     "DELETE /api/v1/models/shadow",
