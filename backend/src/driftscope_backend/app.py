@@ -18,6 +18,7 @@ from driftscope_backend.dashboard import install_dashboard
 from driftscope_backend.docs_ui import install_docs
 from driftscope_backend.edge import EdgedFastAPI, install_edge
 from driftscope_backend.errors import install_error_handlers
+from driftscope_backend.external.router import FAST_MODEL_ROUTES as EXTERNAL_FAST_ROUTES
 from driftscope_backend.external.router import router as external_router
 from driftscope_backend.health.router import FAST_ROUTES as HEALTH_FAST_ROUTES
 from driftscope_backend.health.router import router as health_router
@@ -121,7 +122,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or get_settings()
     install_error_handlers(app)
-    install_edge(app, app.state.settings, {**FAST_ROUTES, **HEALTH_FAST_ROUTES}, FAST_MODEL_ROUTES)
+    install_edge(
+        app,
+        app.state.settings,
+        {**FAST_ROUTES, **HEALTH_FAST_ROUTES},
+        {**FAST_MODEL_ROUTES, **EXTERNAL_FAST_ROUTES},
+    )
     # Routes are matched in order and each miss costs a few µs: the hot path comes first.
     app.include_router(prediction_router)
     app.include_router(batch_router)

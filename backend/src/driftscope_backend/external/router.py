@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from driftscope.logs import request_id_var
+from driftscope_backend.edge.middleware import FastRoute
 from driftscope_backend.external.models import ExternalModels
 from driftscope_backend.external.schemas import LogItemDoc, LogResult
 from driftscope_backend.external.service import log_predictions
@@ -99,6 +100,10 @@ async def log(request: Request) -> Response:
     )
     return json_response(result)
 
+
+LOG_TEMPLATE = "/api/v1/models/{name}/log"
+# Dispatched by the request edge like /predict (FastAPI's router and layers skipped).
+FAST_MODEL_ROUTES = {("POST", "/log"): FastRoute(log, LOG_TEMPLATE)}
 
 router.add_api_route(
     "/{name}/log",
