@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from driftscope.drift import DriftReport
 from driftscope.performance import window_performance
 from driftscope.settings import Settings
 from driftscope.testing import prediction_row
+from driftscope.testing.external_model import register_external_flights
 from driftscope.testing.monitoring import record_window
 from driftscope.testing.user_model import FLIGHTS_TARGET, flights, train_flights
 from driftscope.training.trainer import TrainResult
@@ -140,7 +142,7 @@ async def test_newest_window_wins(
 
 
 async def test_models_without_production_or_served_elsewhere(
-    api: Api, registered_settings: Settings
+    api: Api, registered_settings: Settings, tmp_path: Path
 ) -> None:
     before = await _overview(api)
     assert before["fraud"]["rps"] == 0.0 and before["fraud"]["drift_share"] is None
@@ -148,17 +150,7 @@ async def test_models_without_production_or_served_elsewhere(
     url = registered_settings.resolved_database_url
     async with script_sessions(url, None) as sessions, sessions() as session, session.begin():
         await registry.clear_alias(session, "flights", registry.PRODUCTION)
-        await registry.register_version(
-            session,
-            profile={},
-            model_name="partner",
-            version=1,
-            kind=registry.EXTERNAL_KIND,
-            artifact_path="",
-            sha256="",
-            metrics={},
-            threshold=0.5,
-        )
+        await register_external_flights(session, tmp_path, "partner", rows=300)
     after = await _overview(api)
     assert list(after) == ["fraud", "partner"]  # flights has no production version now
     assert after["partner"]["kind"] == "external" and after["partner"]["training_f1"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db import Prediction
 from driftscope.settings import Settings
 from driftscope.spec import ModelSpec
+from driftscope.testing.external_model import register_external_flights
 from driftscope.testing.user_model import train_flights
 from driftscope.testing.waiting import wait_until
 from driftscope_backend.live import tail
@@ -149,24 +151,11 @@ async def test_a_model_registered_without_an_event_is_found_by_the_alias_poll(
     )
 
 
-async def test_registered_without_production_and_external(both: Api) -> None:
+async def test_registered_without_production_and_external(both: Api, tmp_path: Path) -> None:
     runtime = both.app.state.runtime
     async with runtime.sessionmaker() as session, session.begin():
         await registry.clear_alias(session, "flights", registry.PRODUCTION)
-        spec = await registry.load_spec(session, "flights")
-        external = ModelSpec.from_dict({**spec.to_dict(), "name": "elsewhere"})
-        await registry.register_version(
-            session,
-            profile={},
-            spec=external,
-            model_name="elsewhere",
-            version=1,
-            kind=registry.EXTERNAL_KIND,
-            artifact_path="",
-            sha256="",
-            metrics={},
-            threshold=0.5,
-        )
+        await register_external_flights(session, tmp_path, "elsewhere", rows=300)
     await sync_models(runtime)
 
     error = error_of(await both.client.post(FLIGHTS, json=FLIGHT), 503, "model_not_served")
