@@ -150,7 +150,9 @@ async def test_models_without_production_or_served_elsewhere(
     url = registered_settings.resolved_database_url
     async with script_sessions(url, None) as sessions, sessions() as session, session.begin():
         await registry.clear_alias(session, "flights", registry.PRODUCTION)
-        await register_external_flights(session, tmp_path, "partner", rows=300)
+        partner = await register_external_flights(session, tmp_path, "partner", rows=300)
     after = await _overview(api)
     assert list(after) == ["fraud", "partner"]  # flights has no production version now
-    assert after["partner"]["kind"] == "external" and after["partner"]["training_f1"] is None
+    assert after["partner"]["kind"] == "external"
+    # an external model's reference F1 (its scores on the reference CSV) stands for training's
+    assert after["partner"]["training_f1"] == pytest.approx(partner.metrics["test"]["f1"])
