@@ -213,12 +213,6 @@ def test_dashboard_live_counter_drift_overlay_and_predict(demo: str) -> None:
         browser.close()
 
 
-def _serves_per_model_routes(base: str) -> bool:
-    """The backend answers GET /api/v1/models/{name}/schema (the serve engineer's routes)."""
-    paths = httpx.get(f"{base}/openapi.json", timeout=10).json()["paths"]
-    return any(path.endswith("/schema") and "{" in path for path in paths)
-
-
 def test_dashboard_switches_between_models(two_models: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -241,16 +235,22 @@ def test_dashboard_switches_between_models(two_models: str) -> None:
         expect(page.locator("tr[data-model=flights]")).to_have_attribute("data-chosen", "true")
         drift_link = page.get_by_role("link", name="Drift", exact=True)
         expect(drift_link).to_have_attribute("href", "/drift?model=flights")
+        expect(page.get_by_text("flights v1")).to_be_visible(timeout=30_000)  # its versions
+        expect(page.get_by_text("unknown model")).to_have_count(0)
         page.screenshot(path=str(SHOTS / "overview-flights.png"), full_page=True)
+
+        drift_link.click()  # a model the worker has not reported on yet: said so, no error
+        expect(page).to_have_url(re.compile(r"/drift\?model=flights$"))
+        expect(page.get_by_text("No drift report yet").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("unknown model")).to_have_count(0)
 
         page.get_by_role("link", name="Predict", exact=True).click()
         expect(page).to_have_url(re.compile(r"/predict\?model=flights$"))
         expect(page.get_by_text("Score one row with the production version of")).to_be_visible()
-        if _serves_per_model_routes(two_models):  # once the per-model routes are merged
-            expect(page.get_by_label("Carrier", exact=True)).to_be_visible(timeout=30_000)
-            page.get_by_role("button", name="Score row").click()
-            meter = page.get_by_role("meter", name="Probability of delayed")
-            expect(meter).to_be_visible(timeout=30_000)
+        expect(page.get_by_label("Carrier", exact=True)).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name="Score row").click()  # its schema's form, its route
+        meter = page.get_by_role("meter", name="Probability of delayed")
+        expect(meter).to_be_visible(timeout=30_000)
         page.screenshot(path=str(SHOTS / "predict-flights.png"), full_page=True)
 
         switcher.select_option("fraud")  # back to the default model: no parameter
