@@ -1,7 +1,7 @@
 // The model the dashboard shows: `?model=NAME` in the URL, else the backend's default model.
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { MODEL_PARAM, navigate, useLocation } from "./router";
-import type { ModelGlance, Overview } from "./types";
+import type { ModelGlance, ModelSchemaUi, Overview } from "./types";
 import { type ApiState, useApi, type UseApiOptions } from "./use-api";
 
 export interface ModelContextValue {
@@ -85,4 +85,17 @@ export function useModelPath(path: string | null): string | null {
 /** `useApi` of a monitoring read path, for the chosen model. */
 export function useModelApi<T>(path: string | null, options: UseApiOptions = {}): ApiState<T> {
   return useApi<T>(useModelPath(path), options);
+}
+
+/**
+ * The chosen model's positive class (the first of its spec's `classes`, e.g. "fraud",
+ * "delayed"), for wording like "Fraud rate". Until its schema is read: "fraud" for the
+ * default model (the built-in demo's), "positive" for another.
+ */
+export function usePositiveClass(): string {
+  const { name, isDefault } = useModel();
+  const schema = useApi<ModelSchemaUi>(
+    name === null ? null : `/api/v1/models/${encodeURIComponent(name)}/schema`,
+  );
+  return schema.data?.classes[0] ?? (isDefault ? "fraud" : "positive");
 }

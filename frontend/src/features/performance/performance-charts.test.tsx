@@ -58,6 +58,16 @@ describe("PerformanceCharts", () => {
     expect(coverage.querySelector(".recharts-area-curve")).toHaveAttribute("name", "Labelled");
   });
 
+  it("names another model's positive class in the rates chart", () => {
+    render(<PerformanceCharts rows={toRows([point])} positive="delayed" />);
+    expect(screen.getByText("Delayed rate: flagged vs. actual")).toBeInTheDocument();
+    expect(screen.getByText(/share the model called delayed/)).toBeInTheDocument();
+    expect(
+      screen.getByRole("img", { name: "Predicted and actual delayed rate over time" }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/fraud/i)).not.toBeInTheDocument();
+  });
+
   it("says there are no windows yet in each chart when there are none", () => {
     render(<PerformanceCharts rows={[]} />);
     expect(screen.getAllByText("No windows yet")).toHaveLength(3);

@@ -146,18 +146,26 @@ const FRAUD_RATE_SERIES: LineSeries<PerformanceRow>[] = [
   { dataKey: "est_fraud_rate", name: "Expected (estimate)", stroke: SERIES.estimate, dashed: true },
 ];
 
-/** The page's charts, two a row: realised quality, its estimate, fraud rates, label coverage. */
-export function PerformanceCharts({ rows }: { rows: PerformanceRow[] }) {
+/** The page's charts, two a row: realised quality, its estimate, the positive class's rates
+ * (flagged, actual, expected), label coverage. `positive` names the class ("fraud"). */
+export function PerformanceCharts({
+  rows,
+  positive = "fraud",
+}: {
+  rows: PerformanceRow[];
+  positive?: string;
+}) {
   const windows = overWindows(rows);
+  const title = positive.charAt(0).toUpperCase() + positive.slice(1);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <RealisedChart rows={rows} />
       <EstimateChart rows={rows} />
       <SeriesLineChart
         {...windows}
-        title="Fraud rate: flagged vs. actual"
-        subtitle="Flagged: share the model called fraud. Actual: share really fraud among labelled transactions. Expected: mean calibrated probability."
-        label="Predicted and actual fraud rate over time"
+        title={`${title} rate: flagged vs. actual`}
+        subtitle={`Flagged: share the model called ${positive}. Actual: share really ${positive} among labelled predictions. Expected: mean calibrated probability.`}
+        label={`Predicted and actual ${positive} rate over time`}
         series={FRAUD_RATE_SERIES}
         format={formatPercent}
         yAxis={{ tickFormatter: percentTick }}

@@ -12,7 +12,7 @@ import type {
   TestMetrics,
 } from "../../lib/types";
 import { PerformanceCharts, toRows } from "./performance-charts";
-import { useModel, useModelApi } from "../../lib/model-context";
+import { useModel, useModelApi, usePositiveClass } from "../../lib/model-context";
 import { useModelVersions } from "../models/use-model-versions";
 
 type Metric = "f1" | "precision" | "recall";
@@ -123,6 +123,7 @@ export function PerformancePage() {
   });
   const models = useModelVersions({ refreshOn: ["model"] });
   const { name, isDefault } = useModel();
+  const positive = usePositiveClass();
   const points = history.data?.points ?? [];
   const rows = toRows(points);
   const test = servingTestMetrics(models.data);
@@ -147,7 +148,7 @@ export function PerformancePage() {
       {points.length > 0 && (
         <>
           <Headline points={points} test={test} />
-          <PerformanceCharts rows={rows} />
+          <PerformanceCharts rows={rows} positive={positive} />
           <Explainer />
         </>
       )}
