@@ -100,17 +100,17 @@ function Headline({ points, test }: { points: PerformancePoint[]; test?: TestMet
   );
 }
 
-function Explainer() {
+function Explainer({ positive }: { positive: string }) {
   return (
     <div className="rounded-xl bg-amber-500/5 p-4 text-sm leading-relaxed text-slate-300 ring-1 ring-amber-500/20">
       <p className="font-medium text-amber-200">Why two numbers?</p>
       <p className="mt-1">
-        Whether a transaction really was fraud is only known later (a chargeback, an investigation;
-        a few seconds in this demo). Until labels arrive, precision, recall and F1 are{" "}
-        <strong>estimated from calibrated probabilities before labels arrive</strong>: a calibrated
-        score of 0.3 means 30% of such transactions are fraud, so the expected hits can be counted.
-        The estimate assumes the relation between inputs and fraud is unchanged — under concept
-        drift only the realised values drop, which is the signal to look for.
+        Whether a prediction really was {positive} is only known later (for fraud a chargeback or an
+        investigation; a few seconds in this demo). Until labels arrive, precision, recall and F1
+        are <strong>estimated from calibrated probabilities before labels arrive</strong>: a
+        calibrated score of 0.3 means 30% of such predictions are {positive}, so the expected hits
+        can be counted. The estimate assumes the relation between inputs and {positive} is unchanged
+        — under concept drift only the realised values drop, which is the signal to look for.
       </p>
     </div>
   );
@@ -149,7 +149,7 @@ export function PerformancePage() {
         <>
           <Headline points={points} test={test} />
           <PerformanceCharts rows={rows} positive={positive} />
-          <Explainer />
+          <Explainer positive={positive} />
         </>
       )}
     </div>
