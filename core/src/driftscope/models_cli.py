@@ -202,7 +202,10 @@ def _switch_variant(
 
 @models_app.command("register-external")
 def models_register_external(
-    name: Annotated[str, typer.Option(help="Model name: a lower-case letter, then up to 63 of a-z, 0-9, _ and -.")],
+    name: Annotated[
+        str,
+        typer.Option(help="Model name: a lower-case letter, then up to 63 of a-z, 0-9, _ and -."),
+    ],
     reference: Annotated[
         Path,
         typer.Option(exists=True, dir_okay=False, help="Reference CSV: features and the target."),

@@ -26,7 +26,9 @@ SHOWN_CATEGORIES = 6
 
 DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, help="CSV with a header row.")]
 Target = Annotated[str, typer.Option(help="The target column (two values).")]
-Name = Annotated[str, typer.Option(help="Model name: a lower-case letter, then up to 63 of a-z, 0-9, _ and -.")]
+Name = Annotated[
+    str, typer.Option(help="Model name: a lower-case letter, then up to 63 of a-z, 0-9, _ and -.")
+]
 Positive = Annotated[
     str | None,
     typer.Option(help="Target value of the positive class (default: 1/true/yes, else the rarer)."),

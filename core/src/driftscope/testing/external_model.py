@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db.models import ModelVersion
 from driftscope.external import reference_from_csv, register_external
-from driftscope.testing.user_model import FLIGHTS_TARGET, flights
+from driftscope.testing.user_model import FLIGHTS_TARGET, flights, write_csv
 
 SCORE_COLUMN = "score"
 
@@ -31,10 +31,7 @@ def scored_flights(rows: int = 2_000, seed: int = 3) -> pd.DataFrame:
 
 
 def scored_flights_csv(directory: Path, rows: int = 2_000, seed: int = 3) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"scored-flights-{rows}-{seed}.csv"
-    scored_flights(rows, seed).to_csv(path, index=False)
-    return path
+    return write_csv(scored_flights(rows, seed), directory, f"scored-flights-{rows}-{seed}")
 
 
 async def register_external_flights(

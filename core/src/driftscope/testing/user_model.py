@@ -42,12 +42,17 @@ def flights(rows: int = 2_000, seed: int = 3) -> pd.DataFrame:
     return frame
 
 
+def write_csv(frame: pd.DataFrame, directory: Path, stem: str) -> Path:
+    """`frame` written as a user's CSV `<stem>.csv` in `directory` (made if missing)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{stem}.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
 def flights_csv(directory: Path, rows: int = 2_000, seed: int = 3) -> Path:
     """`flights()` written as a user's CSV in `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"flights-{rows}-{seed}.csv"
-    flights(rows, seed).to_csv(path, index=False)
-    return path
+    return write_csv(flights(rows, seed), directory, f"flights-{rows}-{seed}")
 
 
 async def train_flights(
