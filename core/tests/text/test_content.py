@@ -51,6 +51,8 @@ def test_content_trains_registers_and_reloads_with_the_same_scores(
     assert set(evaluation_sets) == {"test_2002", "later_2003", "hard_ham_test", "sms"}
     assert evaluation_sets["test_2002"]["roc_auc"] > 0.95  # a real model, even on 30 %
     assert evaluation_sets["hard_ham_test"]["spam"] == 0
+    # the gate and the overview read a version's test metrics under "test"
+    assert result.metrics["test"]["f1"] == evaluation_sets["test_2002"]["f1"]
 
     manifest = read_manifest(result.directory)
     model = load_text_model(result.directory, manifest)
