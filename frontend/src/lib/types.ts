@@ -58,7 +58,9 @@ export type PredictionResult = Omit<Schemas["PredictionResult"], "explanation"> 
 
 /** Classification metrics as the trainer and the worker compute them (null: undefined, e.g. one class). */
 export type TestMetrics = Schemas["TestMetrics"];
-export type ModelVersion = Schemas["VersionOut"];
+export type SpecChange = Schemas["SpecChange"];
+/** A registered version; `spec_changes` comes with GET /api/v1/models/{name} (not /models). */
+export type ModelVersion = Schemas["VersionOut"] & { spec_changes?: SpecChange[] };
 export type ModelAlias = Schemas["AliasOut"];
 export type ModelsResponse = Schemas["ModelsOut"];
 /** What every model's pages show of its versions; the default model's GET /api/v1/models adds

@@ -5,7 +5,7 @@ import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
 import { formatDateTime, formatMetric, formatRelative } from "../../lib/format";
-import type { ModelAlias, ModelVersion, ModelVersions } from "../../lib/types";
+import type { ModelAlias, ModelVersion, ModelVersions, SpecChange } from "../../lib/types";
 import { useModelVersions } from "./use-model-versions";
 import { useNow } from "../../lib/use-now";
 import { useState } from "react";
@@ -39,6 +39,31 @@ interface RowProps {
   onPromote: (version: number) => void;
 }
 
+/** What a version's spec changed against the previous version (a retrain on a new spec). */
+function SpecChanges({ changes }: { changes: SpecChange[] }) {
+  return (
+    <details className="mt-1 text-xs text-amber-200/90">
+      <summary className="cursor-pointer">
+        spec changed ({changes.length} {changes.length === 1 ? "field" : "fields"})
+      </summary>
+      <ul className="mt-1 space-y-0.5 text-slate-400">
+        {changes.map((change) => (
+          <li key={change.field}>
+            <code className="text-slate-300">{change.field}</code>: {specValue(change.before)} →{" "}
+            {specValue(change.after)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function specValue(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object" && "name" in value) return `feature ${String(value.name)}`;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowProps) {
   const now = useNow(30_000);
   const test = version.metrics.test;
@@ -51,6 +76,9 @@ function VersionRow({ version, aliases, serving, canPromote, onPromote }: RowPro
         <div className="text-xs text-slate-500" title={version.sha256}>
           {version.kind} · {version.sha256.slice(0, 8)}
         </div>
+        {version.spec_changes && version.spec_changes.length > 0 && (
+          <SpecChanges changes={version.spec_changes} />
+        )}
       </td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-1">

@@ -23,7 +23,20 @@ const version = (n: number, f1: number) => ({
 
 const flights: ModelDetailUi = {
   spec: flightsSchema,
-  versions: [version(1, 0.612), version(2, 0.634)],
+  versions: [
+    version(1, 0.612),
+    {
+      ...version(2, 0.634),
+      spec_changes: [
+        { field: "features.distance_km.maximum", before: 3290, after: 4100 },
+        {
+          field: "features.airline",
+          before: null,
+          after: { name: "airline", kind: "categorical" },
+        },
+      ],
+    },
+  ],
   aliases: [
     { alias: "production", version: 2, traffic_percent: null, updated_at: "2026-12-05T07:00:00Z" },
   ],
@@ -63,6 +76,12 @@ describe("ModelsPage for a model other than the default", () => {
     );
     expect(await screen.findByText("0.634")).toBeInTheDocument();
     expect(screen.getByText("0.612")).toBeInTheDocument();
+    expect(screen.getByText("spec changed (2 fields)")).toBeInTheDocument(); // v2 only
+    expect(screen.getAllByText(/^spec changed/)).toHaveLength(1);
+    const maximum = screen.getByText("features.distance_km.maximum").closest("li");
+    expect(maximum).toHaveTextContent("features.distance_km.maximum: 3290 → 4100");
+    const added = screen.getByText("features.airline").closest("li");
+    expect(added).toHaveTextContent("features.airline: — → feature airline");
     expect(screen.getByText(/^Serving v2 \(production\)/)).toBeInTheDocument();
     expect(screen.getByText("flights", { selector: "strong" })).toBeInTheDocument();
     expect(await screen.findByText("promote route listed")).toBeInTheDocument();
