@@ -1,3 +1,3 @@
 """Root conftest: shared fixtures live in the core library (driftscope.testing)."""
 
-pytest_plugins = ["driftscope.testing"]
+pytest_plugins = ["driftscope.testing", "driftscope.testing.content_model"]

@@ -66,13 +66,6 @@ class FeatureContract:
     )
 
     def __post_init__(self) -> None:
-        text = [f.name for f in self.features if f.kind == "text"]
-        if text:  # specs may hold text features; encoding and drift of them come later
-            raise ContractError(
-                f"model '{self.model_name}': text features cannot be encoded yet "
-                f"({', '.join(text)})",
-                {"text_features": text},
-            )
         codes = {f.name: {c: i for i, c in enumerate(f.categories)} for f in self.features}
         opened = tuple(
             (f.name, frozenset(f.categories)) for f in self.features if f.open_categories
@@ -160,6 +153,13 @@ class FeatureContract:
 
     def encode_columns(self, columns: Mapping[str, Any]) -> np.ndarray:
         """Encode column arrays (a DataFrame or a dict of arrays) into a float32 matrix."""
+        text = [f.name for f in self.features if f.kind == "text"]
+        if text:  # a text feature is read whole by a text model (driftscope.text), never encoded
+            raise ContractError(
+                f"model '{self.model_name}': text features are scored by text models only "
+                f"({', '.join(text)})",
+                {"text_features": text},
+            )
         out = []
         for f in self.features:
             col = np.asarray(columns[f.name])

@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from driftscope.errors import ContractError
-from driftscope.serving.artifact import LoadedModel
+from driftscope.serving.artifact import TEXT_KIND, LoadedModel
 
 # As pydantic reads a boolean query parameter elsewhere in the API: `?explain=` is not one.
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
@@ -87,6 +87,8 @@ async def add_explanations(
             result["explanation"] = _unavailable(f"decided by rule {result['rule']}")
         elif result["model_version"] not in by_version:
             result["explanation"] = _unavailable("the scoring model is no longer loaded")
+        elif by_version[result["model_version"]].kind == TEXT_KIND:
+            result["explanation"] = _unavailable("token explanations of text models: not yet")
         else:
             pending.setdefault(result["model_version"], []).append(i)
     for version, rows in pending.items():

@@ -92,6 +92,9 @@ def _parse(body: bytes, state: ModelState) -> tuple[list[Any], bool]:
     try:
         if is_list:
             return state.body.many.validate_json(body), True
+        texts = state.body.items_of_texts(body)  # a text model's {"texts": [...]}
+        if texts is not None:
+            return texts, True
         return [state.body.single.validate_json(body)], False
     except ValidationError as exc:
         raise contract_error(exc) from exc

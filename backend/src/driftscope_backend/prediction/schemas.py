@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -48,9 +49,24 @@ def _leniency(feature: Feature, lenient: bool) -> list[Any]:
     return []
 
 
+MAX_TEXT_CHARS = 100_000  # a message longer than this is refused (422 naming the field)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is blank (nothing but white space)")
+    return value
+
+
 def _field_type(feature: Feature, lenient: bool) -> Any:
     common: dict[str, Any] = {"description": _describe(feature), "examples": [feature.example]}
     before = _leniency(feature, lenient)
+    if feature.kind == "text":  # any Unicode; control characters too (a NUL is not logged)
+        return Annotated[
+            str,
+            Field(strict=True, min_length=1, max_length=MAX_TEXT_CHARS, **common),
+            AfterValidator(_not_blank),
+        ]
     if feature.kind == "boolean":
         base: Any = Annotated[bool, *before, Field(strict=True, **common)]
     elif feature.kind == "categorical" and not feature.open_categories:
@@ -110,6 +126,17 @@ def transaction_model(contract: FeatureContract) -> type[BaseModel]:
         __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [contract.example()]}),
         **fields,
     )
+
+
+def texts_adapter(feature: Feature) -> TypeAdapter[Any]:
+    """The `{"texts": ["…", …]}` form of a text model's body (1–MAX_ITEMS texts), each text
+    validated as `feature` is (errors name `texts[i]`)."""
+    texts: Any = Annotated[
+        list[_field_type(feature, lenient=True)],  # type: ignore[misc]
+        Field(min_length=1, max_length=MAX_ITEMS),
+    ]
+    body = create_model("Texts", __config__=ConfigDict(extra="forbid"), texts=(texts, ...))
+    return TypeAdapter(body)
 
 
 def body_adapters(item: type[BaseModel]) -> tuple[TypeAdapter[Any], TypeAdapter[list[Any]]]:

@@ -63,7 +63,7 @@ def score(
     transaction_id: str | None = record.pop("transaction_id", None)
     rule = model.rules.match(record) if use_rules and model.rules is not None else None
     if rule is None:
-        probability = model.probability_row(model.contract.encode_record(record))
+        probability = model.probability_row(model.encode(record))
         fraud = probability >= model.threshold
     else:
         probability, fraud = float(rule.probability or 0.0), rule.decision == "fraud"
@@ -79,7 +79,7 @@ def score(
         "model_version": model.version,
         "ts": datetime.now(UTC),
         "transaction_id": transaction_id,
-        "features": record,
+        "features": record if model.describe is None else model.describe(record),
         "score": probability,
         "decision": fraud,
         "threshold": model.threshold,

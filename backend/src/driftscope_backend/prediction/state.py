@@ -23,6 +23,7 @@ from driftscope_backend.prediction.schemas import (
     SingleBody,
     Transaction,
     body_adapters,
+    texts_adapter,
     transaction_model,
 )
 
@@ -58,6 +59,16 @@ class RequestBody:
     item: type[BaseModel]
     single: TypeAdapter[Any]
     many: TypeAdapter[list[Any]]
+    # A model of one text feature also takes `{"texts": [...]}` (answered with a list).
+    texts: tuple[str, TypeAdapter[Any]] | None = None
+
+    def items_of_texts(self, body: bytes) -> list[Any] | None:
+        """The items of a `{"texts": [...]}` body, or None when the body is not of that form."""
+        if self.texts is None or b'"texts"' not in body:
+            return None
+        feature, adapter = self.texts
+        texts = adapter.validate_json(body).texts
+        return [self.item.model_construct(**{feature: t, "transaction_id": None}) for t in texts]
 
 
 FRAUD_BODY = RequestBody(Transaction, SingleBody, ListBody)
@@ -69,6 +80,9 @@ def request_body(contract: FeatureContract) -> RequestBody:
     if contract == FRAUD_CONTRACT:
         return FRAUD_BODY
     item = transaction_model(contract)
+    only = contract.features[0] if len(contract.features) == 1 else None
+    if only is not None and only.kind == "text":
+        return RequestBody(item, *body_adapters(item), (only.name, texts_adapter(only)))
     return RequestBody(item, *body_adapters(item))
 
 

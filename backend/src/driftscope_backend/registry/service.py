@@ -38,10 +38,13 @@ def _load_and_warm(row: ModelVersion) -> LoadedModel:
     spec = version_spec(row)
     contract: FeatureContract | None = None if spec is None else spec.contract()
     model = load_model(Path(row.artifact_path), row.sha256, row.version, contract)
-    model.probability_row(
-        model.contract.encode_record(model.contract.example())
-    )  # first call pays lazy costs
+    model.probability_row(model.encode(model.contract.example()))  # first call pays lazy costs
     return model
+
+
+# Versions whose artifact failed to load, by (model, version, path, sha256): the alias poll
+# does not load (and log) them again every few seconds; a fixed artifact is a new version.
+_FAILED: dict[tuple[str, int, str, str], str] = {}
 
 
 async def _load(target: ModelVersion, loaded: list[LoadedModel | None]) -> LoadedModel | str:
@@ -49,11 +52,18 @@ async def _load(target: ModelVersion, loaded: list[LoadedModel | None]) -> Loade
     for model in loaded:
         if model is not None and model.version == target.version:
             return model
+    key = (target.model_name, target.version, target.artifact_path, target.sha256)
+    if key in _FAILED:
+        return _FAILED[key]
     try:
         return await asyncio.to_thread(_load_and_warm, target)
     except DriftscopeError as exc:
         log.error("cannot load %s v%d: %s", target.model_name, target.version, exc.message)
-        return exc.message
+        _FAILED[key] = exc.message
+    except Exception as exc:  # one model's unexpected failure must not stop serving the others
+        log.exception("cannot load %s v%d", target.model_name, target.version)
+        _FAILED[key] = f"{type(exc).__name__}: {exc}"[:500]
+    return _FAILED[key]
 
 
 async def _load_extra(

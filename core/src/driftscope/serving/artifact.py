@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +22,7 @@ from driftscope.training.calibration import PlattCalibrator
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 TREE_KINDS = ("xgboost", "random_forest", "decision_tree")
+TEXT_KIND = "text_linear"  # driftscope.text: hashed TF-IDF + logistic regression on one text
 
 
 def sha256_file(path: Path) -> str:
@@ -91,13 +93,20 @@ class LoadedModel:
     rules: RuleSet | None = None  # accepted decisive rules: the fast path before the model
     # The version's own contract (from its stored spec); None: the built-in model's.
     contract: FeatureContract = field(default=None)  # type: ignore[assignment]
+    # What the evaluator is given for a validated item: the contract's float row, or a text
+    # model's text (driftscope.text.serving); read once per prediction.
+    encode: Callable[[Mapping[str, Any]], Any] = field(default=None)  # type: ignore[assignment]
+    # The features a prediction logs; None: the validated item as it is (tabular kinds).
+    describe: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     _explainer: Predictor | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.contract is None:
             self.contract = get_contract(self.model_name)
+        if self.encode is None:
+            self.encode = self.contract.encode_record
 
-    def probability_row(self, encoded: list[float]) -> float:
+    def probability_row(self, encoded: Any) -> float:
         return self.calibrator.one(self.evaluator.margin_row(encoded))
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
@@ -148,6 +157,8 @@ def load_model(
     contract = contract or get_contract(manifest["model_name"])
     rules_file = manifest.get("rules_file")
     calibration = manifest["calibration"]
+    if kind == TEXT_KIND:
+        return _loaded_text(manifest, directory, contract)
     return LoadedModel(
         model_name=manifest["model_name"],
         version=int(manifest["version"]),
@@ -159,4 +170,34 @@ def load_model(
         directory=directory,
         rules=RuleSet.load(directory / rules_file, contract) if rules_file else None,
         contract=contract,
+    )
+
+
+def _loaded_text(
+    manifest: dict[str, Any], directory: Path, contract: FeatureContract
+) -> LoadedModel:
+    """A text model version: its one text feature handed to the evaluator whole, its
+    descriptors logged with each prediction."""
+    from driftscope.text.artifact import load_text_model  # text imports this module
+    from driftscope.text.serving import TextMargin, text_describer, text_encoder
+
+    texts = [f.name for f in contract.features if f.kind == "text"]
+    if len(texts) != 1:
+        raise ArtifactError(
+            f"{directory}: a text model needs exactly one text feature, not {texts}"
+        )
+    evaluator = TextMargin(load_text_model(directory, manifest))
+    calibration = manifest["calibration"]
+    return LoadedModel(
+        model_name=manifest["model_name"],
+        version=int(manifest["version"]),
+        kind=TEXT_KIND,
+        threshold=float(manifest["threshold"]),
+        calibrator=PlattCalibrator(calibration["a"], calibration["b"]),
+        evaluator=evaluator,  # type: ignore[arg-type]
+        manifest=manifest,
+        directory=directory,
+        contract=contract,
+        encode=text_encoder(texts[0]),
+        describe=text_describer(texts[0], evaluator.model),
     )

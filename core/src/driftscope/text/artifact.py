@@ -14,13 +14,12 @@ import numpy as np
 import orjson
 
 from driftscope.errors import ArtifactError
-from driftscope.serving.artifact import write_manifest
+from driftscope.serving.artifact import TEXT_KIND, write_manifest
 from driftscope.text.features import N_FEATURES, TextFeatures
 from driftscope.text.model import TextModel
 from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.threshold import write_threshold_table
 
-TEXT_KIND = "text_linear"
 MODEL_FILE = "text_model.npz"
 TABLE_FILE = "threshold_table.csv"
 EVALUATION_FILE = "evaluation.json"
@@ -43,6 +42,7 @@ def write_text_artifacts(
     np.savez_compressed(
         directory / MODEL_FILE,
         idf=model.features.idf,
+        vocabulary=model.features.vocabulary,
         coef=model.coef,
         intercept=np.array([model.intercept]),
         c=np.array([model.c]),
@@ -69,10 +69,10 @@ def write_text_artifacts(
 def load_text_model(directory: Path, manifest: dict[str, Any]) -> TextModel:
     """The model of a verified manifest (`read_manifest` checked every file's sha256)."""
     with np.load(directory / manifest["model_file"]) as arrays:
-        idf, coef = arrays["idf"], arrays["coef"]
+        idf, coef, vocabulary = arrays["idf"], arrays["coef"], arrays["vocabulary"]
         intercept, c = float(arrays["intercept"][0]), float(arrays["c"][0])
     if idf.shape != (N_FEATURES,) or coef.shape != (N_FEATURES,):
         raise ArtifactError(f"{directory}: text model of {coef.shape} weights, not {N_FEATURES}")
     calibration = manifest["calibration"]
     calibrator = PlattCalibrator(float(calibration["a"]), float(calibration["b"]))
-    return TextModel(TextFeatures(idf), coef, intercept, calibrator, c)
+    return TextModel(TextFeatures(idf, vocabulary), coef, intercept, calibrator, c)

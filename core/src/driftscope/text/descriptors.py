@@ -10,8 +10,8 @@ empty text (shares of nothing are 0, never a division by zero).
 - `words`: words (maximal runs of Unicode word characters);
 - `url_count`: `http(s)://` or `www.` links;
 - `digit_share`, `upper_share`, `non_ascii_share`: of the characters that are not white space;
-- `oov_share`: share of the words whose bucket the training texts never contained
-  (`TextFeatures.idf` at its maximum): new vocabulary, e.g. a campaign or another language.
+- `oov_share`: share of the words the training texts never contained (`TextFeatures.unseen`):
+  new vocabulary, e.g. a campaign or another language.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-from driftscope.text.features import TextFeatures, normalise, unigram_buckets, words_of
+from driftscope.text.features import TextFeatures, normalise, words_of
 
 DESCRIPTORS = (
     "chars",
@@ -58,8 +58,7 @@ def describe(text: str, features: TextFeatures | None = None) -> dict[str, float
 def _oov_share(words: list[str], features: TextFeatures) -> float:
     if not words:
         return 0.0
-    unseen = features.idf[unigram_buckets(words)] >= features.idf.max()
-    return float(unseen.mean())
+    return float(features.unseen(words).mean())
 
 
 def describe_many(texts: list[str], features: TextFeatures | None = None) -> dict[str, np.ndarray]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,6 +34,7 @@ WORD_BITS = 18
 CHAR_BITS = 18
 N_FEATURES = (1 << WORD_BITS) + (1 << CHAR_BITS)
 CHAR_NGRAMS = (3, 4, 5)
+VOCABULARY_MAX = 200_000  # words kept for the out-of-vocabulary descriptor
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"\W+")
@@ -56,12 +58,6 @@ def words_of(norm: str) -> list[str]:
 
 def _word_hashes(words: list[str]) -> np.ndarray:
     return np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
-
-
-def unigram_buckets(words: list[str]) -> np.ndarray:
-    """The bucket of each word (as in `term_counts`)."""
-    with np.errstate(over="ignore"):
-        return _bucket(_word_hashes(words), WORD_BITS)
 
 
 def _word_buckets(norm: str) -> np.ndarray:
@@ -109,19 +105,35 @@ def _weights(buckets: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.nda
 
 @dataclass(frozen=True)
 class TextFeatures:
-    """The fitted IDF of every bucket (buckets never seen in training: the maximum IDF)."""
+    """The fitted IDF of every bucket (buckets never seen in training: the maximum IDF), and
+    the training vocabulary: the CRC-32 of its VOCABULARY_MAX most frequent words, sorted (the
+    buckets are shared by words, bigrams and collisions, so they cannot tell a new word)."""
 
     idf: np.ndarray  # float64, N_FEATURES
+    vocabulary: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))
 
     @classmethod
     def fit(cls, texts: Iterable[str]) -> TextFeatures:
         df = np.zeros(N_FEATURES, dtype=np.int64)
+        words: Counter[int] = Counter()
         n = 0
         for text in texts:
+            norm = normalise(text)
             buckets, _ = term_counts(text)
             df[buckets] += 1
+            words.update(set(_word_hashes(words_of(norm)).tolist()))
             n += 1
-        return cls(np.log((1.0 + n) / (1.0 + df)) + 1.0)
+        frequent = [h for h, _ in words.most_common(VOCABULARY_MAX)]
+        vocabulary = np.sort(np.asarray(frequent, dtype=np.uint32))
+        return cls(np.log((1.0 + n) / (1.0 + df)) + 1.0, vocabulary)
+
+    def unseen(self, words: list[str]) -> np.ndarray:
+        """Per word: not in the training vocabulary."""
+        hashes = _word_hashes(words).astype(np.uint32)
+        at = np.searchsorted(self.vocabulary, hashes)
+        found = at < len(self.vocabulary)
+        found[found] = self.vocabulary[at[found]] == hashes[found]
+        return ~found
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """One text's features: (bucket indices, weights)."""

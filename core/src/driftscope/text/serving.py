@@ -1,0 +1,57 @@
+"""Serving a text model: its margin for the loaded artifact, and what a prediction logs.
+
+A text model is served through the same `LoadedModel` as the tabular kinds: its evaluator
+takes the text itself (`LoadedModel.encode` hands it over instead of a float row), and
+`LoadedModel.describe` turns the validated item into the logged features — a bounded copy of
+the text (for the dashboard's "latest messages") and one number per descriptor, named
+`<feature>.<descriptor>` like the reference profile's, so the worker watches them for drift
+with the statistics of any numeric feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from driftscope.text.descriptors import describe
+from driftscope.text.model import TextModel
+
+LOGGED_TEXT_CHARS = 2_000  # what a prediction row keeps of its text
+
+
+class TextMargin:
+    """The `MarginModel` of a text model: the raw margin (log-odds) of one text or many."""
+
+    def __init__(self, model: TextModel) -> None:
+        self.model = model
+
+    def margin_row(self, row: str) -> float:
+        return self.model.margin(row)
+
+    def margin(self, matrix: Sequence[str]) -> np.ndarray:
+        return self.model.margins(list(matrix))
+
+
+def text_encoder(feature: str) -> Callable[[Mapping[str, Any]], str]:
+    """What the evaluator is given for a validated item: its text."""
+
+    def encode(record: Mapping[str, Any]) -> str:
+        return str(record[feature])
+
+    return encode
+
+
+def text_describer(feature: str, model: TextModel) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The logged features of an item: its text (bounded, NUL-free: PostgreSQL JSON cannot
+    hold one) and its descriptors against the model's training vocabulary."""
+
+    def logged(record: dict[str, Any]) -> dict[str, Any]:
+        text = str(record[feature])
+        out: dict[str, Any] = {feature: text[:LOGGED_TEXT_CHARS].replace("\x00", "\ufffd")}
+        for name, value in describe(text, model.features).items():
+            out[f"{feature}.{name}"] = value
+        return out
+
+    return logged
