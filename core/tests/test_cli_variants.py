@@ -96,3 +96,32 @@ def test_canary_command_is_gated(cli_env: Settings) -> None:
     assert forced.exit_code == 0, forced.output
     last = state(cli_env)[1][-1]
     assert (last["forced"], last["reason"], last["actor"]) == (True, "drill", "cli")
+
+
+def test_models_commands_act_on_the_model_named_by_model(cli_env: Settings) -> None:
+    """`driftscope models --model NAME ...`: another model's versions and aliases; fraud's
+    aliases untouched."""
+    from driftscope.testing.user_model import train_flights
+
+    asyncio.run(train_flights(cli_env, "flights"))
+    asyncio.run(train_flights(cli_env, "flights", seed=4))  # v2, not promoted
+    listed = runner.invoke(cli.app, ["models", "--model", "flights", "list"])
+    assert listed.exit_code == 0, listed.output
+    promoted = runner.invoke(cli.app, ["models", "--model", "flights", "promote", "2", "--force",
+                                       "--reason", "test"])  # fmt: skip
+    assert promoted.exit_code == 0, promoted.output
+    assert "production: v2" in promoted.output
+
+    async def production(name: str) -> int | None:
+        engine = create_engine(cli_env.resolved_database_url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                aliases = {a.alias: a.version for a in await list_aliases(session, name)}
+                return aliases.get("production")
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(production("flights")) == 2
+    assert asyncio.run(production("fraud")) == 1
+    refused = runner.invoke(cli.app, ["models", "--model", "Not A Name", "list"])
+    assert refused.exit_code == 2 and "--model" in refused.output

@@ -18,13 +18,37 @@ models_app = typer.Typer(
     help="Model registry: versions, promotion, rollback.", no_args_is_help=True
 )
 console = Console(stderr=True)
+_chosen: dict[str, str] = {}  # the model the group's --model option names, for this run
+
+
+@models_app.callback()
+def _choose_model(
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="The model these commands act on (default DRIFTSCOPE_MODEL_NAME, e.g. fraud).",
+        ),
+    ] = None,
+) -> None:
+    """Model registry: versions, promotion, rollback (of one model: --model NAME)."""
+    _chosen.clear()
+    if model is not None:
+        from driftscope.spec.model import MODEL_NAME
+
+        if not MODEL_NAME.fullmatch(model):
+            raise typer.BadParameter("not a model name", param_hint="--model")
+        _chosen["model"] = model
 
 
 async def _in_session(work: Any) -> Any:
-    """Run `work(session, settings)` in one committed transaction on the configured database."""
+    """Run `work(session, settings)` in one committed transaction on the configured database
+    (`settings.model_name` is the group's --model when given)."""
     from driftscope.db import script_sessions
 
     settings = get_settings()
+    if "model" in _chosen:
+        settings = settings.model_copy(update={"model_name": _chosen["model"]})
     async with script_sessions(settings.resolved_database_url) as sessions, sessions() as session:
         result = await work(session, settings)
         await session.commit()
