@@ -96,3 +96,30 @@ async def test_any_unicode_is_scored_and_its_descriptors_logged(content: Api) ->
 async def test_explain_says_text_explanations_are_not_there_yet(content: Api) -> None:
     answer = (await content.client.post(f"{CONTENT}?explain=true", json={"text": SPAM})).json()
     assert answer["explanation"]["available"] is False
+
+
+async def test_a_csv_of_texts_is_scored_as_predict_scores_them(content: Api) -> None:
+    """The analysts' spreadsheet path: a `text` column (quoted, commas and newlines inside),
+    blank cells refused per row; scored rows logged with their descriptors."""
+    csv = (
+        b'id,text\nm-1,"Re: build failure on ARM\n\nThe patch below fixes it; can you review?"\n'
+        b'm-2,"FREE!!! Cheap meds and a CASH prize, click http://win.example NOW $$$"\n'
+        b'm-3,"   "\nm-4,\n'
+    )
+    answer = await content.client.post(
+        "/api/v1/models/content/predict/batch", content=csv, headers={"content-type": "text/csv"}
+    )
+    assert answer.status_code == 200, answer.text
+    rows = answer.text.strip().split("\n")
+    assert rows[0].startswith("id,probability,decision,")
+    scored = {r.split(",")[0]: r.split(",") for r in rows[1:]}
+    one = (await content.client.post(CONTENT, json={"texts": [HAM, SPAM]})).json()
+    assert [scored["m-1"][2], scored["m-2"][2]] == ["ham", "spam"]
+    assert float(scored["m-2"][1]) == pytest.approx(one[1]["probability"], abs=1e-6)
+    for blank in ("m-3", "m-4"):
+        assert scored[blank][1] == "" and "text is missing or blank" in ",".join(scored[blank])
+    await content.flush()
+    logged = {p.transaction_id: p for p in await content.predictions() if p.source == "batch"}
+    assert set(logged) == {"m-1", "m-2"}
+    assert logged["m-2"].features["text.url_count"] == 1.0
+    assert logged["m-1"].features["text"].startswith("Re: build failure on ARM\n\n")

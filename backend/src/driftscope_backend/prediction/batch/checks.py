@@ -11,7 +11,11 @@ import pandas as pd
 
 from driftscope.contract import Feature
 from driftscope.spec.model import CATEGORY_MAX_LENGTH
-from driftscope_backend.prediction.schemas import CATEGORY_PATTERN, USER_CATEGORY_PATTERN
+from driftscope_backend.prediction.schemas import (
+    CATEGORY_PATTERN,
+    MAX_TEXT_CHARS,
+    USER_CATEGORY_PATTERN,
+)
 
 ID_MAX_LENGTH = 128
 BOOLEAN_TOKENS = {"true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0}
@@ -25,7 +29,7 @@ MISSING = "missing value (required)"
 class FeatureCheck:
     """One column checked: model encoding, log values, and which rows are invalid and why."""
 
-    encoded: np.ndarray  # float64 for the model; NaN when missing or unseen
+    encoded: np.ndarray  # float64 for the model (NaN when missing or unseen); a text: the text
     typed: Any  # JSON-ready values for the prediction log (read for valid rows only)
     bad: np.ndarray  # bool per row
     reasons: dict[int, str]  # row → why, for the bad rows
@@ -34,6 +38,8 @@ class FeatureCheck:
 def check_feature(feature: Feature, raw: pd.Series, *, lenient: bool = False) -> FeatureCheck:
     """`lenient`: a user model's rules for unseen categories (any string without control
     characters), as on its /predict; the fraud model keeps CATEGORY_PATTERN."""
+    if feature.kind == "text":
+        return _text(raw)
     if feature.kind == "boolean":
         return _boolean(feature, raw)
     if feature.kind == "categorical":
@@ -134,6 +140,19 @@ def _categorical(feature: Feature, raw: pd.Series, well_formed: re.Pattern[str])
         _flag(reasons, np.isin(codes, refused), lambda row: f"{values[codes[row]]!r} {why}")
     typed = np.asarray([*values, None], dtype=object)[codes]
     return FeatureCheck(encoded, typed, _mask(reasons, len(encoded)), reasons)
+
+
+def _text(raw: pd.Series) -> FeatureCheck:
+    """A text column, as /predict takes a text: any non-blank string up to MAX_TEXT_CHARS.
+    `encoded` holds the texts themselves (a text model reads them whole)."""
+    texts = raw.astype(object).where(raw.notna(), None).to_numpy(dtype=object)
+    reasons: dict[int, str] = {}
+    for row, text in enumerate(texts.tolist()):
+        if text is None or not str(text).strip():
+            reasons[row] = "text is missing or blank"
+        elif len(str(text)) > MAX_TEXT_CHARS:
+            reasons[row] = f"text is over {MAX_TEXT_CHARS} characters"
+    return FeatureCheck(texts, texts, _mask(reasons, len(texts)), reasons)
 
 
 def _mask(reasons: dict[int, str], n: int) -> np.ndarray:

@@ -82,7 +82,9 @@ class BatchScorer:
         self.contract = model.contract
         self._lenient = model.contract.model_name != FRAUD_CONTRACT.model_name
         self.layout = layout
-        text = [f.name for f in self.contract.features if f.is_categorical]
+        text = [f.name for f in self.contract.features if f.is_categorical or f.kind == "text"]
+        # A text model reads its one text column whole (driftscope.text.serving).
+        self._texts = any(f.kind == "text" for f in self.contract.features)
         if layout.id_column:
             text.append(layout.id_column)
         self._text_columns = {name: object for name in text}
@@ -108,7 +110,10 @@ class BatchScorer:
         probability = np.full(n, np.nan)
         fraud, by_rules = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         if valid.any():
-            matrix = np.column_stack(encoded).astype(np.float32)[valid]
+            if self._texts:
+                matrix = np.asarray(encoded[0], dtype=object)[valid]
+            else:
+                matrix = np.column_stack(encoded).astype(np.float32)[valid]
             probability[valid], fraud[valid], by_rules[valid] = self._decide(matrix)
         prediction = prediction_ids(self.model.model_name, ids) if self.log is not None else None
         elapsed_us = (time.perf_counter_ns() - started) // 1_000
@@ -180,7 +185,7 @@ class BatchScorer:
                 "ts": datetime.now(UTC),
                 "transaction_id": [block.ids[row] for row in np.flatnonzero(valid).tolist()],
                 "features": [
-                    log.json_text(dict(zip(names, values, strict=True)))
+                    log.json_text(self._logged(dict(zip(names, values, strict=True))))
                     for values in zip(*features, strict=True)
                 ],
                 "score": block.probability[valid].tolist(),
@@ -193,6 +198,11 @@ class BatchScorer:
                 "source": "batch",
             }
         )
+
+    def _logged(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A row's logged features, as /predict logs them (a text model: text + descriptors)."""
+        describe = self.model.describe
+        return record if describe is None else describe(record)
 
     def process(self, block: bytes) -> Processed:
         """Score a block: the result, its CSV rows, and the INSERTs logging it (none unless
