@@ -62,8 +62,10 @@ def score(
     record = dict(transaction.__dict__)
     transaction_id: str | None = record.pop("transaction_id", None)
     rule = model.rules.match(record) if use_rules and model.rules is not None else None
+    encoded = None
     if rule is None:
-        probability = model.probability_row(model.encode(record))
+        encoded = model.encode(record)
+        probability = model.probability_row(encoded)
         fraud = probability >= model.threshold
     else:
         probability, fraud = float(rule.probability or 0.0), rule.decision == "fraud"
@@ -79,7 +81,7 @@ def score(
         "model_version": model.version,
         "ts": datetime.now(UTC),
         "transaction_id": transaction_id,
-        "features": record if model.describe is None else model.describe(record),
+        "features": record if model.describe is None else model.describe(record, encoded),
         "score": probability,
         "decision": fraud,
         "threshold": model.threshold,

@@ -96,8 +96,9 @@ class LoadedModel:
     # What the evaluator is given for a validated item: the contract's float row, or a text
     # model's text (driftscope.text.serving); read once per prediction.
     encode: Callable[[Mapping[str, Any]], Any] = field(default=None)  # type: ignore[assignment]
-    # The features a prediction logs; None: the validated item as it is (tabular kinds).
-    describe: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # The features a prediction logs, from the item and what `encode` made of it (None when it
+    # was not encoded); None: the validated item as it is (tabular kinds).
+    describe: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     _explainer: Predictor | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-from driftscope.text.features import TextFeatures, normalise, words_of
+from driftscope.text.features import Analysed, TextFeatures, analyse
 
 DESCRIPTORS = (
     "chars",
@@ -41,9 +41,14 @@ def _share(part: int, whole: int) -> float:
 
 def describe(text: str, features: TextFeatures | None = None) -> dict[str, float]:
     """The descriptors of one text (`oov_share` 0 without a fitted vocabulary)."""
+    return describe_analysed(analyse(text), features)
+
+
+def describe_analysed(analysed: Analysed, features: TextFeatures | None) -> dict[str, float]:
+    """`describe` of a text already analysed (serving shares the analysis with the features)."""
+    text, words = analysed.text, analysed.words
     visible = _SPACE.sub("", text)
     n_visible = len(visible)
-    words = words_of(normalise(text))
     return {
         "chars": float(len(text)),
         "words": float(len(words)),
@@ -51,14 +56,14 @@ def describe(text: str, features: TextFeatures | None = None) -> dict[str, float
         "digit_share": _share(sum(c.isdigit() for c in visible), n_visible),
         "upper_share": _share(sum(c.isupper() for c in visible), n_visible),
         "non_ascii_share": _share(n_visible - len(visible.encode("ascii", "ignore")), n_visible),
-        "oov_share": 0.0 if features is None else _oov_share(words, features),
+        "oov_share": 0.0 if features is None else _oov_share(analysed, features),
     }
 
 
-def _oov_share(words: list[str], features: TextFeatures) -> float:
-    if not words:
+def _oov_share(analysed: Analysed, features: TextFeatures) -> float:
+    if not analysed.words:
         return 0.0
-    return float(features.unseen(words).mean())
+    return float(features.unseen(analysed.hashes).mean())
 
 
 def describe_many(texts: list[str], features: TextFeatures | None = None) -> dict[str, np.ndarray]:

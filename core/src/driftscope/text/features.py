@@ -60,11 +60,26 @@ def _word_hashes(words: list[str]) -> np.ndarray:
     return np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
 
 
-def _word_buckets(norm: str) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """One text read once: normalised, its words and their CRC-32s, shared by the features
+    and the descriptors (serving computes both for every text)."""
+
+    text: str
+    norm: str
+    words: list[str]
+    hashes: np.ndarray  # uint64, the CRC-32 of each word
+
+
+def analyse(text: str) -> Analysed:
+    norm = normalise(text)
     words = words_of(norm)
-    if not words:
+    return Analysed(text, norm, words, _word_hashes(words))
+
+
+def _word_buckets(hashes: np.ndarray) -> np.ndarray:
+    if not len(hashes):
         return np.empty(0, dtype=np.int64)
-    hashes = _word_hashes(words)
     bigrams = hashes[:-1] * _BIGRAM + hashes[1:] + np.uint64(1 << 32)  # never equals a unigram
     return _bucket(np.concatenate([hashes, bigrams]), WORD_BITS)
 
@@ -87,9 +102,13 @@ def _char_buckets(norm: str) -> np.ndarray:
 
 def term_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct buckets, their counts) of one text."""
-    norm = normalise(text)
+    return counts_of(analyse(text))
+
+
+def counts_of(analysed: Analysed) -> tuple[np.ndarray, np.ndarray]:
+    """`term_counts` of a text already analysed."""
     with np.errstate(over="ignore"):
-        buckets = np.concatenate([_word_buckets(norm), _char_buckets(norm)])
+        buckets = np.concatenate([_word_buckets(analysed.hashes), _char_buckets(analysed.norm)])
     return np.unique(buckets, return_counts=True)
 
 
@@ -118,18 +137,18 @@ class TextFeatures:
         words: Counter[int] = Counter()
         n = 0
         for text in texts:
-            norm = normalise(text)
-            buckets, _ = term_counts(text)
+            analysed = analyse(text)
+            buckets, _ = counts_of(analysed)
             df[buckets] += 1
-            words.update(set(_word_hashes(words_of(norm)).tolist()))
+            words.update(set(analysed.hashes.tolist()))
             n += 1
         frequent = [h for h, _ in words.most_common(VOCABULARY_MAX)]
         vocabulary = np.sort(np.asarray(frequent, dtype=np.uint32))
         return cls(np.log((1.0 + n) / (1.0 + df)) + 1.0, vocabulary)
 
-    def unseen(self, words: list[str]) -> np.ndarray:
-        """Per word: not in the training vocabulary."""
-        hashes = _word_hashes(words).astype(np.uint32)
+    def unseen(self, word_hashes: np.ndarray) -> np.ndarray:
+        """Per word (its CRC-32, `Analysed.hashes`): not in the training vocabulary."""
+        hashes = word_hashes.astype(np.uint32)
         at = np.searchsorted(self.vocabulary, hashes)
         found = at < len(self.vocabulary)
         found[found] = self.vocabulary[at[found]] == hashes[found]
@@ -137,7 +156,10 @@ class TextFeatures:
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """One text's features: (bucket indices, weights)."""
-        buckets, counts = term_counts(text)
+        return self.row_of(analyse(text))
+
+    def row_of(self, analysed: Analysed) -> tuple[np.ndarray, np.ndarray]:
+        buckets, counts = counts_of(analysed)
         return buckets, _weights(buckets, counts, self.idf)
 
     def matrix(self, texts: Sequence[str]) -> sp.csr_matrix:

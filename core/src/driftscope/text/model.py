@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
 from driftscope.predictors.base import sigmoid
-from driftscope.text.features import TextFeatures
+from driftscope.text.features import Analysed, TextFeatures, analyse
 from driftscope.training.calibration import PlattCalibrator
 
 C_GRID = (1.0, 4.0, 16.0)
@@ -32,7 +32,10 @@ class TextModel:
     c: float  # the chosen inverse regularisation strength
 
     def margin(self, text: str) -> float:
-        buckets, values = self.features.row(text)
+        return self.margin_of(analyse(text))
+
+    def margin_of(self, analysed: Analysed) -> float:
+        buckets, values = self.features.row_of(analysed)
         return float(np.dot(values, self.coef[buckets]) + self.intercept)
 
     def margins(self, texts: Sequence[str]) -> np.ndarray:

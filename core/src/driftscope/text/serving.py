@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.text.descriptors import describe
+from driftscope.text.descriptors import describe_analysed
+from driftscope.text.features import Analysed, analyse
 from driftscope.text.model import TextModel
 
 LOGGED_TEXT_CHARS = 2_000  # what a prediction row keeps of its text
@@ -27,30 +28,35 @@ class TextMargin:
     def __init__(self, model: TextModel) -> None:
         self.model = model
 
-    def margin_row(self, row: str) -> float:
-        return self.model.margin(row)
+    def margin_row(self, row: Analysed) -> float:
+        return self.model.margin_of(row)
 
     def margin(self, matrix: Sequence[str]) -> np.ndarray:
         return self.model.margins(list(matrix))
 
 
-def text_encoder(feature: str) -> Callable[[Mapping[str, Any]], str]:
-    """What the evaluator is given for a validated item: its text."""
+def text_encoder(feature: str) -> Callable[[Mapping[str, Any]], Analysed]:
+    """What the evaluator is given for a validated item: its text, analysed once (the logged
+    descriptors reuse the analysis)."""
 
-    def encode(record: Mapping[str, Any]) -> str:
-        return str(record[feature])
+    def encode(record: Mapping[str, Any]) -> Analysed:
+        return analyse(str(record[feature]))
 
     return encode
 
 
-def text_describer(feature: str, model: TextModel) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def text_describer(
+    feature: str, model: TextModel
+) -> Callable[[dict[str, Any], Analysed | None], dict[str, Any]]:
     """The logged features of an item: its text (bounded, NUL-free: PostgreSQL JSON cannot
-    hold one) and its descriptors against the model's training vocabulary."""
+    hold one) and its descriptors against the model's training vocabulary. `encoded`: the
+    item's analysis as the evaluator got it (None: analysed here, e.g. batch rows)."""
 
-    def logged(record: dict[str, Any]) -> dict[str, Any]:
-        text = str(record[feature])
+    def logged(record: dict[str, Any], encoded: Analysed | None) -> dict[str, Any]:
+        analysed = encoded if encoded is not None else analyse(str(record[feature]))
+        text = analysed.text
         out: dict[str, Any] = {feature: text[:LOGGED_TEXT_CHARS].replace("\x00", "\ufffd")}
-        for name, value in describe(text, model.features).items():
+        for name, value in describe_analysed(analysed, model.features).items():
             out[f"{feature}.{name}"] = value
         return out
 

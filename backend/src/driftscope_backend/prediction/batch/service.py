@@ -202,7 +202,7 @@ class BatchScorer:
     def _logged(self, record: dict[str, Any]) -> dict[str, Any]:
         """A row's logged features, as /predict logs them (a text model: text + descriptors)."""
         describe = self.model.describe
-        return record if describe is None else describe(record)
+        return record if describe is None else describe(record, None)
 
     def process(self, block: bytes) -> Processed:
         """Score a block: the result, its CSV rows, and the INSERTs logging it (none unless
