@@ -66,19 +66,20 @@ def _timestamp(retention_days: float) -> Any:
     ]
 
 
-def features_model(spec: ModelSpec) -> type[BaseModel]:
-    """The spec's features validated exactly as /predict validates them (transaction_model);
-    `transaction_id` belongs beside `features`, so it is refused inside them."""
+def features_model(spec: ModelSpec, item: type[BaseModel]) -> type[BaseModel]:
+    """The spec's features validated exactly as /predict validates them (`item`, its
+    transaction_model); `transaction_id` belongs beside `features`, so it is refused inside."""
     return create_model(
         f"{spec.name}_features",
-        __base__=transaction_model(spec.contract()),
+        __base__=item,
         transaction_id=(None, Field(None, description="not a feature: send it beside `features`")),
     )
 
 
 def log_item_model(spec: ModelSpec, retention_days: float) -> type[BaseModel]:
-    features = features_model(spec)
-    transaction_id = transaction_model(spec.contract()).model_fields["transaction_id"]
+    item = transaction_model(spec.contract())  # /predict's item for this spec, built once
+    features = features_model(spec, item)
+    transaction_id = item.model_fields["transaction_id"]
     return create_model(
         f"{spec.name}_log_item",
         __config__=ConfigDict(extra="forbid"),
