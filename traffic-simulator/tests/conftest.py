@@ -5,7 +5,8 @@ CLI, as a deployment does, with the test's settings (temp data dir, fresh databa
 
 - `server`: the backend serving the session model, admin key "k1", on its own port.
 - `start_server(settings, port)`: start one on a chosen port (e.g. after the simulator started).
-- `simulator(...)`: a Simulator for a URL with test-friendly options, run as a task.
+- `run_simulator(...)`: a Simulator for a URL with test-friendly options, run as a task; its
+  content stream is off unless `initial` turns it on (it reads the corpora, seconds of CPU).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ async def run_simulator() -> AsyncIterator[Callable[..., Running]]:
     started: list[Running] = []
 
     def start(client: Any = None, **options: Any) -> Running:
+        initial = options.get("initial") or {}
+        options["initial"] = {**initial, "content": initial.get("content", {"running": False})}
         sim = Simulator(Options(**options), client=client)
         # A deadline for the labels flushed at stop: done at once unless the machine is busy.
         running = Running(sim, asyncio.create_task(sim.run(label_flush_timeout_s=DEADLINE_S)))

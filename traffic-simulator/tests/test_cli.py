@@ -6,6 +6,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from driftscope.text.traffic import CONTENT_SCENARIOS
 from driftscope_simulator.cli import SCENARIO_CHOICES, simulate
 
 
@@ -22,6 +23,9 @@ def test_help_lists_the_options_and_scenarios(app: typer.Typer) -> None:
     for option in ("--rate", "--scenario", "--intensity", "--label-delay", "--label-coverage"):
         assert option in result.output
     assert all(name in result.output for name in SCENARIO_CHOICES)
+    for option in ("--content-rate", "--content-scenario", "--content-intensity", "--no-content"):
+        assert option in result.output
+    assert all(name in result.output for name in CONTENT_SCENARIOS)
 
 
 @pytest.mark.parametrize(
@@ -35,6 +39,9 @@ def test_help_lists_the_options_and_scenarios(app: typer.Typer) -> None:
         (["--label-coverage", "1.5"], "--label-coverage"),
         (["--label-delay", "5", "1"], "--label-delay"),
         (["--duration", "0"], "--duration"),
+        (["--content-scenario", "sudden"], "--content-scenario"),
+        (["--content-rate", "0"], "--content-rate"),
+        (["--content-intensity", "4"], "--content-intensity"),
     ],
 )
 def test_bad_options_exit_non_zero_naming_the_option(

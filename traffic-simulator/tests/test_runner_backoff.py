@@ -146,7 +146,7 @@ async def test_connection_errors_back_off_then_resume(
     assert 0.9 <= resumed_at - attempts[-1][-1] < 2.0
     await stub.wait_traffic_until(resumed_at + 2.0)
     counters = await running.stop()
-    assert sim.backoff_s == 0.0  # a success resets the back-off
+    assert sim.fraud.backoff_s == 0.0  # a success resets the back-off
     assert stub.count(resumed_at, resumed_at + 2.0) >= RESUMED
     assert counters.failed == sum(len(a) for a in attempts)
 
@@ -174,4 +174,4 @@ async def test_simulator_started_before_the_backend_catches_up_when_it_comes_up(
         counters = await running.stop()
         assert await server.flush() == counters.ok
     print(f"resumed {waited:.1f} s after the backend started")
-    assert sim.backoff_s == 0.0
+    assert sim.fraud.backoff_s == 0.0

@@ -56,13 +56,13 @@ async def test_put_changes_the_running_scenario(
         )
         state = await simulator_state(http)
         assert (state["desired"]["rate"], state["desired"]["scenario"]) == (30.0, "none")
-        assert sim.stream.phase == "none"
+        assert sim.fraud.source.phase == "none"
 
         response = await http.put("/api/v1/simulator", json={"scenario": "sudden"}, headers=ADMIN)
         assert response.status_code == 200, response.text
         # The simulator polls once a second; the next transaction is made under the new scenario.
         applied = await wait_until(
-            lambda: sim.stream.phase == "sudden", what="the simulator to adopt the scenario"
+            lambda: sim.fraud.source.phase == "sudden", what="the simulator to adopt the scenario"
         )
         assert sim.desired.scenario == "sudden"
         assert sim.desired.rate == 30.0  # fields not in the PUT keep their value

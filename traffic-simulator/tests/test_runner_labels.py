@@ -31,9 +31,13 @@ async def test_labels_arrive_after_their_delay_with_the_set_coverage(
     sim = running.sim
     await wait_until(lambda: sim.counters.ok >= PREDICTIONS, what=f"{PREDICTIONS} predictions")
     sim.desired.running = False  # no new predictions; the labels keep their own schedule
-    c = sim.counters
+
+    def settled() -> bool:
+        c = sim.counters
+        return not sim.labels and c.sent == c.ok + c.failed + c.throttled
+
     await wait_until(
-        lambda: not sim.labels and c.sent == c.ok + c.failed + c.throttled,
+        settled,
         what="every request answered and every label sent",
     )
     counters = await running.stop()

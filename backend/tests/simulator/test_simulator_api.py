@@ -29,6 +29,7 @@ DEFAULT_DESIRED = {
     "intensity": 1.0,
     "fraud_rate": 0.04,
     "features": None,
+    "content": {"running": True, "rate": 5.0, "scenario": "none", "intensity": 1.0},
 }
 STATUS = {"actual_rate": 49.6, "scenario": "auto", "phase": "none", "sent": 1200, "failed": 2}
 Serve = Callable[[Settings], AbstractAsyncContextManager["Api"]]
@@ -123,6 +124,10 @@ async def test_put_merges_fields_and_a_new_scenario_resets_features(
         ({"scenario": "sudden", "features": ["channel"]}, "features"),
         ({"scenario": "categorical", "features": ["amount"]}, "features"),
         ({"scenario": "concept", "features": ["amount"]}, "features"),
+        ({"content": {"scenario": "sudden"}}, "content.scenario"),
+        ({"content": {"rate": 0}}, "content.rate"),
+        ({"content": {"intensity": 4}}, "content.intensity"),
+        ({"content": {"speed": 3}}, "content.speed"),
     ],
 )
 async def test_bad_values_get_422_naming_the_field_and_change_nothing(
@@ -137,6 +142,28 @@ async def test_bad_values_get_422_naming_the_field_and_change_nothing(
         before["desired"],
         before["desired_updated_at"],
     )
+
+
+async def test_content_stream_fields_merge_on_their_own(client: httpx.AsyncClient) -> None:
+    content = DEFAULT_DESIRED["content"]
+    campaign = await put(client, {"content": {"scenario": "campaign", "intensity": 1.5}})
+    assert campaign == {
+        **DEFAULT_DESIRED,
+        "content": {**content, "scenario": "campaign", "intensity": 1.5},
+    }
+    # A fraud change leaves the content stream alone, and a content change the fraud stream.
+    both = await put(client, {"scenario": "sudden", "content": {"rate": 12}})
+    assert both["scenario"] == "sudden" and both["intensity"] == 1.0
+    assert both["content"] == {**campaign["content"], "rate": 12.0}
+
+
+def test_content_scenarios_are_the_simulators() -> None:
+    from typing import get_args
+
+    from driftscope.text.traffic import CONTENT_SCENARIOS
+    from driftscope_backend.simulator.schemas import ContentScenarioName
+
+    assert list(get_args(ContentScenarioName)) == list(CONTENT_SCENARIOS)
 
 
 async def test_features_are_checked_against_the_scenario_in_force(
@@ -169,6 +196,20 @@ async def test_status_heartbeat_makes_the_simulator_online(client: httpx.AsyncCl
     assert state["heartbeat_at"]
     assert state["status"]["actual_rate"] == 49.6
     assert (state["status"]["sent"], state["status"]["phase"]) == (1200, "none")
+    assert state["status"]["content"] is None  # a simulator without the content stream
+
+
+async def test_status_carries_the_content_stream(client: httpx.AsyncClient) -> None:
+    content = {"actual_rate": 4.8, "scenario": "sms", "phase": "sms", "sent": 300, "failed": 0}
+    body = {**STATUS, "content": {**content, "served": False}}
+    response = await client.put(STATUS_URL, json=body, headers=ADMIN)
+    assert response.status_code == 200, response.text
+    reported = (await client.get(URL)).json()["status"]["content"]
+    assert {k: reported[k] for k in content} == content
+    assert reported["served"] is False
+    bad = {**STATUS, "content": {**content, "sent": -1}}
+    error = error_of(await client.put(STATUS_URL, json=bad, headers=ADMIN), 422, "invalid_input")
+    assert "content.sent" in [detail["field"] for detail in error["details"]], error
 
 
 async def test_a_stale_heartbeat_is_offline(api: Api) -> None:

@@ -877,6 +877,53 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * ContentDesired
+         * @description The content stream: real held-out messages to the `content` model.
+         */
+        ContentDesired: {
+            /**
+             * Running
+             * @description false pauses the content stream only
+             * @default true
+             */
+            running: boolean;
+            /**
+             * Rate
+             * @description Messages per second
+             * @default 5
+             * @example 5
+             */
+            rate: number;
+            /**
+             * Scenario
+             * @description campaign: 2003 spam arrives; hard_ham: commercial newsletters; sms: another channel
+             * @default none
+             * @example campaign
+             * @enum {string}
+             */
+            scenario: "none" | "campaign" | "hard_ham" | "sms";
+            /**
+             * Intensity
+             * @description Share of scenario messages: min(1, 0.5 × intensity)
+             * @default 1
+             */
+            intensity: number;
+        };
+        /**
+         * ContentUpdate
+         * @description Content stream fields to change; fields left out keep their current value.
+         */
+        ContentUpdate: {
+            /** Running */
+            running?: boolean | null;
+            /** Rate */
+            rate?: number | null;
+            /** Scenario */
+            scenario?: ("none" | "campaign" | "hard_ham" | "sms") | null;
+            /** Intensity */
+            intensity?: number | null;
+        };
         /** Contribution */
         Contribution: {
             /** Feature */
@@ -2023,6 +2070,8 @@ export interface components {
              * @description Features the scenario drives (default: the scenario's own)
              */
             features?: string[] | null;
+            /** @description The content model's stream */
+            content?: components["schemas"]["ContentDesired"];
         };
         /** SimulatorState */
         SimulatorState: {
@@ -2043,7 +2092,7 @@ export interface components {
         };
         /**
          * SimulatorStatus
-         * @description Reported by the simulator about once a second.
+         * @description Reported by the simulator about once a second: the fraud stream at the top level.
          */
         SimulatorStatus: {
             /** Actual Rate */
@@ -2064,6 +2113,16 @@ export interface components {
              * @default 0
              */
             throttled: number;
+            /** P50 Ms */
+            p50_ms?: number | null;
+            /** P99 Ms */
+            p99_ms?: number | null;
+            /**
+             * Served
+             * @description false while the model answers 404 (not trained)
+             * @default true
+             */
+            served: boolean;
             /**
              * Labels Sent
              * @default 0
@@ -2074,12 +2133,10 @@ export interface components {
              * @default 0
              */
             labels_pending: number;
-            /** P50 Ms */
-            p50_ms?: number | null;
-            /** P99 Ms */
-            p99_ms?: number | null;
             /** Started At */
             started_at?: string | null;
+            /** @description The content stream */
+            content?: components["schemas"]["StreamStatus"] | null;
         };
         /**
          * SimulatorUpdate
@@ -2102,6 +2159,7 @@ export interface components {
             fraud_rate?: number | null;
             /** Features */
             features?: string[] | null;
+            content?: components["schemas"]["ContentUpdate"] | null;
         };
         /**
          * SpecChange
@@ -2161,6 +2219,40 @@ export interface components {
             allow_missing: boolean;
             /** Example */
             example: boolean | number | string | null;
+        };
+        /**
+         * StreamStatus
+         * @description One stream of the simulator, as it reports it.
+         */
+        StreamStatus: {
+            /** Actual Rate */
+            actual_rate: number;
+            /** Scenario */
+            scenario: string;
+            /**
+             * Phase
+             * @description Scenario in force now (the auto program's current step)
+             */
+            phase?: string | null;
+            /** Sent */
+            sent: number;
+            /** Failed */
+            failed: number;
+            /**
+             * Throttled
+             * @default 0
+             */
+            throttled: number;
+            /** P50 Ms */
+            p50_ms?: number | null;
+            /** P99 Ms */
+            p99_ms?: number | null;
+            /**
+             * Served
+             * @description false while the model answers 404 (not trained)
+             * @default true
+             */
+            served: boolean;
         };
         /**
          * TestMetrics

@@ -14,6 +14,7 @@ from rich.text import Text
 from driftscope.logs import configure_logging
 from driftscope.scenarios import SCENARIOS
 from driftscope.settings import get_settings
+from driftscope.text.traffic import CONTENT_SCENARIOS
 
 SCENARIO_CHOICES = [*SCENARIOS, "auto"]
 
@@ -27,8 +28,20 @@ def _status_line(sim: Any) -> Text:
     return Text.from_markup(
         f"[bold]{s['actual_rate']:6.1f}[/] req/s (target {sim.desired.rate:g})  p50 {p50} ms  p99 {p99} ms  "
         f"sent {s['sent']:,}  errors [red]{s['failed']:,}[/]  throttled {s['throttled']:,}  "
-        f"scenario [cyan]{scenario}[/] ×{sim.desired.intensity:g}  labels pending {s['labels_pending']:,} "
-        f"sent {s['labels_sent']:,}  {control}"
+        f"scenario [cyan]{scenario}[/] ×{sim.desired.intensity:g}  {_content_part(sim)}  "
+        f"labels pending {s['labels_pending']:,} sent {s['labels_sent']:,}  {control}"
+    )
+
+
+def _content_part(sim: Any) -> str:
+    desired, status = sim.desired.content, sim.content.status()
+    if not desired.running:
+        return "content [dim]off[/]"
+    if not status["served"]:
+        return "content [yellow]model not served[/]"
+    return (
+        f"content {status['actual_rate']:.1f} msg/s (target {desired.rate:g}) "
+        f"sent {status['sent']:,} scenario [cyan]{desired.scenario}[/] ×{desired.intensity:g}"
     )
 
 
@@ -60,6 +73,31 @@ LabelDelay = Annotated[tuple[float, float], typer.Option(help="Label delay range
 LabelCoverage = Annotated[
     float, typer.Option(min=0, max=1, help="Share of predictions that get a label.")
 ]
+ContentRate = Annotated[
+    float | None,
+    typer.Option(min=1, max=1000, help="Content stream: messages/s (default 5)."),
+]
+ContentScenario = Annotated[
+    str | None,
+    typer.Option(
+        help="Content stream scenario: "
+        + "; ".join(f"{name} ({what})" for name, what in CONTENT_SCENARIOS.items())
+        + " (default none)."
+    ),
+]
+ContentIntensity = Annotated[
+    float | None,
+    typer.Option(
+        min=0, max=3, help="Content scenario strength: its share min(1, 0.5 × N) (default 1)."
+    ),
+]
+ContentOn = Annotated[
+    bool | None,
+    typer.Option(
+        "--content/--no-content",
+        help="Send the content stream (real messages to the content model; default on).",
+    ),
+]
 Control = Annotated[
     bool, typer.Option(help="Follow live control from the backend (/api/v1/simulator).")
 ]
@@ -79,13 +117,28 @@ def simulate(
     bursts: Annotated[bool, typer.Option(help="10× bursts of 10 s every 3 minutes.")] = False,
     control: Control = True,
     quiet: Annotated[bool, typer.Option(help="No live status line.")] = False,
+    content_rate: ContentRate = None,
+    content_scenario: ContentScenario = None,
+    content_intensity: ContentIntensity = None,
+    content: ContentOn = None,
 ) -> None:
-    """Send transactions at a target rate with a drift scenario; labels follow late."""
+    """Send transactions (and real messages to the content model), each stream at its own
+    rate with its own drift scenario; labels follow late."""
     from driftscope_simulator.runner import Options, Simulator
 
     _check_choices(scenario, label_delay)
+    _check_content_scenario(content_scenario)
     settings = get_settings()
-    desired = {"rate": rate, "scenario": scenario, "intensity": intensity, "fraud_rate": fraud_rate}
+    desired: dict[str, Any] = {
+        "rate": rate, "scenario": scenario, "intensity": intensity, "fraud_rate": fraud_rate
+    }  # fmt: skip
+    content_desired = {
+        "running": content,
+        "rate": content_rate,
+        "scenario": content_scenario,
+        "intensity": content_intensity,
+    }
+    desired["content"] = {k: v for k, v in content_desired.items() if v is not None} or None
     options = Options(
         url=url or settings.api_url,
         api_key=api_key or next(iter(sorted(settings.admin_keys)), None),
@@ -100,6 +153,13 @@ def simulate(
     )
     configure_logging("WARNING", settings.log_format)
     asyncio.run(_run(Simulator(options), quiet))
+
+
+def _check_content_scenario(scenario: str | None) -> None:
+    if scenario is not None and scenario not in CONTENT_SCENARIOS:
+        raise typer.BadParameter(
+            f"choose from {', '.join(CONTENT_SCENARIOS)}", param_hint="--content-scenario"
+        )
 
 
 def _check_choices(scenario: str | None, label_delay: tuple[float, float]) -> None:

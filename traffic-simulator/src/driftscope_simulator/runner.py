@@ -1,4 +1,4 @@
-"""The simulator: Poisson arrivals at the desired rate, late labels, live control, back-off."""
+"""The simulator: a fraud and a content stream, each at its own rate; late labels; live control."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import numpy as np
 
+from driftscope.settings import get_settings
+from driftscope.text.traffic import ContentTraffic, content_traffic
 from driftscope_simulator.labels import LabelQueue
-from driftscope_simulator.stats import Rolling
+from driftscope_simulator.lane import Lane, LaneConfig, LaneCounts
+from driftscope_simulator.messages import MessageStream
 from driftscope_simulator.stream import TransactionStream
 
 log = logging.getLogger(__name__)
@@ -24,13 +27,39 @@ LABEL_BATCH = 1_000
 
 
 @dataclass
-class Desired:
+class StreamDesired:
+    """What every stream has (defaults: the content stream's, real messages to `content`)."""
+
     running: bool = True
+    rate: float = 5.0
+    scenario: str = "none"
+    intensity: float = 1.0
+
+
+@dataclass
+class Desired(StreamDesired):
+    """The fraud stream's fields at the top (as the API has them), the content stream's nested."""
+
     rate: float = 20.0
     scenario: str = "auto"
-    intensity: float = 1.0
     fraud_rate: float = 0.04
     features: list[str] | None = None
+    content: StreamDesired = field(default_factory=StreamDesired)
+
+    @classmethod
+    def of(cls, desired: dict[str, Any]) -> Desired:
+        """From the API's desired state; fields left out take their defaults."""
+        fields = _known(cls, desired)
+        fields["content"] = StreamDesired(**_known(StreamDesired, desired.get("content") or {}))
+        return cls(**fields)
+
+
+def _known(cls: Any, values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in cls.__dataclass_fields__ if k in values}
+
+
+def _default_traffic() -> ContentTraffic:
+    return content_traffic(get_settings().cache_dir)
 
 
 @dataclass
@@ -47,14 +76,13 @@ class Options:
     burst_factor: float = 10.0
     control: bool = True  # follow the backend's desired state (GET/PUT /api/v1/simulator)
     initial: dict[str, Any] | None = None  # desired fields to set on the backend at start
+    content_traffic: Callable[[], ContentTraffic] = _default_traffic  # read when first sent
 
 
 @dataclass
-class Counters:
-    sent: int = 0
-    ok: int = 0
-    failed: int = 0
-    throttled: int = 0
+class Counters(LaneCounts):
+    """Both streams' requests, and the labels they share."""
+
     labels_sent: int = 0
     labels_failed: int = 0
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -71,21 +99,51 @@ class Simulator:
             timeout=10.0,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         )
-        self.stream = TransactionStream(options.seed)
-        self.rng = np.random.default_rng(None if options.seed is None else options.seed + 1)
-        # Arrivals draw from their own stream: label draws happen in response order, which
-        # would otherwise make the arrival times of a seeded run differ from run to run.
-        self.arrival_rng = np.random.default_rng(None if options.seed is None else options.seed + 2)
         self.labels = LabelQueue()
-        self.latency = Rolling()
-        self.counters = Counters()
         self.run_id = uuid.uuid4().hex[:8]
-        self.paused_until = 0.0
-        self.backoff_s = 0.0
+        seed = options.seed
+        config = LaneConfig(
+            options.label_delay_s, options.label_coverage, self._burst, MAX_IN_FLIGHT
+        )
+        self.fraud = Lane(
+            TransactionStream(seed, run_id=self.run_id),
+            lambda: self.desired,
+            self.client,
+            self.labels,
+            config,
+            None if seed is None else seed + 1,
+        )
+        self.content = Lane(
+            MessageStream(options.content_traffic, None if seed is None else seed + 3),
+            lambda: self.desired.content,
+            self.client,
+            self.labels,
+            config,
+            None if seed is None else seed + 4,
+        )
+        self.labels_sent = 0
+        self.labels_failed = 0
+        self.started_at = datetime.now(UTC)
         self.control_online = False
         self._stop = asyncio.Event()
-        self._in_flight: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+
+    @property
+    def lanes(self) -> tuple[Lane[TransactionStream], Lane[MessageStream]]:
+        return self.fraud, self.content
+
+    @property
+    def counters(self) -> Counters:
+        """Requests of both streams and labels, so far."""
+        counts = [lane.counts for lane in self.lanes]
+        return Counters(
+            sent=sum(c.sent for c in counts),
+            ok=sum(c.ok for c in counts),
+            failed=sum(c.failed for c in counts),
+            throttled=sum(c.throttled for c in counts),
+            labels_sent=self.labels_sent,
+            labels_failed=self.labels_failed,
+            started_at=self.started_at,
+        )
 
     @property
     def headers(self) -> dict[str, str]:
@@ -94,84 +152,16 @@ class Simulator:
     def stop(self) -> None:
         self._stop.set()
 
-    # -- arrivals ------------------------------------------------------------------------------
-
-    def current_rate(self, now: float) -> float:
-        rate = self.desired.rate
+    def _burst(self, now: float) -> float:
         o = self.options
-        if o.bursts and (now % o.burst_every_s) < o.burst_length_s:
-            rate = min(1000.0, rate * o.burst_factor)
-        return rate
+        return o.burst_factor if o.bursts and (now % o.burst_every_s) < o.burst_length_s else 1.0
 
-    def _held(self, now: float) -> bool:
-        return not self.desired.running or now < self.paused_until
+    async def _stop_after_duration(self) -> None:
+        if self.options.duration_s is not None:
+            await _sleep_or_stop(self._stop, self.options.duration_s)
+            self._stop.set()
 
-    async def _arrivals(self) -> None:
-        next_at = time.monotonic()
-        started = next_at
-        while not self._stop.is_set():
-            now = time.monotonic()
-            if self.options.duration_s is not None and now - started >= self.options.duration_s:
-                self._stop.set()
-                break
-            if self._held(now):
-                await asyncio.sleep(0.05)
-                next_at = time.monotonic()
-                continue
-            next_at += float(self.arrival_rng.exponential(1.0 / self.current_rate(now)))
-            if next_at > now:
-                await asyncio.sleep(next_at - now)
-            elif now - next_at > 1.0:
-                next_at = now  # fell behind by more than a second: do not fire a catch-up burst
-            if self._stop.is_set() or self._held(time.monotonic()):
-                continue  # paused (429/503, an error, running=false) while waiting: dropped
-            await self._slots.acquire()
-            task = asyncio.create_task(self._send_one())
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-
-    async def _send_one(self) -> None:
-        try:
-            record, label = self.stream.next(time.monotonic())
-            self.counters.sent += 1
-            body = {**record, "transaction_id": f"sim-{self.run_id}-{self.counters.sent}"}
-            started = time.monotonic()
-            try:
-                response = await self.client.post("/api/v1/predict", json=body)
-            except httpx.HTTPError as exc:
-                self._failed(f"{type(exc).__name__}: {exc}")
-                return
-            if response.status_code in (429, 503):
-                self.counters.throttled += 1
-                self._pause(_retry_after(response))
-                return
-            if response.status_code != 200:
-                self._failed(f"HTTP {response.status_code}: {response.text[:200]}")
-                return
-            now = time.monotonic()
-            self.backoff_s = 0.0
-            self.counters.ok += 1
-            self.latency.add(now, (now - started) * 1000)
-            if self.rng.random() < self.options.label_coverage:
-                lo, hi = self.options.label_delay_s
-                self.labels.push(
-                    now + float(self.rng.uniform(lo, hi)), response.json()["prediction_id"], label
-                )
-        finally:
-            self._slots.release()
-
-    def _pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-
-    def _failed(self, reason: str) -> None:
-        self.counters.failed += 1
-        if time.monotonic() < self.paused_until:
-            return  # in flight when an earlier failure paused us: same outage, no extra doubling
-        self.backoff_s = min(10.0, max(0.5, self.backoff_s * 2))
-        self._pause(self.backoff_s)
-        log.debug("request failed (%s); backing off %.1fs", reason, self.backoff_s)
-
-    # -- labels --------------------------------------------------------------------------------
+    # -- labels (both streams share one queue and /feedback) ------------------------------------
 
     async def send_labels(self, now: float) -> int:
         batch = self.labels.pop_due(now, LABEL_BATCH)
@@ -182,11 +172,11 @@ class Simulator:
             response = await self.client.post("/api/v1/feedback", json=payload)
             response.raise_for_status()
         except httpx.HTTPError as exc:
-            self.counters.labels_failed += len(batch)
+            self.labels_failed += len(batch)
             self.labels.requeue(batch, time.monotonic() + 2.0)
             log.debug("feedback failed (%s); will retry", exc)
             return 0
-        self.counters.labels_sent += len(batch)
+        self.labels_sent += len(batch)
         return len(batch)
 
     async def _label_loop(self) -> None:
@@ -204,27 +194,21 @@ class Simulator:
     # -- control -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
-        now = time.monotonic()
+        """The heartbeat: the fraud stream at the top (as before), the content stream nested."""
         return {
-            "actual_rate": round(self.latency.rate(now), 2),
+            **self.fraud.status(),
             "scenario": self.desired.scenario,
-            "phase": self.stream.phase,
-            "sent": self.counters.sent,
-            "failed": self.counters.failed,
-            "throttled": self.counters.throttled,
-            "labels_sent": self.counters.labels_sent,
+            "labels_sent": self.labels_sent,
             "labels_pending": len(self.labels),
-            "p50_ms": self.latency.percentile(0.5),
-            "p99_ms": self.latency.percentile(0.99),
-            "started_at": self.counters.started_at.isoformat(),
+            "started_at": self.started_at.isoformat(),
+            "content": {**self.content.status(), "scenario": self.desired.content.scenario},
         }
 
     def apply(self, desired: dict[str, Any]) -> None:
-        self.desired = Desired(
-            **{k: desired[k] for k in Desired.__dataclass_fields__ if k in desired}
-        )
-        d = self.desired
-        self.stream.configure(d.scenario, d.intensity, d.fraud_rate, d.features, time.monotonic())
+        self.desired = d = Desired.of(desired)
+        now = time.monotonic()
+        self.fraud.source.configure(d.scenario, d.intensity, d.fraud_rate, d.features, now)
+        self.content.source.configure(d.content.scenario, d.content.intensity)
 
     async def sync_control(self) -> None:
         """Report status and adopt the desired state (one call per second)."""
@@ -261,8 +245,12 @@ class Simulator:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def run(self, label_flush_timeout_s: float = 5.0) -> Counters:
-        self.apply({**Desired().__dict__, **(self.options.initial or {})})
-        loops = [self._arrivals(), self._label_loop()]
+        self.apply(self.options.initial or {})
+        loops = [
+            *(lane.arrivals(self._stop) for lane in self.lanes),
+            self._label_loop(),
+            self._stop_after_duration(),
+        ]
         if self.options.control and self.options.initial and not self.options.api_key:
             log.warning(
                 "explicit options without an admin API key: running locally, not following the backend"
@@ -278,18 +266,12 @@ class Simulator:
         finally:
             self._stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if self._in_flight:
-                await asyncio.wait(self._in_flight, timeout=3.0)
+            in_flight = {t for lane in self.lanes for t in lane.in_flight}
+            if in_flight:
+                await asyncio.wait(in_flight, timeout=3.0)
             await self.flush_labels(label_flush_timeout_s)
             await self.client.aclose()
         return self.counters
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(0.1, min(60.0, float(response.headers.get("retry-after", "1"))))
-    except ValueError:
-        return 1.0
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -32,8 +32,11 @@ def _records(columns: dict[str, np.ndarray]) -> list[Transaction]:
 class TransactionStream:
     """Next transaction on demand; the scenario is re-evaluated for every batch."""
 
-    def __init__(self, seed: int | None, batch: int = 50) -> None:
+    path = "/api/v1/predict"  # the default (fraud) model
+
+    def __init__(self, seed: int | None, batch: int = 50, run_id: str = "") -> None:
         self.rng = np.random.default_rng(seed)
+        self.run_id, self.made = run_id, 0
         self.batch = batch
         self.buffer: deque[Transaction] = deque()
         self.scenario, self.intensity, self.fraud_rate = "none", 1.0, 0.04
@@ -66,10 +69,16 @@ class TransactionStream:
             )
             self.buffer.clear()
 
+    async def prepare(self) -> bool:
+        return True  # generated on demand: nothing to load
+
     def next(self, now: float) -> Transaction:
+        """The next request body (with a transaction id unique to this run) and its label."""
         if not self.buffer:
             self._refill(now)
-        return self.buffer.popleft()
+        record, label = self.buffer.popleft()
+        self.made += 1
+        return {**record, "transaction_id": f"sim-{self.run_id}-{self.made}"}, label
 
     def _refill(self, now: float) -> None:
         elapsed = now - self.scenario_started

@@ -60,6 +60,8 @@ async def update_desired(
     changes = update.model_dump(exclude_unset=True)
     if "scenario" in changes and "features" not in changes:
         changes["features"] = None  # a new scenario starts from its own default features
+    if changes.get("content") is not None:  # merged field by field, like the top level
+        changes["content"] = {**row.desired.get("content", {}), **changes["content"]}
     try:
         desired = SimulatorDesired.model_validate({**row.desired, **changes})
     except ValidationError as exc:
