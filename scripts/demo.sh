@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the whole Driftscope demo locally: set up, train if needed, serve + worker + simulator.
+# Start the whole Driftscope demo locally: set up, train both built-in models if needed (fraud,
+# and content on the corpora setup fetched), serve + worker + simulator (both streams).
 #
 # Usage: scripts/demo.sh [--detach]
 #   --detach                    return once everything is ready, leaving the processes
@@ -25,7 +26,7 @@ declare -a STARTED_NAMES=() STARTED_PIDS=()
 KEEP_RUNNING=0
 ADMIN_KEY_NOTE="from DRIFTSCOPE_ADMIN_API_KEYS"
 
-usage() { sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 port_in_use() {
     # Bind the way uvicorn does (SO_REUSEADDR), so a socket in TIME_WAIT does not count.
@@ -118,7 +119,8 @@ wait_until_ready() {
 print_urls() {
     cat <<EOF
 
-Driftscope is running: backend, monitoring worker and traffic simulator.
+Driftscope is running: backend, monitoring worker and traffic simulator (transactions to
+the fraud model, real mail to the content model; switch models at the top of the dashboard).
   Dashboard   $BASE_URL/#key=${DRIFTSCOPE_ADMIN_API_KEYS%%,*}
               (the #key part signs the dashboard in for "Inject drift" and "Acknowledge")
   Swagger     $BASE_URL/docs
@@ -128,6 +130,11 @@ Score a transaction:
   curl -s -X POST $BASE_URL/api/v1/predict \\
        -H 'Content-Type: application/json' \\
        --data @$REPO_ROOT/scripts/example-transaction.json
+
+Score a message:
+  curl -s -X POST $BASE_URL/api/v1/models/content/predict \\
+       -H 'Content-Type: application/json' \\
+       --data '{"text": "You have WON a free cruise! Click http://example.com now"}'
 
 EOF
 }
@@ -166,6 +173,7 @@ main() {
     export DRIFTSCOPE_WINDOW_S="${DRIFTSCOPE_WINDOW_S:-60}"
 
     uv run --frozen driftscope train --if-missing
+    uv run --frozen driftscope train --name content --if-missing
 
     trap on_exit EXIT
     trap 'exit 130' INT

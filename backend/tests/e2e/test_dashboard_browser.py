@@ -5,12 +5,14 @@ Checks: the prediction counter rises; the drift table lists all 12 features; "In
 turns at least one feature amber or red within 90 s; clicking a feature shows its overlay
 chart; the Predict form returns a probability. With a second model trained from a CSV
 (`driftscope train --data --target --name flights`): the landing table lists both, the header
-switcher and a row click choose it, the URL and every page link carry `?model=flights`.
-Screenshots go to var/screenshots/.
+switcher and a row click choose it, the URL and every page link carry `?model=flights`. With the
+content model and the simulator's content stream in a `campaign`: its Drift page shows a bar per
+text descriptor, at least one amber or red. Screenshots go to var/screenshots/.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -27,8 +29,10 @@ import pytest
 
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.settings import REPO_ROOT, Settings
+from driftscope.testing.content_model import ContentArtifact, register_content
 from driftscope.testing.user_model import FLIGHTS_TARGET, flights_csv
 from driftscope.testing.waiting import wait_until_sync
+from driftscope.text.descriptors import DESCRIPTORS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Playwright, Route
@@ -133,6 +137,22 @@ def demo(registered_settings: Settings, tmp_path: Path) -> Iterator[str]:
     commands = {
         "worker": [DRIFTSCOPE, "worker", "--interval", "2", "--window", "20"],
         "simulate": [DRIFTSCOPE, *simulate, "--label-delay", "1", "3", "--quiet"],
+    }
+    with _running(registered_settings, tmp_path, commands) as base:
+        yield base
+
+
+@pytest.fixture
+def content_demo(
+    registered_settings: Settings, trained_content: ContentArtifact, tmp_path: Path
+) -> Iterator[str]:
+    """The demo fixture's processes with the content model too; its stream in a campaign."""
+    asyncio.run(register_content(registered_settings, trained_content))
+    simulate = ["simulate", "--rate", "10", "--scenario", "none", "--seed", "6"]
+    content = ["--content-rate", "30", "--content-scenario", "campaign", "--content-intensity", "2"]
+    commands = {
+        "worker": [DRIFTSCOPE, "worker", "--interval", "2", "--window", "20"],
+        "simulate": [DRIFTSCOPE, *simulate, *content, "--label-delay", "1", "3", "--quiet"],
     }
     with _running(registered_settings, tmp_path, commands) as base:
         yield base
@@ -257,6 +277,42 @@ def test_dashboard_switches_between_models(two_models: str) -> None:
         expect(page).to_have_url(re.compile(r"/predict$"))
         expect(page.get_by_role("button", name="Score transaction")).to_be_visible(timeout=30_000)
         browser.close()
+
+
+@contextmanager
+def _dashboard(url: str) -> Iterator[Page]:
+    """The dashboard at `url`, signed in with the admin key, in a fresh browser."""
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(f"{url}/#key={KEY}")
+            yield page
+        finally:
+            browser.close()
+
+
+def test_content_model_drift_page_shows_descriptor_bars(content_demo: str) -> None:
+    from playwright.sync_api import expect
+
+    with _dashboard(content_demo) as page:
+        switcher = page.get_by_role("combobox", name="Model")
+        expect(switcher.locator("option[value=content]")).to_be_attached(timeout=30_000)
+        switcher.select_option("content")
+        page.get_by_role("link", name="Drift", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/drift\?model=content$"))
+        descriptors = page.locator('tr[data-feature^="text."]')
+        expect(descriptors).to_have_count(len(DESCRIPTORS), timeout=60_000)
+        bars = descriptors.locator('[title^="PSI "]')
+        expect(bars).to_have_count(len(DESCRIPTORS))
+        # 2003 spam only (intensity 2): some descriptor leaves the 2002 reference
+        flagged = descriptors.filter(has_text=re.compile("drifted|warning"))
+        expect(flagged.first).to_be_visible(timeout=90_000)
+        page.wait_for_timeout(1_000)  # the bars' transition
+        page.screenshot(path=str(SHOTS / "drift-content.png"), full_page=True)
 
 
 # ReDoc's sidebar credit always shows Redocly's logo from their CDN; the CSP refuses it (no

@@ -148,6 +148,7 @@ export const SCENARIOS = [
   "concept",
   "auto",
 ] as const satisfies readonly Scenario[];
+export type ContentScenario = Schemas["ContentDesired"]["scenario"];
 export type SimulatorStatus = Schemas["SimulatorStatus"];
 export type SimulatorState = Schemas["SimulatorState"];
 export type SimulatorUpdate = Schemas["SimulatorUpdate"];

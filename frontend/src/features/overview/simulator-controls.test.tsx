@@ -16,6 +16,7 @@ const state: SimulatorState = {
     intensity: 1,
     fraud_rate: 0.04,
     features: null,
+    content: { running: true, rate: 5, scenario: "none", intensity: 1 },
   },
   status: null,
   online: true,
@@ -63,6 +64,28 @@ describe("SimulatorControls", () => {
     expect(onUpdated).toHaveBeenCalled();
   });
 
+  it("offers the content model's scenarios and injects them into its stream", async () => {
+    setAdminKey("devkey");
+    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify(state), { status: 200 }));
+    vi.stubGlobal("fetch", fetch);
+    const user = userEvent.setup();
+    render(<SimulatorControls state={state} onUpdated={() => undefined} />);
+    const content = screen.getByRole("group", { name: "content model (mail)" });
+    expect(Array.from(content.querySelectorAll("option")).map((option) => option.value)).toEqual([
+      "campaign",
+      "hard_ham",
+      "sms",
+    ]);
+    await user.selectOptions(screen.getByLabelText("Drift scenario"), "campaign");
+    await user.click(screen.getByRole("button", { name: "Inject drift" }));
+    expect(jsonBody(fetch.mock.calls[0]![1] as RequestInit)).toEqual({
+      content: { scenario: "campaign", intensity: 1, running: true },
+    });
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      /Injected “Spam campaign” into the content model's traffic/,
+    );
+  });
+
   it("goes back to normal with scenario none, and reports a rejected key", async () => {
     setAdminKey("wrong");
     const fetch = vi.fn().mockResolvedValue(
@@ -79,6 +102,7 @@ describe("SimulatorControls", () => {
     await user.click(screen.getByRole("button", { name: "Back to normal" }));
     expect(jsonBody(fetch.mock.calls[0]![1] as RequestInit)).toEqual({
       scenario: "none",
+      content: { scenario: "none" },
     });
     expect(await screen.findByRole("alert")).toHaveTextContent("Admin key rejected (401)");
   });

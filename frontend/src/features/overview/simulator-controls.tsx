@@ -1,38 +1,81 @@
-// Simulator controls: choose a drift scenario and its strength, inject it, or go back to normal.
+// Simulator controls: choose a drift scenario (of the fraud or the content stream) and its
+// strength, inject it, or go back to normal.
 import { useState } from "react";
 import { ActionButton, type ButtonTone } from "../../components/action-button";
 import { FeedbackLine, useAdminAction } from "../../components/admin-action";
 import { type NumericRange, RangeInput } from "../../components/range-input";
 import { useAdminKey } from "../../lib/admin-key";
 import { api } from "../../lib/api";
-import type { Scenario, SimulatorDesired, SimulatorState, SimulatorUpdate } from "../../lib/types";
+import type {
+  ContentScenario,
+  Scenario,
+  SimulatorDesired,
+  SimulatorState,
+  SimulatorUpdate,
+} from "../../lib/types";
 
-export const DRIFT_SCENARIOS: Array<{ value: Scenario; label: string; description: string }> = [
+/** The stream a scenario drives: transactions to `fraud` or real mail to `content`. */
+type StreamModel = "fraud" | "content";
+type ScenarioChoice = {
+  value: Scenario | ContentScenario;
+  model: StreamModel;
+  label: string;
+  description: string;
+};
+
+export const DRIFT_SCENARIOS: ScenarioChoice[] = [
   {
     value: "sudden",
+    model: "fraud",
     label: "Sudden shift",
     description: "A step change in some numeric features (amounts, distances).",
   },
   {
     value: "gradual",
+    model: "fraud",
     label: "Gradual ramp",
     description: "The same shift, growing over a few minutes.",
   },
   {
     value: "seasonal",
+    model: "fraud",
     label: "Seasonal",
     description: "Features swing back and forth periodically.",
   },
   {
     value: "categorical",
+    model: "fraud",
     label: "Category mix",
     description: "New and shifted merchant categories and channels.",
   },
   {
     value: "concept",
+    model: "fraud",
     label: "Concept drift",
     description: "Inputs unchanged, but what makes fraud changes: only performance drops.",
   },
+  {
+    value: "campaign",
+    model: "content",
+    label: "Spam campaign",
+    description: "Spam written a year after the training mail arrives: the spam share rises.",
+  },
+  {
+    value: "hard_ham",
+    model: "content",
+    label: "Newsletters",
+    description: "Commercial newsletters (hard ham): legitimate mail that looks like spam.",
+  },
+  {
+    value: "sms",
+    model: "content",
+    label: "SMS channel",
+    description: "Text messages from another channel: short texts, another vocabulary.",
+  },
+];
+const STREAMS: Array<{ model: StreamModel; label: string }> = [
+  { model: "fraud", label: "fraud model (transactions)" },
+  { model: "content", label: "content model (mail)" },
 ];
 
 interface SimulatorControlsProps {
@@ -43,19 +86,29 @@ interface SimulatorControlsProps {
 const INTENSITY: NumericRange = { min: 0, max: 3, step: 0.1 };
 const field = "rounded-md bg-slate-950 px-2 py-1.5 text-sm text-slate-100 ring-1";
 
-function ScenarioField({ value, onChange }: { value: Scenario; onChange: (s: Scenario) => void }) {
+function ScenarioField({
+  value,
+  onChange,
+}: {
+  value: ScenarioChoice["value"];
+  onChange: (s: ScenarioChoice["value"]) => void;
+}) {
   return (
     <label className="block text-xs text-slate-400">
       Drift scenario
       <select
         value={value}
-        onChange={(event) => onChange(event.target.value as Scenario)}
+        onChange={(event) => onChange(event.target.value as ScenarioChoice["value"])}
         className={`mt-1 w-full ${field} ring-slate-700`}
       >
-        {DRIFT_SCENARIOS.map((item) => (
-          <option key={item.value} value={item.value}>
-            {item.label}
-          </option>
+        {STREAMS.map((stream) => (
+          <optgroup key={stream.model} label={stream.label}>
+            {DRIFT_SCENARIOS.filter((item) => item.model === stream.model).map((item) => (
+              <option key={item.value} value={item.value}>
+                {item.label}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </label>
@@ -127,22 +180,28 @@ interface Command {
   title?: string;
 }
 
-function commands(desired: SimulatorDesired, scenario: Scenario, intensity: number): Command[] {
-  const chosen = DRIFT_SCENARIOS.find((item) => item.value === scenario)?.label ?? scenario;
+/** The update that injects `choice`: into the fraud stream's fields or the content stream's. */
+function injection(choice: ScenarioChoice, intensity: number): SimulatorUpdate {
+  return choice.model === "content"
+    ? { content: { scenario: choice.value as ContentScenario, intensity, running: true } }
+    : { scenario: choice.value as Scenario, intensity, running: true };
+}
+
+function commands(desired: SimulatorDesired, choice: ScenarioChoice, intensity: number): Command[] {
   const strength = `${intensity.toFixed(1)}×`;
   const running = desired.running;
   return [
     {
       label: "Inject drift",
       tone: "danger",
-      update: { scenario, intensity, running: true },
-      done: `Injected “${chosen}” at ${strength}: the next monitoring windows will show it.`,
+      update: injection(choice, intensity),
+      done: `Injected “${choice.label}” into the ${choice.model} model's traffic at ${strength}: the next monitoring windows will show it.`,
     },
     {
       label: "Back to normal",
       tone: "secondary",
-      update: { scenario: "none" },
-      done: "Back to normal traffic: drift clears as the windows roll over.",
+      update: { scenario: "none", content: { scenario: "none" } },
+      done: "Back to normal traffic (both models): drift clears as the windows roll over.",
     },
     {
       label: "Auto program",
@@ -163,7 +222,7 @@ function commands(desired: SimulatorDesired, scenario: Scenario, intensity: numb
 export function SimulatorControls({ state, onUpdated }: SimulatorControlsProps) {
   const key = useAdminKey();
   const desired = state.desired;
-  const [scenario, setScenario] = useState<Scenario>(
+  const [scenario, setScenario] = useState<ScenarioChoice["value"]>(
     DRIFT_SCENARIOS.some((item) => item.value === desired.scenario) ? desired.scenario : "sudden",
   );
   const [intensity, setIntensity] = useState(desired.intensity);
@@ -173,7 +232,7 @@ export function SimulatorControls({ state, onUpdated }: SimulatorControlsProps) 
       success,
       onSuccess: onUpdated,
     });
-  const chosen = DRIFT_SCENARIOS.find((item) => item.value === scenario);
+  const chosen = DRIFT_SCENARIOS.find((item) => item.value === scenario) ?? DRIFT_SCENARIOS[0]!;
 
   return (
     <div className="space-y-3">
@@ -186,9 +245,9 @@ export function SimulatorControls({ state, onUpdated }: SimulatorControlsProps) 
           onSet={(rate) => send({ rate }, `Traffic set to ${rate} req/s.`)}
         />
       </div>
-      {chosen && <p className="text-xs text-slate-500">{chosen.description}</p>}
+      <p className="text-xs text-slate-500">{chosen.description}</p>
       <div className="flex flex-wrap gap-2">
-        {commands(desired, scenario, intensity).map(({ label, update, done, ...button }) => (
+        {commands(desired, chosen, intensity).map(({ label, update, done, ...button }) => (
           <ActionButton key={label} {...button} disabled={busy} onClick={() => send(update, done)}>
             {label}
           </ActionButton>

@@ -20,6 +20,23 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** The content model's stream: its scenario and rate, or why it sends nothing. */
+function ContentStream({ state }: { state: SimulatorState }) {
+  const desired = state.desired.content;
+  const status = state.status?.content;
+  if (!desired?.running) return <span className="text-slate-400">off</span>;
+  if (status && !status.served) return <Badge tone="warn">model not trained</Badge>;
+  return (
+    <>
+      <span className="font-medium">{desired.scenario}</span>
+      <span className="text-slate-500">
+        {" "}
+        · {formatRate(status?.actual_rate)} / {desired.rate} msg/s
+      </span>
+    </>
+  );
+}
+
 function Status({ state }: { state: SimulatorState }) {
   const { stats } = useLive();
   const now = useNow(2_000);
@@ -30,7 +47,7 @@ function Status({ state }: { state: SimulatorState }) {
   const phase = live?.phase ?? status?.phase;
   const actual = live?.actual_rate ?? status?.actual_rate;
   return (
-    <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-4">
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-5">
       <Fact label="Simulator">
         {online ? <Badge tone="good">online</Badge> : <Badge tone="bad">offline</Badge>}
         {!state.desired.running && (
@@ -57,6 +74,9 @@ function Status({ state }: { state: SimulatorState }) {
       <Fact label="Traffic (actual / target)">
         {formatRate(actual)} <span className="text-slate-500">/ {state.desired.rate}</span>
       </Fact>
+      <Fact label="Content stream (mail)">
+        <ContentStream state={state} />
+      </Fact>
       <Fact label="Sent · labels pending">
         {formatInteger(status?.sent)}{" "}
         <span className="text-slate-500">· {formatInteger(status?.labels_pending)}</span>
@@ -73,7 +93,7 @@ export function SimulatorPanel() {
   return (
     <Card
       title="Traffic simulator"
-      subtitle="Sends realistic transactions to the model and their true labels a few seconds later. Inject a drift scenario and watch the Drift page turn amber and red; “auto” cycles through scenarios by itself."
+      subtitle="Sends realistic transactions to the fraud model and real held-out mail to the content model, with their true labels a few seconds later. Inject a drift scenario and watch the Drift page turn amber and red; “auto” cycles through scenarios by itself."
     >
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
