@@ -126,3 +126,25 @@ async def test_labels_that_no_longer_match_open_a_performance_alert(harness: Har
     (alert,) = await harness.all(Alert)
     assert (alert.kind, alert.severity, alert.status) == ("performance_drop", "critical", "open")
     assert "95% CI" in alert.message
+
+
+async def test_a_feature_alert_names_the_segment_that_moved(harness: Harness) -> None:
+    """30 % of transactions at a merchant category training never saw (the report's "(unseen)"
+    bin): the alert names it first."""
+    for seed in (30, 31):  # K = 2 windows
+        frame = harness.transactions(1_000, seed=seed)
+        frame.loc[frame.index[:300], "merchant_category"] = "crypto_exchange"
+        await harness.log(frame, harness.clock.now)
+        await drift_and_performance(harness.ctx)
+        harness.clock.advance(timedelta(seconds=60))
+    alert = next(a for a in await harness.all(Alert) if a.feature == "merchant_category")
+    said = "merchant_category = (unseen): 0% → 30% of traffic"
+    assert said in alert.message
+    top = alert.details["segments"][0]
+    assert (top["segment"], top["reference_share"], top["current_share"]) == (
+        "(unseen)",
+        0.0,
+        0.3,
+    )
+    page = next(p for p in harness.notifier.pages if p["feature"] == "merchant_category")
+    assert page["details"]["segments"][0]["description"] == said

@@ -989,6 +989,11 @@ export interface components {
             };
             /** @description Drift of the prediction score */
             prediction: components["schemas"]["FeatureDrift"] | null;
+            /**
+             * Segments
+             * @description What moved: up to 5 segments, largest PSI contribution first; empty when no feature drifted
+             */
+            segments: components["schemas"]["MovedSegment"][];
         };
         /**
          * EstimatedMetrics
@@ -1708,6 +1713,42 @@ export interface components {
             window_s?: number | null;
             /** Psi Threshold */
             psi_threshold?: number | null;
+        };
+        /**
+         * MovedSegment
+         * @description A bin whose share of traffic changed significantly (BH across every bin of the window).
+         */
+        MovedSegment: {
+            /** Feature */
+            feature: string;
+            /**
+             * Segment
+             * @example crypto_exchange
+             * @example 120 – 250
+             * @example (unseen)
+             * @example (missing)
+             */
+            segment: string;
+            /** Categorical */
+            categorical: boolean;
+            /** Reference Share */
+            reference_share: number;
+            /** Current Share */
+            current_share: number;
+            /**
+             * Contribution
+             * @description The bin's term of the feature's PSI
+             */
+            contribution: number;
+            /** P Value */
+            p_value: number;
+            /** Q Value */
+            q_value: number;
+            /**
+             * Description
+             * @example merchant_category = gaming: 9% → 31% of traffic
+             */
+            description: string;
         };
         /** Overview */
         Overview: {

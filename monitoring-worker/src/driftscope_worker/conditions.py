@@ -8,8 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import DriftReport, PerformanceSnapshot
+from driftscope.drift.segments import Segment, moved_segments
 from driftscope.settings import Settings
 from driftscope_worker.alerts import Condition
+
+SEGMENTS_SAID = 3  # segments named in a feature alert's message and details
 
 
 async def _newest(
@@ -40,13 +43,24 @@ async def drift_history(
 def feature_conditions(report: DriftReport) -> list[Condition]:
     """A condition per feature, and one for the score distribution when it was compared."""
     window_end = report.window_end.isoformat()
+    moved: dict[str, list[Segment]] = {}
+    if report.dataset_drifted or any(f.get("drifted") for f in report.features.values()):
+        for segment in moved_segments(report.features, top=None):  # BH across every segment
+            moved.setdefault(segment.feature, []).append(segment)
     conditions = [
         _drift_condition(
             "feature_drift",
             name,
             f,
-            f"{name} drifted: PSI {f['psi']:.3f} ({_threshold_label(f)}), q={f['q_value']:.2g}",
-            {"psi": f["psi"], "q_value": f["q_value"], "test": f["test"], "window_end": window_end},
+            f"{name} drifted: PSI {f['psi']:.3f} ({_threshold_label(f)}), q={f['q_value']:.2g}"
+            + "".join(f"; {s.describe()}" for s in moved.get(name, [])[:SEGMENTS_SAID]),
+            {
+                "psi": f["psi"],
+                "q_value": f["q_value"],
+                "test": f["test"],
+                "window_end": window_end,
+                "segments": [s.to_dict() for s in moved.get(name, [])[:SEGMENTS_SAID]],
+            },
         )
         for name, f in report.features.items()
     ]

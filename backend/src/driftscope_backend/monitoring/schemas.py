@@ -43,6 +43,20 @@ class FeatureDrift(BaseModel):
     current_counts: list[int]
 
 
+class MovedSegment(BaseModel):
+    """A bin whose share of traffic changed significantly (BH across every bin of the window)."""
+
+    feature: str
+    segment: str = Field(examples=["crypto_exchange", "120 – 250", "(unseen)", "(missing)"])
+    categorical: bool
+    reference_share: float = Field(ge=0, le=1)
+    current_share: float = Field(ge=0, le=1)
+    contribution: float = Field(description="The bin's term of the feature's PSI")
+    p_value: float
+    q_value: float
+    description: str = Field(examples=["merchant_category = gaming: 9% → 31% of traffic"])
+
+
 class DriftReportOut(BaseModel):
     model_name: str = Field(examples=["fraud"])
     model_version: int
@@ -54,6 +68,10 @@ class DriftReportOut(BaseModel):
     dataset_drifted: bool
     features: dict[str, FeatureDrift] = Field(description="In contract order")
     prediction: FeatureDrift | None = Field(description="Drift of the prediction score")
+    segments: list[MovedSegment] = Field(
+        description="What moved: up to 5 segments, largest PSI contribution first; empty when "
+        "no feature drifted"
+    )
 
 
 class DriftHistoryPoint(BaseModel):
