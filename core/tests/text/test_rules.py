@@ -46,8 +46,10 @@ def test_every_shipped_rule_compiles_and_carries_its_attribution() -> None:
 
 
 def test_a_rule_that_does_not_compile_is_an_error() -> None:
-    with pytest.raises(re.error):
+    with pytest.raises(re.error):  # Perl's \z is not Python's
         TextRuleSet("t", "text", (TextRule("BROKEN", "spam", "body", r"tracker\z"),))
+    with pytest.raises(re.error, match="Perl flags"):
+        TextRuleSet("t", "text", (TextRule("PERL_ONLY", "spam", "body", "x", "ig"),))
 
 
 def test_required_literals_of_sequences_branches_and_repeats() -> None:
