@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     rules_min_precision: float = Field(default=0.95, gt=0, le=1)
     rules_min_legit_precision: float = Field(default=0.995, gt=0, le=1)
     rules_min_support: int = Field(default=30, ge=1)  # test rows a rule must match
+    # The content model's rules (driftscope.text.rules): the same floors, and this support on
+    # its test split of ~650 messages.
+    text_rules_min_support: int = Field(default=5, ge=1)
 
     # Canary, shadow, live gate and automatic retraining (issue #7; docs/OPERATIONS.md).
     shadow_queue_size: int = Field(default=10_000, ge=1)  # shadow work beyond this is dropped
@@ -162,12 +165,12 @@ class Settings(BaseSettings):
             live_window_h=self.gate_live_window_h,
         )
 
-    def rule_policy(self) -> RulePolicy:
+    def rule_policy(self, *, text: bool = False) -> RulePolicy:
+        """The rules' floors; `text`: the content model's (its own support floor)."""
         from driftscope.rules import RulePolicy
 
-        return RulePolicy(
-            self.rules_min_precision, self.rules_min_legit_precision, self.rules_min_support
-        )
+        support = self.text_rules_min_support if text else self.rules_min_support
+        return RulePolicy(self.rules_min_precision, self.rules_min_legit_precision, support)
 
     @property
     def admin_keys(self) -> frozenset[str]:
