@@ -39,7 +39,7 @@ function Message({ item, positive }: { item: RecentPrediction; positive: string 
         <span className="ml-auto text-slate-500">{formatRelative(item.ts, now)}</span>
       </div>
       <p
-        className="mt-1.5 line-clamp-3 whitespace-pre-line break-words text-sm text-slate-300"
+        className="mt-1.5 line-clamp-2 break-words text-sm text-slate-300"
         title={item.text?.slice(0, 500) ?? undefined}
       >
         {item.text}
