@@ -146,3 +146,28 @@ def test_a_text_without_features_is_the_intercept_alone() -> None:
     every = explain_text(model, analyse(""))
     assert (every.positive, every.negative, every.other) == ([], [], 0.0)
     assert every.margin == every.bias == -0.5
+
+
+def test_exact_on_random_texts_when_every_bucket_weighs() -> None:
+    """Coefficients on every bucket (a trained model leaves unseen ones at 0): no occurrence's
+    share can hide, whatever the script, spacing or symbols."""
+    rng = np.random.default_rng(11)
+    model = TextModel(
+        TextFeatures(rng.uniform(1, 5, N_FEATURES)),
+        rng.normal(size=N_FEATURES),
+        0.3,
+        PlattCalibrator(1.0, 0.0),
+        1.0,
+    )
+    pieces = [*"aZ9_ İΣ😀!$.\t\n\x00й中", "free", "ПРИВЕТ", "👩‍💻", "  ", "http://x.y"]
+    for _ in range(200):
+        text = "".join(rng.choice(pieces, rng.integers(0, 30)))
+        analysed = analyse(text)
+        every = explain_text(model, analysed, top=10**6)
+        listed = sum(t.contribution for t in every.positive + every.negative)
+        assert every.bias + listed + every.other == pytest.approx(
+            model.margin_of(analysed), abs=1e-9
+        )
+        for token in every.positive + every.negative:  # casefold: ς in a word, σ alone
+            found = token.token.casefold()
+            assert all(found in text[s:e].lower().casefold() for s, e in token.spans)
