@@ -30,6 +30,7 @@ ORDER = [
     "batch_csv",
     "ws_fanout",
     "shadow_latency",
+    "alert_quality",
     "rate_limit_spike",
     "demo_footprint",
 ]

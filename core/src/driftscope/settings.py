@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     performance_min_labels: int = Field(default=50, ge=1)
     performance_f1_floor: float | None = Field(default=None, ge=0, le=1)
     performance_max_relative_drop: float = Field(default=0.25, gt=0, le=1)  # vs training test F1
+    # A window's realised metrics are judged only with this many labelled positives, and a
+    # drop only when the interval at this confidence lies wholly below the limit (docs/ALERT_QUALITY.md).
+    performance_min_positives: int = Field(default=20, ge=1)
+    performance_confidence: float = Field(default=0.95, gt=0, lt=1)
+    performance_max_auc_drop: float = Field(default=0.10, gt=0, le=1)  # vs training ROC AUC
     alert_webhook_url: str | None = None
     alert_webhook_timeout_s: float = Field(default=5.0, gt=0)
     gate_min_roc_auc: float = Field(default=0.88, ge=0, le=1)

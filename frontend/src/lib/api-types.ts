@@ -1025,6 +1025,36 @@ export interface components {
             /** Fraud Rate */
             fraud_rate: number | null;
         };
+        /**
+         * Evidence
+         * @description How far a window's realised metrics can be trusted (docs/ALERT_QUALITY.md).
+         */
+        Evidence: {
+            /**
+             * Positives
+             * @description Labelled rows of the positive class
+             */
+            positives: number;
+            /** Negatives */
+            negatives: number;
+            /**
+             * Min Positives
+             * @description Positives needed before the metrics are judged
+             */
+            min_positives: number;
+            /**
+             * Sufficient
+             * @description False: 'not enough labels', never judged as bad
+             */
+            sufficient: boolean;
+            /**
+             * Level
+             * @description Confidence of the intervals
+             * @example 0.95
+             */
+            level: number;
+            intervals: components["schemas"]["MetricIntervals"];
+        };
         /** ExplanationOut */
         ExplanationOut: {
             /** Available */
@@ -1416,6 +1446,44 @@ export interface components {
              */
             prediction_ids: string[];
         };
+        /**
+         * MetricIntervals
+         * @description Two-sided confidence intervals [low, high] of the realised metrics.
+         */
+        MetricIntervals: {
+            /**
+             * F1
+             * @description Clopper–Pearson through the Jaccard index
+             */
+            f1: [
+                number,
+                number
+            ];
+            /**
+             * Precision
+             * @description Clopper–Pearson
+             */
+            precision: [
+                number,
+                number
+            ];
+            /**
+             * Recall
+             * @description Clopper–Pearson
+             */
+            recall: [
+                number,
+                number
+            ];
+            /**
+             * Roc Auc
+             * @description DeLong; null with one class only
+             */
+            roc_auc: [
+                number,
+                number
+            ] | null;
+        };
         /** ModelGlance */
         ModelGlance: {
             /**
@@ -1713,6 +1781,8 @@ export interface components {
             label_coverage: number;
             /** @description Null until enough labels arrived */
             realised: components["schemas"]["RealisedMetrics"] | null;
+            /** @description Positives, judgeability and confidence intervals; null with `realised` */
+            evidence: components["schemas"]["Evidence"] | null;
             estimated: components["schemas"]["EstimatedMetrics"] | null;
             /** Predicted Rate */
             predicted_rate: number | null;

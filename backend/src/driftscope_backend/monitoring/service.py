@@ -172,6 +172,7 @@ async def performance_history(
             "n_labelled": r.n_labelled,
             "label_coverage": r.label_coverage,
             "realised": r.metrics.get("realised"),
+            "evidence": r.metrics.get("evidence"),
             "estimated": r.metrics.get("estimated"),
             "predicted_rate": r.metrics.get("predicted_rate"),
             **_variant_split(r.metrics.get("variants")),
