@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from driftscope.text.descriptors import describe_analysed
+from driftscope.text.explain import TextExplanation, explain_text
 from driftscope.text.features import Analysed, analyse
 from driftscope.text.model import TextModel
 from driftscope.text.rules import TextRuleSet
@@ -34,6 +35,10 @@ class TextMargin:
 
     def margin(self, matrix: Sequence[str]) -> np.ndarray:
         return self.model.margins(list(matrix))
+
+    def explain(self, text: str, top: int) -> TextExplanation:
+        """`?explain=true`, off the scoring path: the `top` tokens pushing each way, exact."""
+        return explain_text(self.model, analyse(text), top)
 
 
 def text_encoder(feature: str) -> Callable[[Mapping[str, Any]], Analysed]:
