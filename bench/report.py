@@ -31,6 +31,7 @@ ORDER = [
     "ws_fanout",
     "shadow_latency",
     "content_latency",
+    "alert_quality",
     "rate_limit_spike",
     "demo_footprint",
 ]

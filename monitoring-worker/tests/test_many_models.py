@@ -25,6 +25,7 @@ from driftscope.db import (
     PerformanceSnapshot,
     ReferenceProfile,
 )
+from driftscope.settings import Settings
 from driftscope.spec import ModelSpec
 from driftscope.testing.user_model import FLIGHTS_TARGET, flights
 from driftscope_worker import reports
@@ -272,6 +273,6 @@ def test_rows_without_a_score_count_for_drift_but_not_for_performance() -> None:
         labels=np.array([1.0, 0.0, np.nan]),
         variants={"production": 3},
     )
-    metrics = reports.performance(data, threshold=0.5, min_labels=50)
+    metrics = reports.performance(data, threshold=0.5, settings=Settings())
     assert (metrics["n_predictions"], metrics["n_labelled"]) == (2, 1)
     assert metrics["predicted_rate"] == 0.5 and metrics["variants"] == {"production": 3}

@@ -28,6 +28,7 @@ from driftscope_backend.metrics.router import router as metrics_router
 from driftscope_backend.monitoring.router import router as monitoring_router
 from driftscope_backend.overview.router import router as overview_router
 from driftscope_backend.prediction.batch.router import router as batch_router
+from driftscope_backend.prediction.recent.router import router as recent_router
 from driftscope_backend.prediction.router import FAST_MODEL_ROUTES, FAST_ROUTES
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import MODEL_FEATURES_SCHEMA, Transaction
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(model_router)  # /models/{name}: after every fixed /models/... path
     app.include_router(monitoring_router)
     app.include_router(overview_router)
+    app.include_router(recent_router)
     app.include_router(simulator_router)
     app.include_router(live_router)
     app.include_router(metrics_router)

@@ -27,6 +27,13 @@ async def test_latest_report(monitored: Api) -> None:
     assert body["features"]["avg_amount_30d"]["test"] == "ks"
     assert body["prediction"]["name"] == "prediction"
     assert 0 < body["dataset_drift_share"] < 1
+    # What moved: card averages were shifted, so their bins (or the ratio derived from them)
+    # lead, largest PSI contribution first, each significant after BH.
+    segments = body["segments"]
+    assert 0 < len(segments) <= 5
+    assert segments[0]["feature"] in {"avg_amount_30d", "amount_to_avg_ratio"}
+    assert segments == sorted(segments, key=lambda s: -s["contribution"])
+    assert all(s["q_value"] < 0.05 and s["description"].endswith("of traffic") for s in segments)
 
 
 async def test_history_of_a_feature(monitored: Api) -> None:

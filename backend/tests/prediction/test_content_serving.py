@@ -3,32 +3,18 @@ naming the field with nothing logged, descriptors logged for drift, scikit-learn
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
-
 import numpy as np
 import pytest
 
-from driftscope.settings import Settings
-from driftscope.testing.content_model import ContentArtifact, register_content
+from driftscope.testing.content_model import ContentArtifact
 from driftscope.text.descriptors import DESCRIPTORS
 from driftscope.text.serving import LOGGED_TEXT_CHARS
 
 from ..conftest import Api, error_fields, error_of
 
-Serve = Callable[[Settings], AbstractAsyncContextManager[Api]]
 CONTENT = "/api/v1/models/content/predict"
 HAM = "Re: build failure on ARM\n\nThe patch below fixes it; can you review before Friday?"
 SPAM = "FREE!!! Cheap meds and a CASH prize, click http://win.example NOW $$$"
-
-
-@pytest.fixture
-async def content(
-    registered_settings: Settings, trained_content: ContentArtifact, serve: Serve
-) -> AsyncIterator[Api]:
-    await register_content(registered_settings, trained_content)
-    async with serve(registered_settings) as api:
-        yield api
 
 
 async def test_a_text_is_scored_as_the_fitted_model_scores_it(
@@ -91,11 +77,6 @@ async def test_any_unicode_is_scored_and_its_descriptors_logged(content: Api) ->
     assert logged["text.chars"] == len(text)
     assert logged["text.oov_share"] > 0  # Cyrillic words the English corpus never had
     assert 0 < logged["text.non_ascii_share"] < 1
-
-
-async def test_explain_says_text_explanations_are_not_there_yet(content: Api) -> None:
-    answer = (await content.client.post(f"{CONTENT}?explain=true", json={"text": SPAM})).json()
-    assert answer["explanation"]["available"] is False
 
 
 async def test_a_csv_of_texts_is_scored_as_predict_scores_them(content: Api) -> None:

@@ -187,6 +187,10 @@ def _print_content(result: TrainResult) -> None:
     for name, row in result.metrics["evaluation"].items():
         table.add_row(name, *(_cell(row[c]) for c in columns))
     Console().print(table)
+    if "rules" in result.metrics:
+        from driftscope.training.report import print_rules
+
+        print_rules(Console(), result.metrics["rules"], ("spam", "ham"))
     console.print(f"artifacts: {result.directory}")
     console.print(
         "promoted to production" if result.promoted else "registered (production alias unchanged)"

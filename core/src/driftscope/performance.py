@@ -13,7 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from driftscope.confidence import auc_interval, f1_interval, precision_interval, recall_interval
+from driftscope.settings import Settings
 from driftscope.training.metrics import classification_report, precision_recall_f1
+
+MIN_POSITIVES = 20  # labelled positives a window needs before its realised metrics are judged
+LEVEL = 0.95  # two-sided confidence of the intervals the alerts judge
 
 
 def estimate(scores: np.ndarray, threshold: float) -> dict[str, float]:
@@ -32,23 +37,70 @@ def estimate(scores: np.ndarray, threshold: float) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "fraud_rate": float(p.mean())}
 
 
-def window_performance(
-    scores: np.ndarray, labels: np.ndarray, threshold: float, *, min_labels: int = 50
+def evidence(
+    y: np.ndarray, p: np.ndarray, realised: dict[str, Any], *, min_positives: int, level: float
 ) -> dict[str, Any]:
-    """Realised metrics on the labelled rows (NaN label = not yet labelled) and the estimate."""
+    """How much the realised metrics of a window can be trusted: its labelled positives and
+    negatives, whether that is enough to judge them, and each metric's confidence interval."""
+    positives = int(y.sum())
+    tp, fp, fn = (int(realised[k]) for k in ("tp", "fp", "fn"))
+    both = 0 < positives < len(y)
+    return {
+        "positives": positives,
+        "negatives": len(y) - positives,
+        "min_positives": min_positives,
+        "sufficient": positives >= min_positives,
+        "level": level,
+        "intervals": {
+            "f1": list(f1_interval(tp, fp, fn, level)),
+            "precision": list(precision_interval(tp, fp, level)),
+            "recall": list(recall_interval(tp, fn, level)),
+            "roc_auc": list(auc_interval(y, p, level)) if both else None,
+        },
+    }
+
+
+def window_performance(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    threshold: float,
+    *,
+    min_labels: int = 50,
+    min_positives: int = MIN_POSITIVES,
+    level: float = LEVEL,
+) -> dict[str, Any]:
+    """Realised metrics on the labelled rows (NaN label = not yet labelled), how far they can
+    be trusted (`evidence`: null until `min_labels` labels), and the label-free estimate."""
     p = np.asarray(scores, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
     labelled = ~np.isnan(y)
     n, n_labelled = len(p), int(labelled.sum())
-    realised = None
+    realised = trust = None
     if n_labelled >= min_labels:
-        realised = classification_report(y[labelled].astype(np.int64), p[labelled], threshold)
+        y_known, p_known = y[labelled].astype(np.int64), p[labelled]
+        realised = classification_report(y_known, p_known, threshold)
+        trust = evidence(y_known, p_known, realised, min_positives=min_positives, level=level)
     return {
         "n_predictions": n,
         "n_labelled": n_labelled,
         "label_coverage": n_labelled / n if n else 0.0,
         "predicted_rate": float(np.mean(p >= threshold)) if n else float("nan"),
         "realised": realised,
+        "evidence": trust,
         "estimated": estimate(p, threshold),
-        "sufficient_labels": realised is not None,
+        "sufficient_labels": trust is not None and trust["sufficient"],
     }
+
+
+def configured_performance(
+    scores: np.ndarray, labels: np.ndarray, threshold: float, settings: Settings
+) -> dict[str, Any]:
+    """`window_performance` with the label and confidence settings of the deployment."""
+    return window_performance(
+        scores,
+        labels,
+        threshold,
+        min_labels=settings.performance_min_labels,
+        min_positives=settings.performance_min_positives,
+        level=settings.performance_confidence,
+    )

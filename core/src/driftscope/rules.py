@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import numpy as np
 import orjson
@@ -47,18 +47,30 @@ class Condition:
         return f"{self.feature} {self.op} {'[' + value + ']' if self.op == 'in' else value}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Measured:
+    """A decisive rule's measurement on training's test split (None until measured): its
+    probability (the smoothed positive rate of what it matched), precision, coverage."""
+
+    probability: float | None = None
+    precision: float | None = None
+    coverage: float | None = None
+    matched: int | None = None
+
+
 @dataclass(frozen=True)
-class Rule:
-    """A decisive rule; `probability` and the measurements come from training's test split."""
+class Rule(Measured):
+    """A decisive rule: a conjunction of conditions deciding fraud or legit."""
 
     id: str
     decision: Decision
     description: str
     conditions: tuple[Condition, ...]
-    probability: float | None = None
-    precision: float | None = None
-    coverage: float | None = None
-    matched: int | None = None
+
+    @property
+    def positive(self) -> bool:
+        """Whether the rule decides the positive class (fraud)."""
+        return self.decision == "fraud"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "conditions": [c.to_dict() for c in self.conditions]}
@@ -202,28 +214,58 @@ class RuleSet:
 
 @dataclass(frozen=True)
 class RulePolicy:
-    """Acceptance floors: precision of "fraud" for fraud rules, of "not fraud" for legit rules."""
+    """Acceptance floors: precision of the positive class (fraud, spam) for rules deciding it,
+    of the negative class for the others (legit)."""
 
     min_precision: float = 0.95
     min_legit_precision: float = 0.995
     min_support: int = 30
 
 
-def measure_rules(
-    ruleset: RuleSet, matrix: np.ndarray, y: np.ndarray, policy: RulePolicy
-) -> RuleSet:
-    """Precision and coverage of each rule alone on labelled rows; keep those above the floor.
+class DecisiveRule(Protocol):
+    """What serving and measurement read of a rule (fraud's `Rule`, the content model's
+    `driftscope.text.rules.TextRule`): a dataclass, measured by `dataclasses.replace`."""
 
-    Refused rules stay in `report` with the reason. A kept rule's probability is the smoothed
-    fraud rate of the rows it matched, (frauds + 1) / (matched + 2).
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def positive(self) -> bool: ...
+    @property
+    def probability(self) -> float | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class DecisiveRules(Protocol):
+    """A model's accepted rules in evaluation order: one item (`match`) or many rows at once
+    (`match_matrix`: the index of the first matching rule, -1 where none matches)."""
+
+    @property
+    def rules(self) -> Sequence[DecisiveRule]: ...
+    def match(self, record: Mapping[str, Any]) -> DecisiveRule | None: ...
+    def match_matrix(self, matrix: np.ndarray) -> np.ndarray: ...
+
+
+R = TypeVar("R", bound=DecisiveRule)
+
+
+def measure_each(
+    rules: Sequence[R], masks: np.ndarray, y: np.ndarray, policy: RulePolicy
+) -> tuple[list[R], list[dict[str, Any]]]:
+    """Precision and coverage of each rule alone (`masks`: rules × rows) on labelled rows;
+    returns (rules above the floors, the report of every rule).
+
+    Refused rules stay in the report with the reason. A kept rule's probability is the
+    smoothed positive rate of the rows it matched, (positives + 1) / (matched + 2).
     """
     y = np.asarray(y).astype(bool)
     kept, report = [], []
-    for rule, mask in zip(ruleset.rules, ruleset.rule_masks(matrix), strict=True):
-        matched, frauds = int(mask.sum()), int(y[mask].sum())
-        correct = frauds if rule.decision == "fraud" else matched - frauds
+    for rule, mask in zip(rules, masks, strict=True):
+        matched, positives = int(mask.sum()), int(y[mask].sum())
+        correct = positives if rule.positive else matched - positives
         precision = correct / matched if matched else float("nan")
-        floor = policy.min_precision if rule.decision == "fraud" else policy.min_legit_precision
+        floor = policy.min_precision if rule.positive else policy.min_legit_precision
         reason = None
         if matched < policy.min_support:
             reason = f"matched {matched} rows, fewer than the {policy.min_support} needed"
@@ -231,7 +273,7 @@ def measure_rules(
             reason = f"precision {precision:.4f} below the floor {floor:g}"
         measured = replace(
             rule,
-            probability=(frauds + 1) / (matched + 2),
+            probability=(positives + 1) / (matched + 2),
             precision=None if math.isnan(precision) else precision,
             coverage=matched / max(1, len(y)),
             matched=matched,
@@ -239,17 +281,27 @@ def measure_rules(
         report.append({**measured.to_dict(), "accepted": reason is None, "reason": reason})
         if reason is None:
             kept.append(measured)
+    return kept, report
+
+
+def measure_rules(
+    ruleset: RuleSet, matrix: np.ndarray, y: np.ndarray, policy: RulePolicy
+) -> RuleSet:
+    """The rule set measured on labelled rows (`measure_each`), refused rules dropped."""
+    kept, report = measure_each(ruleset.rules, ruleset.rule_masks(matrix), y, policy)
     return RuleSet(ruleset.version, ruleset.contract, tuple(kept), ruleset.points, report)
 
 
-def fast_path_summary(ruleset: RuleSet, matrix: np.ndarray, y: np.ndarray) -> dict[str, float]:
+def fast_path_summary(
+    ruleset: DecisiveRules, matrix: np.ndarray, y: np.ndarray
+) -> dict[str, float]:
     """Coverage and accuracy of the accepted rules applied in order (first match wins)."""
     first = ruleset.match_matrix(matrix)
     fired = first >= 0
     if not fired.any():
         return {"coverage": 0.0, "accuracy": float("nan"), "matched": 0}
-    says_fraud = np.array([r.decision == "fraud" for r in ruleset.rules])[first[fired]]
-    correct = says_fraud == np.asarray(y).astype(bool)[fired]
+    says_positive = np.array([r.positive for r in ruleset.rules])[first[fired]]
+    correct = says_positive == np.asarray(y).astype(bool)[fired]
     return {
         "coverage": float(fired.mean()),
         "accuracy": float(correct.mean()),

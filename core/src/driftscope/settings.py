@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     performance_min_labels: int = Field(default=50, ge=1)
     performance_f1_floor: float | None = Field(default=None, ge=0, le=1)
     performance_max_relative_drop: float = Field(default=0.25, gt=0, le=1)  # vs training test F1
+    # A window's realised metrics are judged only with this many labelled positives, and a
+    # drop only when the interval at this confidence lies wholly below the limit (docs/ALERT_QUALITY.md).
+    performance_min_positives: int = Field(default=20, ge=1)
+    performance_confidence: float = Field(default=0.95, gt=0, lt=1)
+    performance_max_auc_drop: float = Field(default=0.10, gt=0, le=1)  # vs training ROC AUC
     alert_webhook_url: str | None = None
     alert_webhook_timeout_s: float = Field(default=5.0, gt=0)
     gate_min_roc_auc: float = Field(default=0.88, ge=0, le=1)
@@ -95,6 +100,9 @@ class Settings(BaseSettings):
     rules_min_precision: float = Field(default=0.95, gt=0, le=1)
     rules_min_legit_precision: float = Field(default=0.995, gt=0, le=1)
     rules_min_support: int = Field(default=30, ge=1)  # test rows a rule must match
+    # The content model's rules (driftscope.text.rules): the same floors, and this support on
+    # its test split of ~650 messages.
+    text_rules_min_support: int = Field(default=5, ge=1)
 
     # Canary, shadow, live gate and automatic retraining (issue #7; docs/OPERATIONS.md).
     shadow_queue_size: int = Field(default=10_000, ge=1)  # shadow work beyond this is dropped
@@ -157,12 +165,12 @@ class Settings(BaseSettings):
             live_window_h=self.gate_live_window_h,
         )
 
-    def rule_policy(self) -> RulePolicy:
+    def rule_policy(self, *, text: bool = False) -> RulePolicy:
+        """The rules' floors; `text`: the content model's (its own support floor)."""
         from driftscope.rules import RulePolicy
 
-        return RulePolicy(
-            self.rules_min_precision, self.rules_min_legit_precision, self.rules_min_support
-        )
+        support = self.text_rules_min_support if text else self.rules_min_support
+        return RulePolicy(self.rules_min_precision, self.rules_min_legit_precision, support)
 
     @property
     def admin_keys(self) -> frozenset[str]:

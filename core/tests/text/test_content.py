@@ -12,11 +12,13 @@ from typer.testing import CliRunner
 from driftscope import cli
 from driftscope.db import create_engine, make_sessionmaker
 from driftscope.registry import load_spec, resolve
-from driftscope.serving.artifact import read_manifest
+from driftscope.serving.artifact import load_model, read_manifest
 from driftscope.settings import Settings
+from driftscope.spec import shipped_spec
 from driftscope.text.artifact import TEXT_KIND, load_text_model
 from driftscope.text.content import content_data, evaluation
 from driftscope.text.descriptors import DESCRIPTORS
+from driftscope.text.rules import shipped_rules
 from driftscope.text.train import train_content
 from driftscope.training.trainer import TrainResult
 
@@ -76,6 +78,32 @@ def test_content_trains_registers_and_reloads_with_the_same_scores(
     profile = (result.directory / "reference_profile.json").read_text()
     for name in DESCRIPTORS:
         assert f'"text.{name}"' in profile
+
+
+def test_every_shipped_rule_is_measured_on_the_test_split_and_the_sms_corpus(
+    trained: tuple[Settings, TrainResult],
+) -> None:
+    """Accepted exactly when above both floors; the table is stored in the registry's metrics
+    and the accepted rules beside the model, which serving loads."""
+    settings, result = trained
+    rules = result.metrics["rules"]
+    policy = settings.rule_policy(text=True)
+    assert rules["version"] == "content-rules-1" and rules["evaluated_on"] == "test"
+    assert rules["policy"]["min_support"] == policy.min_support == 5
+    shipped = [r.id for r in shipped_rules().rules]
+    assert [r["id"] for r in rules["rules"]] == shipped
+    n_test = result.metrics["evaluation"]["test_2002"]["n"]
+    for rule in rules["rules"]:
+        assert rule["coverage"] == pytest.approx(rule["matched"] / n_test)
+        above = rule["matched"] >= policy.min_support and rule["precision"] >= policy.min_precision
+        assert rule["accepted"] == above, rule
+    for name in ("sms", "later_2003"):
+        assert [r["id"] for r in rules["elsewhere"][name]["rules"]] == shipped
+    manifest = read_manifest(result.directory)
+    served = load_model(result.directory, contract=shipped_spec("content").contract())
+    accepted = [r["id"] for r in rules["rules"] if r["accepted"]]
+    assert "rules_file" in manifest and served.rules is not None
+    assert [r.id for r in served.rules.rules] == accepted
 
 
 def test_evaluation_by_hand() -> None:

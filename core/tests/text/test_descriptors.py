@@ -7,6 +7,7 @@ import pytest
 
 from driftscope.text.descriptors import DESCRIPTORS, describe, describe_many
 from driftscope.text.features import TextFeatures
+from driftscope.text.rules import TextRule, TextRuleSet
 
 
 def test_descriptors_of_a_plain_text() -> None:
@@ -49,3 +50,12 @@ def test_describe_many_gives_a_column_per_descriptor() -> None:
     assert list(columns) == list(DESCRIPTORS)
     np.testing.assert_array_equal(columns["words"], [2, 0, 3])
     np.testing.assert_array_equal(columns["url_count"], [0, 0, 1])
+
+
+def test_rules_hit_says_whether_an_accepted_rule_matches() -> None:
+    rules = TextRuleSet("t", "text", (TextRule("MONEY_BACK", "spam", "body", "money back", "i"),))
+    assert describe("Full MONEY BACK offer", rules=rules)["rules_hit"] == 1.0
+    assert describe("meeting at noon", rules=rules)["rules_hit"] == 0.0
+    assert describe("Full MONEY BACK offer")["rules_hit"] == 0.0  # a version without rules
+    column = describe_many(["money back", "no", "Money Back!"], rules=rules)["rules_hit"]
+    assert column.tolist() == [1.0, 0.0, 1.0]

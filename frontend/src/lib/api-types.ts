@@ -625,6 +625,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/predictions/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Newest predictions of a model
+         * @description What the model was just asked and answered: score, decision, path, the label once it
+         *     arrived, and for a text model the logged text (the dashboard's latest messages).
+         */
+        get: operations["recent_api_v1_predictions_recent_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/simulator": {
         parameters: {
             query?: never;
@@ -1036,6 +1057,11 @@ export interface components {
             };
             /** @description Drift of the prediction score */
             prediction: components["schemas"]["FeatureDrift"] | null;
+            /**
+             * Segments
+             * @description What moved: up to 5 segments, largest PSI contribution first; empty when no feature drifted
+             */
+            segments: components["schemas"]["MovedSegment"][];
         };
         /**
          * EstimatedMetrics
@@ -1051,27 +1077,59 @@ export interface components {
             /** Fraud Rate */
             fraud_rate: number | null;
         };
+        /**
+         * Evidence
+         * @description How far a window's realised metrics can be trusted (docs/ALERT_QUALITY.md).
+         */
+        Evidence: {
+            /**
+             * Positives
+             * @description Labelled rows of the positive class
+             */
+            positives: number;
+            /** Negatives */
+            negatives: number;
+            /**
+             * Min Positives
+             * @description Positives needed before the metrics are judged
+             */
+            min_positives: number;
+            /**
+             * Sufficient
+             * @description False: 'not enough labels', never judged as bad
+             */
+            sufficient: boolean;
+            /**
+             * Level
+             * @description Confidence of the intervals
+             * @example 0.95
+             */
+            level: number;
+            intervals: components["schemas"]["MetricIntervals"];
+        };
         /** ExplanationOut */
         ExplanationOut: {
             /** Available */
             available: boolean;
             /**
              * Method
-             * @description tree_shap (xgboost, exact TreeSHAP), saabas (scikit-learn trees: path attribution), linear (logistic: coef·(x − mean)), points (rules scorecard)
+             * @description tree_shap (xgboost, exact TreeSHAP), saabas (scikit-learn trees: path attribution), linear (logistic: coef·(x − mean)), points (rules scorecard), tokens (text models: tf-idf weight × coefficient per word and symbol run)
              */
-            method?: ("tree_shap" | "saabas" | "linear" | "points") | null;
+            method?: ("tree_shap" | "saabas" | "linear" | "points" | "tokens") | null;
             /** Bias */
             bias?: number | null;
             /**
              * Margin
-             * @description bias + sum(contributions)
+             * @description bias + sum(contributions), or of tokens
              */
             margin?: number | null;
             /**
              * Contributions
-             * @description Sorted by |contribution|, largest first
+             * @description Tabular models: sorted by |contribution|, largest first
              */
             contributions?: components["schemas"]["Contribution"][] | null;
+            /** @description Text models: the words that pushed */
+            tokens?: components["schemas"]["TokensOut"] | null;
             /**
              * Reason
              * @description Why no explanation, when available is false
@@ -1440,6 +1498,44 @@ export interface components {
              */
             prediction_ids: string[];
         };
+        /**
+         * MetricIntervals
+         * @description Two-sided confidence intervals [low, high] of the realised metrics.
+         */
+        MetricIntervals: {
+            /**
+             * F1
+             * @description Clopper–Pearson through the Jaccard index
+             */
+            f1: [
+                number,
+                number
+            ];
+            /**
+             * Precision
+             * @description Clopper–Pearson
+             */
+            precision: [
+                number,
+                number
+            ];
+            /**
+             * Recall
+             * @description Clopper–Pearson
+             */
+            recall: [
+                number,
+                number
+            ];
+            /**
+             * Roc Auc
+             * @description DeLong; null with one class only
+             */
+            roc_auc: [
+                number,
+                number
+            ] | null;
+        };
         /** ModelGlance */
         ModelGlance: {
             /**
@@ -1688,6 +1784,42 @@ export interface components {
             /** Psi Threshold */
             psi_threshold?: number | null;
         };
+        /**
+         * MovedSegment
+         * @description A bin whose share of traffic changed significantly (BH across every bin of the window).
+         */
+        MovedSegment: {
+            /** Feature */
+            feature: string;
+            /**
+             * Segment
+             * @example crypto_exchange
+             * @example 120 – 250
+             * @example (unseen)
+             * @example (missing)
+             */
+            segment: string;
+            /** Categorical */
+            categorical: boolean;
+            /** Reference Share */
+            reference_share: number;
+            /** Current Share */
+            current_share: number;
+            /**
+             * Contribution
+             * @description The bin's term of the feature's PSI
+             */
+            contribution: number;
+            /** P Value */
+            p_value: number;
+            /** Q Value */
+            q_value: number;
+            /**
+             * Description
+             * @example merchant_category = gaming: 9% → 31% of traffic
+             */
+            description: string;
+        };
         /** Overview */
         Overview: {
             /**
@@ -1737,6 +1869,8 @@ export interface components {
             label_coverage: number;
             /** @description Null until enough labels arrived */
             realised: components["schemas"]["RealisedMetrics"] | null;
+            /** @description Positives, judgeability and confidence intervals; null with `realised` */
+            evidence: components["schemas"]["Evidence"] | null;
             estimated: components["schemas"]["EstimatedMetrics"] | null;
             /** Predicted Rate */
             predicted_rate: number | null;
@@ -1890,6 +2024,85 @@ export interface components {
             tn: number;
         } & {
             [key: string]: unknown;
+        };
+        /** RecentPrediction */
+        RecentPrediction: {
+            /**
+             * Prediction Id
+             * Format: uuid
+             */
+            prediction_id: string;
+            /**
+             * Ts
+             * Format: date-time
+             * @description When it was scored (UTC)
+             */
+            ts: string;
+            /**
+             * Model Version
+             * @example 1
+             */
+            model_version: number;
+            /**
+             * Variant
+             * @description production or canary
+             * @example production
+             */
+            variant: string;
+            /**
+             * Source
+             * @description online (/predict, /log) or batch (CSV)
+             * @example online
+             */
+            source: string;
+            /**
+             * Path
+             * @description model or rules
+             * @example model
+             */
+            path: string;
+            /**
+             * Probability
+             * @description Probability of the positive class (null: an external model's row without one)
+             */
+            probability: number | null;
+            /**
+             * Decision
+             * @description A class name of the model
+             * @example spam
+             */
+            decision: string | null;
+            /**
+             * Label
+             * @description The true class once a label arrived (`/feedback`), else null
+             * @example ham
+             */
+            label: string | null;
+            /**
+             * Text
+             * @description A text model's logged text (its first 2,000 characters); null for a model without a text feature
+             * @example FREE!!! Cheap meds, click http://win.example NOW
+             */
+            text: string | null;
+        };
+        /** RecentPredictions */
+        RecentPredictions: {
+            /**
+             * Model Name
+             * @example content
+             */
+            model_name: string;
+            /**
+             * Text Feature
+             * @description The model's text feature (null: a tabular model)
+             * @example text
+             */
+            text_feature: string | null;
+            /**
+             * Predictions
+             * @description Newest first, as clients were answered (no shadow rows)
+             */
+            predictions: components["schemas"]["RecentPrediction"][];
         };
         /**
          * RetrainStep
@@ -2281,6 +2494,65 @@ export interface components {
             predicted_rate?: number | null;
         } & {
             [key: string]: unknown;
+        };
+        /** TokenOut */
+        TokenOut: {
+            /**
+             * Token
+             * @description As the model read it: a lower-cased word, or a run of symbols
+             * @example free
+             */
+            token: string;
+            /**
+             * Contribution
+             * @description Its part of the margin, summed over occurrences
+             */
+            contribution: number;
+            /**
+             * Spans
+             * @description [start, end) of each occurrence in the text as sent, in code points (Python str indices; JavaScript: indices of Array.from(text))
+             * @example [
+             *       [
+             *         0,
+             *         4
+             *       ],
+             *       [
+             *         31,
+             *         35
+             *       ]
+             *     ]
+             */
+            spans: [
+                number,
+                number
+            ][];
+        };
+        /**
+         * TokensOut
+         * @description A text model's explanation: bias + Σ positive + Σ negative + other == margin.
+         */
+        TokensOut: {
+            /**
+             * Feature
+             * @description The text feature explained
+             * @example text
+             */
+            feature: string;
+            /**
+             * Positive
+             * @description Up to 10 tokens pushing toward the positive class (the first of the model's classes, e.g. spam), largest first
+             */
+            positive: components["schemas"]["TokenOut"][];
+            /**
+             * Negative
+             * @description Up to 10 tokens pushing toward the other class (e.g. ham), most negative first
+             */
+            negative: components["schemas"]["TokenOut"][];
+            /**
+             * Other
+             * @description The sum of every token not listed
+             */
+            other: number;
         };
         /** ValidationError */
         ValidationError: {
@@ -4413,6 +4685,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Overview"];
+                };
+            };
+        };
+    };
+    recent_api_v1_predictions_recent_get: {
+        parameters: {
+            query?: {
+                /** @description Model name (default: the served model's) */
+                model?: string | null;
+                /** @description How many, newest first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentPredictions"];
+                };
+            };
+            /** @description Unknown model (`unknown_model`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -37,22 +37,37 @@ export type Transaction = Record<string, FeatureValue>;
 export type Contribution = Schemas["Contribution"] & { value: FeatureValue };
 
 type ExplanationOut = Schemas["ExplanationOut"];
-/** The server fills method, bias, margin and contributions when available, else reason. */
+/** A tabular model's explanation: per-feature contributions. */
+export interface FeatureExplanation {
+  available: true;
+  method: Exclude<NonNullable<ExplanationOut["method"]>, "tokens">;
+  bias: number;
+  margin: number;
+  /** Sorted by |contribution|, largest first. */
+  contributions: Contribution[];
+}
+/** One token of a text: its part of the margin and [start, end) code-point spans. */
+export type TokenContribution = Schemas["TokenOut"];
+/** A text model's explanation: bias + Σ positive + Σ negative + other = margin. */
+export interface TokenExplanation {
+  available: true;
+  method: "tokens";
+  bias: number;
+  margin: number;
+  tokens: Schemas["TokensOut"];
+}
+/** The server fills method, bias, margin and contributions or tokens when available, else reason. */
 export type Explanation =
-  | {
-      available: true;
-      method: NonNullable<ExplanationOut["method"]>;
-      bias: number;
-      margin: number;
-      /** Sorted by |contribution|, largest first. */
-      contributions: Contribution[];
-    }
-  | { available: false; reason: string };
+  FeatureExplanation | TokenExplanation | { available: false; reason: string };
 
 export type PredictionResult = Omit<Schemas["PredictionResult"], "explanation"> & {
   /** Only with ?explain=true. */
   explanation?: Explanation | null;
 };
+
+/** GET /api/v1/predictions/recent: a model's newest predictions, newest first. */
+export type RecentPredictions = Schemas["RecentPredictions"];
+export type RecentPrediction = Schemas["RecentPrediction"];
 
 // ---- models -------------------------------------------------------------------------
 

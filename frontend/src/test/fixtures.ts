@@ -162,6 +162,7 @@ export function driftReport(features: FeatureDrift[]): DriftReport {
     dataset_drifted: false,
     features: Object.fromEntries(features.map((feature) => [feature.name, feature])),
     prediction: featureDrift("prediction"),
+    segments: [],
   };
 }
 

@@ -68,6 +68,7 @@ def _payload(alert: Alert, change: str) -> dict[str, Any]:
         "severity": alert.severity,
         "status": alert.status,
         "message": alert.message,
+        "details": alert.details,
         "first_seen": alert.first_seen.isoformat(),
         "last_seen": alert.last_seen.isoformat(),
     }

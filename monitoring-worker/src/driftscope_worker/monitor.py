@@ -97,7 +97,7 @@ async def _compute_version(
         data = await _window_data(session, ctx, (name, version), window, profile)
         scored = data.scores[~np.isnan(data.scores)]
         report = compare_to_profile(profile, data.features, scored, config=model.drift)
-        metrics = reports.performance(data, mv.threshold, settings.performance_min_labels)
+        metrics = reports.performance(data, mv.threshold, settings)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
         await reports.upsert_report(session, key, window, data.n, report)
         await reports.upsert_performance(session, key, window, metrics)
@@ -157,8 +157,8 @@ async def _evaluate_alerts(
                 pages.append(page)
     snapshots = await conditions.performance_history(session, name, version, max(k, m))
     if snapshots:
-        training_f1 = (mv.metrics.get("test") or {}).get("f1")
-        verdicts = [conditions.performance_bad(s.metrics, training_f1, settings) for s in snapshots]
+        training = mv.metrics.get("test") or {}
+        verdicts = [conditions.performance_bad(s.metrics, training, settings) for s in snapshots]
         condition = alerts.Condition(
             kind="performance_drop",
             feature=None,
@@ -208,7 +208,7 @@ async def _refresh_performance(
     if profile is None or mv is None:
         return 0
     data = await _window_data(session, ctx, key, window, profile)
-    metrics = reports.performance(data, mv.threshold, ctx.settings.performance_min_labels)
+    metrics = reports.performance(data, mv.threshold, ctx.settings)
     row_key = {"model_name": name, "model_version": version, "window_end": window.end}
     await reports.upsert_performance(session, row_key, window, metrics)
     return 1

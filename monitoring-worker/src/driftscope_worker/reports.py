@@ -12,7 +12,8 @@ from driftscope.db.upsert import upsert
 from driftscope.drift import DriftReport as DriftResult
 from driftscope.drift.report import strict_json
 from driftscope.events import add_event
-from driftscope.performance import window_performance
+from driftscope.performance import configured_performance
+from driftscope.settings import Settings
 from driftscope_worker.window_data import WindowData
 from driftscope_worker.windows import Window
 
@@ -40,13 +41,11 @@ def _drift_summary(report: DriftResult) -> dict[str, Any]:
     }
 
 
-def performance(data: WindowData, threshold: float, min_labels: int) -> dict[str, Any]:
+def performance(data: WindowData, threshold: float, settings: Settings) -> dict[str, Any]:
     """Window metrics on the rows that carry a score (a model logged from elsewhere may send
     none), plus the rows per variant, so the history shows canary/shadow A/B."""
     scored = ~np.isnan(data.scores)
-    metrics = window_performance(
-        data.scores[scored], data.labels[scored], threshold, min_labels=min_labels
-    )
+    metrics = configured_performance(data.scores[scored], data.labels[scored], threshold, settings)
     return strict_json({**metrics, "variants": data.variants})
 
 

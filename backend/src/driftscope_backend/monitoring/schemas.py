@@ -43,6 +43,20 @@ class FeatureDrift(BaseModel):
     current_counts: list[int]
 
 
+class MovedSegment(BaseModel):
+    """A bin whose share of traffic changed significantly (BH across every bin of the window)."""
+
+    feature: str
+    segment: str = Field(examples=["crypto_exchange", "120 – 250", "(unseen)", "(missing)"])
+    categorical: bool
+    reference_share: float = Field(ge=0, le=1)
+    current_share: float = Field(ge=0, le=1)
+    contribution: float = Field(description="The bin's term of the feature's PSI")
+    p_value: float
+    q_value: float
+    description: str = Field(examples=["merchant_category = gaming: 9% → 31% of traffic"])
+
+
 class DriftReportOut(BaseModel):
     model_name: str = Field(examples=["fraud"])
     model_version: int
@@ -54,6 +68,10 @@ class DriftReportOut(BaseModel):
     dataset_drifted: bool
     features: dict[str, FeatureDrift] = Field(description="In contract order")
     prediction: FeatureDrift | None = Field(description="Drift of the prediction score")
+    segments: list[MovedSegment] = Field(
+        description="What moved: up to 5 segments, largest PSI contribution first; empty when "
+        "no feature drifted"
+    )
 
 
 class DriftHistoryPoint(BaseModel):
@@ -136,6 +154,26 @@ class EstimatedMetrics(BaseModel):
     fraud_rate: float | None
 
 
+class MetricIntervals(BaseModel):
+    """Two-sided confidence intervals [low, high] of the realised metrics."""
+
+    f1: tuple[float, float] = Field(description="Clopper–Pearson through the Jaccard index")
+    precision: tuple[float, float] = Field(description="Clopper–Pearson")
+    recall: tuple[float, float] = Field(description="Clopper–Pearson")
+    roc_auc: tuple[float, float] | None = Field(description="DeLong; null with one class only")
+
+
+class Evidence(BaseModel):
+    """How far a window's realised metrics can be trusted (docs/ALERT_QUALITY.md)."""
+
+    positives: int = Field(description="Labelled rows of the positive class")
+    negatives: int
+    min_positives: int = Field(description="Positives needed before the metrics are judged")
+    sufficient: bool = Field(description="False: 'not enough labels', never judged as bad")
+    level: float = Field(description="Confidence of the intervals", examples=[0.95])
+    intervals: MetricIntervals
+
+
 class PerformancePoint(BaseModel):
     window_start: datetime
     window_end: datetime
@@ -144,6 +182,9 @@ class PerformancePoint(BaseModel):
     n_labelled: int
     label_coverage: float = Field(ge=0, le=1)
     realised: RealisedMetrics | None = Field(description="Null until enough labels arrived")
+    evidence: Evidence | None = Field(
+        description="Positives, judgeability and confidence intervals; null with `realised`"
+    )
     estimated: EstimatedMetrics | None
     predicted_rate: float | None
     variant: Literal["production", "canary", "shadow"] | None = Field(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import Alert, DriftReport, PerformanceSnapshot, utcnow
+from driftscope.drift.segments import bin_labels, moved_segments
 from driftscope.errors import NotFoundError
 from driftscope.events import add_event, notify
 from driftscope.spec import ModelSpec
+
+SEGMENTS_SHOWN = 5  # "what moved" on the Drift page
 
 
 def _shown(value: str) -> str:
@@ -65,6 +67,9 @@ def report_body(report: DriftReport, spec: ModelSpec) -> dict[str, Any]:
         "dataset_drifted": report.dataset_drifted,
         "features": features,
         "prediction": report.prediction_drift or None,
+        "segments": [s.to_dict() for s in moved_segments(features, top=SEGMENTS_SHOWN)]
+        if any(f.get("drifted") for f in features.values())
+        else [],
     }
 
 
@@ -119,7 +124,7 @@ def distribution(report: DriftReport, feature: str) -> dict[str, Any]:
         "kind": f["kind"],
         "window_end": report.window_end,
         "model_version": report.model_version,
-        "labels": _bin_labels(f),
+        "labels": bin_labels(f),
         "reference_counts": ref,
         "current_counts": cur,
         "reference_share": [c / ref_total for c in ref],
@@ -143,17 +148,6 @@ def distribution(report: DriftReport, feature: str) -> dict[str, Any]:
     }
 
 
-def _bin_labels(f: dict[str, Any]) -> list[str]:
-    if f["kind"] == "categorical":
-        return list(f["bins"])
-    edges = f["bins"]
-    if not edges:
-        return ["all", "(missing)"]
-    labels = [f"< {edges[0]:.4g}"]
-    labels += [f"{lo:.4g} – {hi:.4g}" for lo, hi in itertools.pairwise(edges)]
-    return [*labels, f"≥ {edges[-1]:.4g}", "(missing)"]
-
-
 async def performance_history(
     session: AsyncSession, model_name: str, since: datetime | None, limit: int
 ) -> list[dict[str, Any]]:
@@ -172,6 +166,7 @@ async def performance_history(
             "n_labelled": r.n_labelled,
             "label_coverage": r.label_coverage,
             "realised": r.metrics.get("realised"),
+            "evidence": r.metrics.get("evidence"),
             "estimated": r.metrics.get("estimated"),
             "predicted_rate": r.metrics.get("predicted_rate"),
             **_variant_split(r.metrics.get("variants")),

@@ -68,7 +68,7 @@ def score(
         probability = model.probability_row(encoded)
         fraud = probability >= model.threshold
     else:
-        probability, fraud = float(rule.probability or 0.0), rule.decision == "fraud"
+        probability, fraud = float(rule.probability or 0.0), rule.positive
     prediction_id = (
         uuid.uuid5(TRANSACTION_NAMESPACE, f"{model.model_name}:{transaction_id}")
         if transaction_id

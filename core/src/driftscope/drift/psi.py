@@ -27,13 +27,20 @@ class PSIResult:
     bins: int
 
 
-def psi(
+def psi_terms(
     reference_counts: Sequence[float] | np.ndarray, current_counts: Sequence[float] | np.ndarray
-) -> float:
+) -> np.ndarray:
+    """Each bin's term (q − p)·ln(q/p) of the PSI (never negative; they sum to the PSI)."""
     ref = np.asarray(reference_counts, dtype=np.float64) + SMOOTHING
     cur = np.asarray(current_counts, dtype=np.float64) + SMOOTHING
     p, q = ref / ref.sum(), cur / cur.sum()
-    return float(np.sum((q - p) * np.log(q / p)))
+    return (q - p) * np.log(q / p)
+
+
+def psi(
+    reference_counts: Sequence[float] | np.ndarray, current_counts: Sequence[float] | np.ndarray
+) -> float:
+    return float(np.sum(psi_terms(reference_counts, current_counts)))
 
 
 def psi_test(reference_counts: Sequence[float], current_counts: Sequence[float]) -> PSIResult:

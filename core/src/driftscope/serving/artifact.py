@@ -15,7 +15,7 @@ import orjson
 from driftscope.contract import FeatureContract, get_contract
 from driftscope.errors import ArtifactError
 from driftscope.predictors import Explanation, Predictor, load_predictor
-from driftscope.rules import RuleSet
+from driftscope.rules import DecisiveRules, RuleSet
 from driftscope.serving.forest import CompiledForest, FlatForest
 from driftscope.training.calibration import PlattCalibrator
 
@@ -90,7 +90,7 @@ class LoadedModel:
     evaluator: MarginModel
     manifest: dict[str, Any]
     directory: Path
-    rules: RuleSet | None = None  # accepted decisive rules: the fast path before the model
+    rules: DecisiveRules | None = None  # accepted decisive rules: the fast path before the model
     # The version's own contract (from its stored spec); None: the built-in model's.
     contract: FeatureContract = field(default=None)  # type: ignore[assignment]
     # What the evaluator is given for a validated item: the contract's float row, or a text
@@ -179,7 +179,7 @@ def _loaded_text(
 ) -> LoadedModel:
     """A text model version: its one text feature handed to the evaluator whole, its
     descriptors logged with each prediction."""
-    from driftscope.text.artifact import load_text_model  # text imports this module
+    from driftscope.text.artifact import load_text_model, load_text_rules  # text imports this
     from driftscope.text.serving import TextMargin, text_describer, text_encoder
 
     texts = [f.name for f in contract.features if f.kind == "text"]
@@ -188,6 +188,7 @@ def _loaded_text(
             f"{directory}: a text model needs exactly one text feature, not {texts}"
         )
     evaluator = TextMargin(load_text_model(directory, manifest))
+    rules = load_text_rules(directory, manifest, texts[0])
     calibration = manifest["calibration"]
     return LoadedModel(
         model_name=manifest["model_name"],
@@ -198,7 +199,8 @@ def _loaded_text(
         evaluator=evaluator,  # type: ignore[arg-type]
         manifest=manifest,
         directory=directory,
+        rules=rules,
         contract=contract,
         encode=text_encoder(texts[0]),
-        describe=text_describer(texts[0], evaluator.model),
+        describe=text_describer(texts[0], evaluator.model, rules),
     )

@@ -2,7 +2,9 @@
 corpora (driftscope.corpora, fetched into the cache on first use), registered per test.
 
 `trained_content` fits it; `register_content(settings, artifact)` copies its artifacts into the
-settings' models dir and registers them as `driftscope train --name content` does.
+settings' models dir and registers them as `driftscope train --name content` does;
+`content_with_rules` writes the same model with other accepted rules (the fast path's tests:
+on the session's small test split few shipped rules reach the support floor).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from driftscope.settings import Settings, get_settings
 from driftscope.spec import shipped_spec
 from driftscope.text.artifact import TEXT_KIND, write_text_artifacts
 from driftscope.text.content import CONTENT, TrainedContent, content_data, fit_content
+from driftscope.text.rules import TextRuleSet
 
 SHARE = 0.15  # of every corpus part: a real model in a few seconds
 
@@ -30,10 +33,7 @@ class ContentArtifact:
     sha256: str
 
 
-@pytest.fixture(scope="session")
-def trained_content(tmp_path_factory: pytest.TempPathFactory) -> ContentArtifact:
-    trained = fit_content(content_data(get_settings().cache_dir, share=SHARE))
-    directory = tmp_path_factory.mktemp("content") / "v1"
+def _write(trained: TrainedContent, directory: Path, rules: TextRuleSet | None) -> ContentArtifact:
     sha = write_text_artifacts(
         directory,
         trained.model,
@@ -43,8 +43,22 @@ def trained_content(tmp_path_factory: pytest.TempPathFactory) -> ContentArtifact
         table=trained.table,
         metrics=trained.metrics,
         profile=trained.profile,
+        rules=rules,
     )
     return ContentArtifact(trained, directory, sha)
+
+
+@pytest.fixture(scope="session")
+def trained_content(tmp_path_factory: pytest.TempPathFactory) -> ContentArtifact:
+    trained = fit_content(content_data(get_settings().cache_dir, share=SHARE))
+    return _write(trained, tmp_path_factory.mktemp("content") / "v1", trained.rules)
+
+
+def content_with_rules(
+    artifact: ContentArtifact, rules: TextRuleSet, directory: Path
+) -> ContentArtifact:
+    """The session's content model with `rules` as its accepted rules, written in `directory`."""
+    return _write(artifact.trained, directory, rules)
 
 
 async def register_content(settings: Settings, artifact: ContentArtifact) -> Path:

@@ -28,7 +28,7 @@ from driftscope.db import (
 from driftscope.drift import DriftReport as DriftResult
 from driftscope.drift import compare_to_profile
 from driftscope.drift.report import strict_json
-from driftscope.performance import window_performance
+from driftscope.performance import configured_performance
 from driftscope.settings import Settings
 
 
@@ -101,9 +101,7 @@ def _snapshot_row(
     variant: str,
 ) -> PerformanceSnapshot:
     known = np.full(len(scores), np.nan) if labels is None else np.asarray(labels, dtype=float)
-    metrics = window_performance(
-        np.asarray(scores), known, threshold, min_labels=settings.performance_min_labels
-    )
+    metrics = configured_performance(np.asarray(scores), known, threshold, settings)
     metrics = strict_json({**metrics, "variants": {variant: len(scores)}})
     return PerformanceSnapshot(
         **key,

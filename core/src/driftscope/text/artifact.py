@@ -17,6 +17,7 @@ from driftscope.errors import ArtifactError
 from driftscope.serving.artifact import TEXT_KIND, write_manifest
 from driftscope.text.features import N_FEATURES, TextFeatures
 from driftscope.text.model import TextModel
+from driftscope.text.rules import RULES_FILE, TextRuleSet
 from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.threshold import write_threshold_table
 
@@ -36,8 +37,10 @@ def write_text_artifacts(
     table: dict[str, np.ndarray],
     metrics: dict[str, Any],
     profile: dict[str, Any],
+    rules: TextRuleSet | None = None,
 ) -> str:
-    """Write every file of the version into `directory`; returns the manifest's sha256."""
+    """Write every file of the version into `directory`; returns the manifest's sha256.
+    `rules`: the accepted layer-1 rules (driftscope.text.rules), run before the model."""
     directory.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         directory / MODEL_FILE,
@@ -52,6 +55,8 @@ def write_text_artifacts(
         orjson.dumps(metrics.get("evaluation", {}), option=orjson.OPT_INDENT_2)
     )
     (directory / PROFILE_FILE).write_bytes(orjson.dumps(profile))
+    if rules is not None:
+        rules.save(directory / RULES_FILE)
     manifest = {
         "model_name": model_name,
         "version": version,
@@ -62,6 +67,7 @@ def write_text_artifacts(
         "feature_names": ["text"],
         "model_file": MODEL_FILE,
         "evaluator": "text_linear",
+        **({"rules_file": RULES_FILE} if rules is not None else {}),
     }
     return write_manifest(directory, manifest)
 
@@ -76,3 +82,12 @@ def load_text_model(directory: Path, manifest: dict[str, Any]) -> TextModel:
     calibration = manifest["calibration"]
     calibrator = PlattCalibrator(float(calibration["a"]), float(calibration["b"]))
     return TextModel(TextFeatures(idf, vocabulary), coef, intercept, calibrator, c)
+
+
+def load_text_rules(directory: Path, manifest: dict[str, Any], feature: str) -> TextRuleSet | None:
+    """The version's accepted rules, on its text feature (None: a version without rules)."""
+    if "rules_file" not in manifest:
+        return None
+    return TextRuleSet.from_dict(
+        orjson.loads((directory / manifest["rules_file"]).read_bytes()), feature
+    )

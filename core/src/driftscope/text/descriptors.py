@@ -11,16 +11,22 @@ empty text (shares of nothing are 0, never a division by zero).
 - `url_count`: `http(s)://` or `www.` links;
 - `digit_share`, `upper_share`, `non_ascii_share`: of the characters that are not white space;
 - `oov_share`: share of the words the training texts never contained (`TextFeatures.unseen`):
-  new vocabulary, e.g. a campaign or another language.
+  new vocabulary, e.g. a campaign or another language;
+- `rules_hit`: 1 when one of the model version's accepted rules matches the text
+  (driftscope.text.rules), else 0 — whether or not serving ran the rules.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from driftscope.text.features import Analysed, TextFeatures, analyse
+
+if TYPE_CHECKING:
+    from driftscope.text.rules import TextRuleSet
 
 DESCRIPTORS = (
     "chars",
@@ -30,6 +36,7 @@ DESCRIPTORS = (
     "upper_share",
     "non_ascii_share",
     "oov_share",
+    "rules_hit",
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -39,13 +46,19 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def describe(text: str, features: TextFeatures | None = None) -> dict[str, float]:
-    """The descriptors of one text (`oov_share` 0 without a fitted vocabulary)."""
-    return describe_analysed(analyse(text), features)
+def describe(
+    text: str, features: TextFeatures | None = None, rules: TextRuleSet | None = None
+) -> dict[str, float]:
+    """The descriptors of one text (`oov_share` 0 without a fitted vocabulary, `rules_hit` 0
+    without rules)."""
+    return describe_analysed(analyse(text), features, rules)
 
 
-def describe_analysed(analysed: Analysed, features: TextFeatures | None) -> dict[str, float]:
-    """`describe` of a text already analysed (serving shares the analysis with the features)."""
+def describe_analysed(
+    analysed: Analysed, features: TextFeatures | None, rules: TextRuleSet | None = None
+) -> dict[str, float]:
+    """`describe` of a text already analysed (serving shares the analysis with the features,
+    and the rules' answer with the fast path: `TextRuleSet.first_index` keeps its last one)."""
     text, words = analysed.text, analysed.words
     visible = _SPACE.sub("", text)
     n_visible = len(visible)
@@ -57,6 +70,7 @@ def describe_analysed(analysed: Analysed, features: TextFeatures | None) -> dict
         "upper_share": _share(sum(c.isupper() for c in visible), n_visible),
         "non_ascii_share": _share(n_visible - len(visible.encode("ascii", "ignore")), n_visible),
         "oov_share": 0.0 if features is None else _oov_share(analysed, features),
+        "rules_hit": 0.0 if rules is None else float(rules.first_index(analysed.text) >= 0),
     }
 
 
@@ -66,7 +80,9 @@ def _oov_share(analysed: Analysed, features: TextFeatures) -> float:
     return float(features.unseen(analysed.hashes).mean())
 
 
-def describe_many(texts: list[str], features: TextFeatures | None = None) -> dict[str, np.ndarray]:
+def describe_many(
+    texts: list[str], features: TextFeatures | None = None, rules: TextRuleSet | None = None
+) -> dict[str, np.ndarray]:
     """Column per descriptor over `texts` (for profiles and window counts)."""
-    rows = [describe(t, features) for t in texts]
+    rows = [describe(t, features, rules) for t in texts]
     return {name: np.array([r[name] for r in rows], dtype=np.float64) for name in DESCRIPTORS}

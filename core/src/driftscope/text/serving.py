@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from driftscope.text.descriptors import describe_analysed
+from driftscope.text.explain import TextExplanation, explain_text
 from driftscope.text.features import Analysed, analyse
 from driftscope.text.model import TextModel
+from driftscope.text.rules import TextRuleSet
 
 LOGGED_TEXT_CHARS = 2_000  # what a prediction row keeps of its text
 
@@ -34,6 +36,10 @@ class TextMargin:
     def margin(self, matrix: Sequence[str]) -> np.ndarray:
         return self.model.margins(list(matrix))
 
+    def explain(self, text: str, top: int) -> TextExplanation:
+        """`?explain=true`, off the scoring path: the `top` tokens pushing each way, exact."""
+        return explain_text(self.model, analyse(text), top)
+
 
 def text_encoder(feature: str) -> Callable[[Mapping[str, Any]], Analysed]:
     """What the evaluator is given for a validated item: its text, analysed once (the logged
@@ -46,17 +52,18 @@ def text_encoder(feature: str) -> Callable[[Mapping[str, Any]], Analysed]:
 
 
 def text_describer(
-    feature: str, model: TextModel
+    feature: str, model: TextModel, rules: TextRuleSet | None = None
 ) -> Callable[[dict[str, Any], Analysed | None], dict[str, Any]]:
     """The logged features of an item: its text (bounded, NUL-free: PostgreSQL JSON cannot
-    hold one) and its descriptors against the model's training vocabulary. `encoded`: the
-    item's analysis as the evaluator got it (None: analysed here, e.g. batch rows)."""
+    hold one) and its descriptors against the model's training vocabulary and the version's
+    accepted rules. `encoded`: the item's analysis as the evaluator got it (None: analysed
+    here, e.g. batch rows and texts the rules decided)."""
 
     def logged(record: dict[str, Any], encoded: Analysed | None) -> dict[str, Any]:
         analysed = encoded if encoded is not None else analyse(str(record[feature]))
         text = analysed.text
         out: dict[str, Any] = {feature: text[:LOGGED_TEXT_CHARS].replace("\x00", "\ufffd")}
-        for name, value in describe_analysed(analysed, model.features).items():
+        for name, value in describe_analysed(analysed, model.features, rules).items():
             out[f"{feature}.{name}"] = value
         return out
 

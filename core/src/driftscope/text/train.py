@@ -34,7 +34,7 @@ async def train_content(
     data = content_data(cache_dir or settings.cache_dir, seed, share)
     progress("data", 1.0)
     started = time.perf_counter()
-    trained = fit_content(data, policy)
+    trained = fit_content(data, policy, settings.rule_policy(text=True))
     metrics = {**trained.metrics, "train_s": round(time.perf_counter() - started, 1)}
     progress("fit", 1.0)
     async with (
@@ -53,6 +53,7 @@ async def train_content(
             table=trained.table,
             metrics=metrics,
             profile=trained.profile,
+            rules=trained.rules,
         )
         _, promoted = await register_version(
             session,

@@ -20,6 +20,7 @@ import { useNow } from "../../lib/use-now";
 import { DriftTable } from "./drift-table";
 import { DriftTrends } from "./drift-trends";
 import { FeatureDetail } from "./feature-detail";
+import { WhatMoved } from "./what-moved";
 import { sortFeatures } from "./sort-features";
 import { isNotYetWritten } from "../../lib/api";
 import { useModelApi } from "../../lib/model-context";
@@ -104,6 +105,7 @@ export function DriftPage() {
       {report && (
         <>
           <WindowSummary report={report} />
+          <WhatMoved segments={report.segments} />
           <div className="grid gap-4 xl:grid-cols-12">
             <Card
               className="xl:col-span-7"

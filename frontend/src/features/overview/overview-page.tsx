@@ -7,6 +7,7 @@ import { useModel, useModelApi } from "../../lib/model-context";
 import type { AlertsResponse, DriftReport, PerformanceHistory } from "../../lib/types";
 import { useModelVersions } from "../models/use-model-versions";
 import { DriftGlance } from "./drift-glance";
+import { LatestMessages } from "./latest-messages";
 import { LiveTiles } from "./live-tiles";
 import { ModelCard } from "./model-card";
 import { ModelsTable } from "./models-table";
@@ -67,6 +68,7 @@ export function OverviewPage() {
         <div className="min-w-0 space-y-4 lg:col-span-2">
           {model.isDefault && <SimulatorPanel />}
           <DriftGlance drift={drift.data} missing={driftMissing} />
+          <LatestMessages />
         </div>
         <div className="space-y-4">
           <ModelCard models={models.data} performance={performance.data?.points.at(-1)} />

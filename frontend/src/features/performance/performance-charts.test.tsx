@@ -16,6 +16,7 @@ const point: PerformancePoint = {
   label_coverage: 0,
   predicted_rate: 0.03,
   realised: null,
+  evidence: null,
   estimated: { precision: 0.49, recall: 0.43, f1: 0.457, fraud_rate: 0.038 },
   variant: "production",
   variants: { production: 300 },

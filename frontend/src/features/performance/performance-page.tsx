@@ -16,6 +16,15 @@ import { useModel, useModelApi, usePositiveClass } from "../../lib/model-context
 import { useModelVersions } from "../models/use-model-versions";
 
 type Metric = "f1" | "precision" | "recall";
+type Bounded = Metric | "roc_auc";
+
+/** "95% CI 0.31–0.58" for a realised metric of a window, when the window carries intervals. */
+export function intervalText(point: PerformancePoint | undefined, metric: Bounded): string | null {
+  const evidence = point?.evidence;
+  const bounds = evidence?.intervals[metric];
+  if (!evidence || !bounds) return null;
+  return `${Math.round(evidence.level * 100)}% CI ${formatMetric(bounds[0])}–${formatMetric(bounds[1])}`;
+}
 
 function servingTestMetrics(models: ModelVersions | undefined): TestMetrics | undefined {
   const version = models?.serving?.version;
@@ -41,12 +50,14 @@ function MetricTile({
   test?: TestMetrics;
 }) {
   const estimated = latest.estimated?.[metric];
+  const ci = intervalText(labelled, metric);
   return (
     <StatTile
       label={label}
       value={formatMetric(labelled?.realised?.[metric])}
       hint={
         <>
+          {ci && <>{ci} · </>}
           estimated now <span className="text-amber-300">{formatMetric(estimated)}</span>
           {test && <> · at training {formatMetric(test[metric])}</>}
         </>
@@ -64,11 +75,13 @@ function Headline({ points, test }: { points: PerformancePoint[]; test?: TestMet
       <StatTile
         label="ROC AUC (realised)"
         value={formatMetric(labelled?.realised?.roc_auc)}
-        hint={
-          test
-            ? `at training ${formatMetric(test.roc_auc)} · no label-free estimate`
-            : "no label-free estimate"
-        }
+        hint={[
+          intervalText(labelled, "roc_auc"),
+          test ? `at training ${formatMetric(test.roc_auc)}` : null,
+          "no label-free estimate",
+        ]
+          .filter(Boolean)
+          .join(" · ")}
       />
       <MetricTile
         label="F1 (realised)"
@@ -97,6 +110,39 @@ function Headline({ points, test }: { points: PerformancePoint[]; test?: TestMet
         hint={`${formatInteger(latest.n_labelled)} of ${formatInteger(latest.n_predictions)} predictions labelled`}
       />
     </div>
+  );
+}
+
+/** Whether the newest labelled window holds enough positives for its metrics to be judged. */
+export function EvidenceNote({
+  labelled,
+  positive,
+}: {
+  labelled?: PerformancePoint;
+  positive: string;
+}) {
+  const evidence = labelled?.evidence;
+  if (!evidence) return null;
+  if (!evidence.sufficient) {
+    return (
+      <p
+        role="status"
+        className="rounded-xl bg-slate-800/60 p-3 text-sm text-slate-300 ring-1 ring-slate-700"
+      >
+        <span className="font-medium text-white">Not enough labels to judge.</span> The newest
+        labelled window holds {formatInteger(evidence.positives)} labelled {positive} of the{" "}
+        {formatInteger(evidence.min_positives)} needed: its realised values are shown, but no alert
+        is raised on them.
+      </p>
+    );
+  }
+  return (
+    <p className="text-xs text-slate-500">
+      Judged on {formatInteger(evidence.positives)} labelled {positive} and{" "}
+      {formatInteger(evidence.negatives)} others. A performance alert needs the whole{" "}
+      {Math.round(evidence.level * 100)}% interval below the limit, so sampling noise alone does not
+      page anyone.
+    </p>
   );
 }
 
@@ -148,6 +194,7 @@ export function PerformancePage() {
       {points.length > 0 && (
         <>
           <Headline points={points} test={test} />
+          <EvidenceNote labelled={latestLabelled(points)} positive={positive} />
           <PerformanceCharts rows={rows} positive={positive} />
           <Explainer positive={positive} />
         </>

@@ -92,7 +92,7 @@ describe("PredictForm explain toggle", () => {
     render(<PredictForm contract={contract} onResult={onResult} />);
     await user.click(screen.getByLabelText("Explain the score"));
     await user.click(screen.getByRole("button", { name: "Score transaction" }));
-    await waitFor(() => expect(onResult).toHaveBeenCalledWith(predictionResult));
+    await waitFor(() => expect(onResult).toHaveBeenCalledWith(predictionResult, contract.example));
     expect(fetch.mock.calls[0]?.[0]).toBe("/api/v1/predict");
   });
 });

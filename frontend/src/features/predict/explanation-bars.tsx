@@ -1,6 +1,6 @@
 // Why the model scored a transaction as it did: the largest per-feature contributions to the
 // margin (log-odds), as a horizontal bar list centred on zero (red pushes toward fraud).
-import type { Explanation, FeatureValue } from "../../lib/types";
+import type { Explanation, FeatureValue, TokenExplanation } from "../../lib/types";
 
 export const TOP_CONTRIBUTIONS = 8;
 
@@ -19,7 +19,11 @@ const formatValue = (value: FeatureValue) =>
       : String(value);
 const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
 
-export function ExplanationBars({ explanation }: { explanation: Explanation }) {
+export function ExplanationBars({
+  explanation,
+}: {
+  explanation: Exclude<Explanation, TokenExplanation>;
+}) {
   if (!explanation.available) {
     return <p className="text-sm text-slate-400">No explanation: {explanation.reason}</p>;
   }

@@ -43,6 +43,17 @@ function Control({ spec, value, error, onChange }: FeatureInputProps) {
       </label>
     );
   }
+  if (spec.type === "text") {
+    return (
+      <textarea
+        {...common}
+        rows={10}
+        spellCheck={false}
+        value={String(value.raw)}
+        onChange={(event) => onChange({ ...value, raw: event.target.value })}
+      />
+    );
+  }
   if (spec.type === "categorical" && !spec.open_categories) {
     return (
       <select
@@ -100,7 +111,7 @@ export function FeatureInput(props: FeatureInputProps) {
   const range = rangeHint(spec);
   const unit = spec.unit && spec.unit !== "count" ? ` (${spec.unit})` : "";
   return (
-    <div>
+    <div className={spec.type === "text" ? "sm:col-span-2" : undefined}>
       <div className="mb-1 flex items-center justify-between gap-2">
         <label htmlFor={id} className="text-sm font-medium text-slate-200">
           {humanize(spec.name)}

@@ -47,6 +47,9 @@ export function parseField(
 ): { value: FeatureValue } | { error: string } {
   if (field.missing && spec.allow_missing) return { value: null };
   if (spec.type === "boolean") return { value: field.raw === true };
+  // a text is sent as typed: the explanation's spans index it
+  if (spec.type === "text")
+    return String(field.raw).trim() === "" ? { error: "Required" } : { value: String(field.raw) };
   const text = String(field.raw).trim();
   if (text === "")
     return { error: spec.allow_missing ? "Required (or tick “missing”)" : "Required" };

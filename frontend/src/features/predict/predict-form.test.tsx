@@ -103,14 +103,11 @@ describe("PredictForm", () => {
     await user.click(screen.getByLabelText(/^Is foreign/));
     await user.click(screen.getByRole("button", { name: "Score transaction" }));
 
-    await waitFor(() => expect(onResult).toHaveBeenCalledWith(predictionResult));
+    const sent = { ...contract.example, distance_from_home_km: null, is_foreign: true };
+    await waitFor(() => expect(onResult).toHaveBeenCalledWith(predictionResult, sent));
     const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
     expect(url).toBe("/api/v1/predict?explain=true"); // "Explain the score" is on by default
-    expect(jsonBody(init)).toEqual({
-      ...contract.example,
-      distance_from_home_km: null,
-      is_foreign: true,
-    });
+    expect(jsonBody(init)).toEqual(sent);
   });
 });
 

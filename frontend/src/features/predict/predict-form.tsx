@@ -1,7 +1,7 @@
 // Single-row form generated from the model's feature contract; validates, then POSTs to its predict route.
 import { type FormEvent, useState } from "react";
 import { ApiError, api } from "../../lib/api";
-import type { FeatureContract } from "../../lib/types";
+import type { FeatureContract, Transaction } from "../../lib/types";
 import { FeatureInput } from "./feature-input";
 import {
   buildTransaction,
@@ -14,7 +14,8 @@ import type { AnyPrediction } from "./prediction-result";
 
 interface PredictFormProps {
   contract: FeatureContract;
-  onResult: (result: AnyPrediction | null) => void;
+  /** The answer, and what was sent for it (null and nothing after an error or a reset). */
+  onResult: (result: AnyPrediction | null, sent?: Transaction) => void;
   /** Where the row is scored (default: the default model's /api/v1/predict). */
   predictPath?: string;
   /** Offer "Explain the score" (`?explain=true`). */
@@ -52,6 +53,7 @@ export function PredictForm({
           explain && explainable ? `${predictPath}?explain=true` : predictPath,
           transaction,
         ),
+        transaction,
       );
     } catch (caught) {
       onResult(null);
@@ -130,7 +132,7 @@ export function PredictForm({
         {explainable && (
           <label
             className="ml-auto flex items-center gap-2 text-sm text-slate-300"
-            title="Adds per-feature contributions to the score (?explain=true)"
+            title="Adds the contributions of each feature, or of each word of a text (?explain=true)"
           >
             <input
               type="checkbox"

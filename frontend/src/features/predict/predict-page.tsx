@@ -5,13 +5,31 @@ import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
 import { PageHeader } from "../../components/page-header";
 import { useModel } from "../../lib/model-context";
-import type { FeatureContract } from "../../lib/types";
+import type { FeatureContract, Transaction } from "../../lib/types";
 import { BatchUpload } from "./batch-upload";
 import { PredictForm } from "./predict-form";
 import { type AnyPrediction, PredictionResultView } from "./prediction-result";
 import { type PredictModel, usePredictModel } from "./use-predict-model";
 
-function Intro({ name, positive }: { name: string | null; positive: string | null }) {
+function Intro({
+  name,
+  positive,
+  textual,
+}: {
+  name: string | null;
+  positive: string | null;
+  textual: boolean;
+}) {
+  if (textual) {
+    return (
+      <>
+        Score one message with the production version of <strong>{name}</strong>: paste or type it
+        and see its probability of <strong>{positive}</strong>. With “Explain the score”, the words
+        that pushed the score are highlighted in the text, each way. Scored messages count in its
+        monitoring like any other.
+      </>
+    );
+  }
   if (positive === "fraud") {
     return (
       <>
@@ -35,20 +53,20 @@ function Intro({ name, positive }: { name: string | null; positive: string | nul
 /** The form, its result and the CSV upload of one model (remounted when the model changes). */
 function PredictPanels({ target }: { target: PredictModel & { contract: FeatureContract } }) {
   const { contract, classes } = target;
-  const [result, setResult] = useState<AnyPrediction | null>(null);
+  const [scored, setScored] = useState<{ result: AnyPrediction; sent?: Transaction } | null>(null);
   const fraud = classes[0] === "fraud";
-  const noun = fraud ? "transaction" : "row";
+  const noun = fraud ? "transaction" : target.textual ? "message" : "row";
   const flagged = fraud ? "fraud probability" : `probability of ${classes[0]}`;
   return (
     <div className="grid gap-4 lg:grid-cols-12">
       <Card
         className="lg:col-span-7"
-        title={fraud ? "Transaction" : "Features"}
+        title={fraud ? "Transaction" : target.textual ? "Message" : "Features"}
         subtitle={contract.description}
       >
         <PredictForm
           contract={contract}
-          onResult={setResult}
+          onResult={(result, sent) => setScored(result && { result, sent })}
           predictPath={target.predictPath}
           explainable={target.explainable}
           noun={noun}
@@ -59,8 +77,8 @@ function PredictPanels({ target }: { target: PredictModel & { contract: FeatureC
           title="Result"
           subtitle={`A ${noun} is flagged when its calibrated ${flagged} reaches the model's threshold.`}
         >
-          {result ? (
-            <PredictionResultView result={result} classes={classes} />
+          {scored ? (
+            <PredictionResultView result={scored.result} classes={classes} sent={scored.sent} />
           ) : (
             <EmptyState title={`No ${noun} scored yet`} compact>
               Press “Score {noun}”.
@@ -81,7 +99,7 @@ export function PredictPage() {
   return (
     <div className="space-y-4">
       <PageHeader title="Predict">
-        <Intro name={name} positive={positive} />
+        <Intro name={name} positive={positive} textual={target.textual} />
       </PageHeader>
       {loading && <Loading />}
       {error && <ErrorBanner error={error} onRetry={reload} />}

@@ -2,8 +2,9 @@
 // (and rule), latency, warnings and, when asked for, the top feature contributions.
 import { Badge } from "../../components/badge";
 import { formatPercent, humanize } from "../../lib/format";
-import type { ModelPredictionUi, PredictionResult } from "../../lib/types";
+import type { ModelPredictionUi, PredictionResult, Transaction } from "../../lib/types";
 import { ExplanationBars } from "./explanation-bars";
+import { TokenHighlights } from "./token-highlights";
 
 const position = (value: number) => `${Math.min(100, Math.max(0, value * 100)).toFixed(2)}%`;
 
@@ -74,13 +75,40 @@ function verdict(positive: boolean, [yes, no]: [string, string]): string {
   return positive ? `Flagged as ${yes}` : `${humanize(no)}: below the threshold`;
 }
 
+function Explanation({
+  result,
+  classes,
+  sent,
+}: {
+  result: AnyPrediction;
+  classes: [string, string];
+  sent?: Transaction;
+}) {
+  const explanation = result.explanation;
+  if (!explanation) return null;
+  if ("tokens" in explanation) {
+    const text = sent?.[explanation.tokens.feature];
+    return (
+      <TokenHighlights
+        explanation={explanation}
+        text={typeof text === "string" ? text : ""}
+        classes={classes}
+      />
+    );
+  }
+  return <ExplanationBars explanation={explanation} />;
+}
+
 export function PredictionResultView({
   result,
   classes = FRAUD_CLASSES,
+  sent,
 }: {
   result: AnyPrediction;
   /** The model's two classes, the positive first. */
   classes?: [string, string];
+  /** What was scored: a text model's explanation highlights its text. */
+  sent?: Transaction;
 }) {
   const fraud = result.decision === classes[0];
   const probability = probabilityOf(result);
@@ -145,7 +173,7 @@ export function PredictionResultView({
           </dd>
         </div>
       </dl>
-      {result.explanation && <ExplanationBars explanation={result.explanation} />}
+      <Explanation result={result} classes={classes} sent={sent} />
       {result.warnings.length > 0 && (
         <ul className="space-y-1 rounded-lg bg-amber-500/10 p-3 text-sm text-amber-200 ring-1 ring-amber-500/30">
           {result.warnings.map((warning) => (

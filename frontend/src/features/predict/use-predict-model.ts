@@ -13,8 +13,11 @@ export interface PredictModel {
   classes: [string, string];
   predictPath: string;
   batchPath: string;
-  /** `?explain=true` (per-feature contributions) is offered by the default model's route. */
+  /** `?explain=true` is offered: per-feature contributions (the default model's route) or
+   * a text model's tokens. */
   explainable: boolean;
+  /** The model reads one text (its form is a textarea, its rows are messages). */
+  textual: boolean;
   error: ApiError | undefined;
   loading: boolean;
   reload: () => void;
@@ -38,6 +41,7 @@ export function usePredictModel(): PredictModel {
   const defaults = useApi<FeatureContract>(base === null ? "/api/v1/schema" : null);
   const spec = useApi<ModelSchemaUi>(base === null ? null : `${base}/schema`);
   const contract = useMemo(() => spec.data && contractOf(spec.data), [spec.data]);
+  const textual = spec.data?.features.some((feature) => feature.type === "text") ?? false;
   if (base === null) {
     return {
       ...defaults,
@@ -46,6 +50,7 @@ export function usePredictModel(): PredictModel {
       predictPath: "/api/v1/predict",
       batchPath: "/api/v1/predict/batch",
       explainable: true,
+      textual: false,
     };
   }
   return {
@@ -54,6 +59,7 @@ export function usePredictModel(): PredictModel {
     classes: spec.data?.classes ?? FRAUD_CLASSES,
     predictPath: `${base}/predict`,
     batchPath: `${base}/predict/batch`,
-    explainable: false,
+    explainable: textual,
+    textual,
   };
 }

@@ -139,7 +139,7 @@ class BatchScorer:
         for index, rule in enumerate(rules.rules if rules is not None else ()):
             matched = first_rule == index
             probability[matched] = float(rule.probability or 0.0)
-            fraud[matched] = rule.decision == "fraud"
+            fraud[matched] = rule.positive
         return probability, fraud, ~by_model
 
     def _ids(self, frame: pd.DataFrame, problems: dict[int, list[str]]) -> list[str | None]:
