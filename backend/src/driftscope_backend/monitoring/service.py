@@ -13,6 +13,7 @@ from driftscope.drift.segments import bin_labels, moved_segments
 from driftscope.errors import NotFoundError
 from driftscope.events import add_event, notify
 from driftscope.spec import ModelSpec
+from driftscope.text.descriptors import DESCRIPTORS
 
 SEGMENTS_SHOWN = 5  # "what moved" on the Drift page
 
@@ -26,8 +27,18 @@ def feature_names(spec: ModelSpec) -> list[str]:
     return [f.name for f in spec.features]
 
 
+def monitored_names(spec: ModelSpec) -> list[str]:
+    """The names drift reports use: each feature's, a text feature's descriptors instead
+    (`text.chars`, `text.url_count`, …, as driftscope.text.serving logs them)."""
+    return [
+        name
+        for f in spec.features
+        for name in ([f"{f.name}.{d}" for d in DESCRIPTORS] if f.kind == "text" else [f.name])
+    ]
+
+
 def check_feature(spec: ModelSpec, feature: str, field: str = "feature") -> None:
-    names = feature_names(spec)
+    names = monitored_names(spec)
     if feature not in names and feature != "prediction":
         reason = f"unknown feature '{_shown(feature)}' of model '{spec.name}'"
         raise NotFoundError(
