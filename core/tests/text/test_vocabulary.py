@@ -13,7 +13,12 @@ from driftscope.drift import DriftConfig, NumericReference, compare, compare_to_
 from driftscope.drift.vocabulary import vocabulary_test
 from driftscope.testing.content_model import ContentArtifact
 from driftscope.text.serving import LOGGED_TEXT_CHARS
-from driftscope.text.vocabulary import message_words, vocabulary_drift, vocabulary_profile
+from driftscope.text.vocabulary import (
+    MAX_MESSAGES,
+    message_words,
+    vocabulary_drift,
+    vocabulary_profile,
+)
 
 HAM = ["patch for the build", "build fails on arm", "review the patch please", "meeting notes"]
 SPAM = ["free cash now", "cash prize free", "free free viagra", "crypto cash"]
@@ -105,3 +110,13 @@ def test_the_content_model_profiles_the_top_50_real_words(trained_content: Conte
     assert all(message_words(t) == [t] for t in entry["tokens"])  # real words, kept by the filter
     assert entry["counts"][:50] == sorted(entry["counts"][:50], reverse=True)
     assert entry["counts"][0] <= entry["messages"]
+
+
+def test_a_large_window_is_sampled_evenly() -> None:
+    entry = vocabulary_profile(HAM, k=2)
+    # twice the cap, the first half about builds, the second about patches: every second text,
+    # so both halves of the window are still seen, half each
+    window = pd.Series(["build"] * MAX_MESSAGES + ["patch"] * MAX_MESSAGES)
+    drift = vocabulary_drift("text", entry, window, DriftConfig())
+    assert drift.n_current == MAX_MESSAGES
+    assert drift.current_counts == [MAX_MESSAGES // 2, MAX_MESSAGES // 2, 0]
