@@ -8,10 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from driftscope.drift import DriftConfig, NumericReference, compare, compare_to_profile
 from driftscope.drift.vocabulary import vocabulary_test
 from driftscope.testing.content_model import ContentArtifact
+from driftscope.text.features import normalise, words_of
 from driftscope.text.serving import LOGGED_TEXT_CHARS
 from driftscope.text.vocabulary import (
     MAX_MESSAGES,
@@ -29,6 +31,20 @@ def test_words_are_unicode_runs_without_stop_words_digits_or_single_letters() ->
     assert message_words(text) == ["привет", "мир", "東京", "café", "ünïcode", "free"]
     assert message_words("") == []
     assert message_words("🎉 !!! 42") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Straße  GROSS\tÉcole",
+        "日本語のテキスト、東京",
+        "a_b  x-y 3d 42 İstanbul",
+        "\x00\u200bzero\u200bwidth",
+    ],
+)
+def test_the_words_are_the_tokenisers(text: str) -> None:
+    tokeniser = [w for w in words_of(normalise(text)) if len(w) > 1 and not w.isdigit()]
+    assert message_words(text) == [w for w in tokeniser if w not in ENGLISH_STOP_WORDS]
 
 
 def test_texts_are_cut_to_what_a_prediction_logs() -> None:

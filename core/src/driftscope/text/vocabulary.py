@@ -12,6 +12,7 @@ no-drift bias, scaled by the reference's overdispersion.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -31,17 +32,18 @@ from driftscope.drift.vocabulary import (
     presence_counts,
     vocabulary_test,
 )
-from driftscope.text.features import normalise, words_of
 from driftscope.text.serving import LOGGED_TEXT_CHARS
 
 SUFFIX = "vocabulary"
-MAX_MESSAGES = 5_000  # per window: beyond, an even sample (cost ≤ ≈ 0.7 s a window, 2 cores)
+_WORDS = re.compile(r"\w{2,}")  # maximal runs of word characters, as `features.words_of`
+MAX_MESSAGES = 5_000  # per window: beyond, an even sample (cost ≤ ≈ 0.4 s a window)
 
 
 def message_words(text: str) -> list[str]:
-    """The words of one text that vocabulary drift counts."""
-    words = words_of(normalise(text[:LOGGED_TEXT_CHARS]))
-    return [w for w in words if len(w) > 1 and not w.isdigit() and w not in ENGLISH_STOP_WORDS]
+    """The words of one text that vocabulary drift counts: the tokeniser's words
+    (`words_of(normalise(text))`) of two characters or more, found in one pass."""
+    words = _WORDS.findall(text[:LOGGED_TEXT_CHARS].lower())
+    return [w for w in words if not w.isdigit() and w not in ENGLISH_STOP_WORDS]
 
 
 def vocabulary_profile(texts: Iterable[str], k: int = TOP_K) -> dict[str, Any]:
