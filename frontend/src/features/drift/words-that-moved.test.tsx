@@ -60,6 +60,8 @@ describe("WordsThatMoved", () => {
     const chart = screen.getByRole("img", { name: /Words of text whose share/ });
     const ticks = [...chart.querySelectorAll(".recharts-yAxis-tick-labels tspan")];
     expect(ticks.map((tick) => tick.textContent)).toEqual(["click", "wrote", "linux"]);
+    const axis = [...chart.querySelectorAll(".recharts-xAxis-tick-labels tspan")];
+    expect(axis.map((tick) => tick.textContent)).toEqual(["-30%", "-15%", "0%", "15%", "30%"]);
     const bars = [...chart.querySelectorAll(".recharts-bar-rectangle path")];
     expect(bars.map((bar) => bar.getAttribute("fill"))).toEqual(["#38bdf8", "#64748b", "#64748b"]);
     expect(screen.getByText("χ² · 50 dof").nextSibling).toHaveTextContent("412.5");

@@ -69,7 +69,8 @@ function MovedTooltip({ active, payload }: { active?: boolean; payload?: { paylo
 }
 
 function MovedChart({ feature, rows }: { feature: string; rows: Row[] }) {
-  const reach = Math.max(0.01, ...rows.map((row) => Math.abs(row.difference)));
+  // a symmetric axis in steps of 5 points, so zero sits in the middle with round ticks
+  const reach = Math.ceil(Math.max(0.01, ...rows.map((row) => Math.abs(row.difference))) * 20) / 20;
   return (
     <div
       className="h-80"
@@ -81,6 +82,7 @@ function MovedChart({ feature, rows }: { feature: string; rows: Row[] }) {
           <XAxis
             type="number"
             domain={[-reach, reach]}
+            ticks={[-reach, -reach / 2, 0, reach / 2, reach]}
             tick={CHART.tick}
             stroke={CHART.axis}
             tickFormatter={formatAxisPercent}
