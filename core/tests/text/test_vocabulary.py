@@ -11,6 +11,7 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from driftscope.drift import DriftConfig, NumericReference, compare, compare_to_profile
+from driftscope.drift.segments import moved_segments
 from driftscope.drift.vocabulary import vocabulary_test
 from driftscope.testing.content_model import ContentArtifact
 from driftscope.text.features import normalise, words_of
@@ -112,6 +113,17 @@ def test_vocabulary_drift_is_decided_like_any_feature(window: list[str], drifted
     assert feature.q_value >= feature.p_value  # adjusted with the descriptor's p-value
     assert ("text.vocabulary" in report.drifted_features) is drifted
     assert feature.to_dict()["vocabulary"]["moved"]
+
+
+def test_words_are_not_segments_of_the_window() -> None:
+    # a word's cell counts presences, not rows: "what moved" would misstate its share
+    profile = _profile(HAM * 50)
+    window = SPAM * 50
+    current = pd.DataFrame({"text": window, "text.chars": [len(t) for t in window]})
+    extra = vocabulary_drift("text", profile["vocabulary"]["text"], current["text"], DriftConfig())
+    stored = compare_to_profile(profile, current, extra=[extra]).to_dict()["features"]
+    assert stored["text.vocabulary"]["drifted"]
+    assert {s.feature for s in moved_segments(stored, top=None)} == {"text.chars"}
 
 
 def test_other_features_store_no_vocabulary_key() -> None:
