@@ -8,6 +8,8 @@
   rows of any model with given scores, `count`, `all`.
 - `flights_model`: the flights model of driftscope.testing.user_model registered beside fraud
   (production v1), as a LoggedModel for `log_scored`.
+- `content_model`: the session's content model (driftscope.testing.content_model) registered
+  beside fraud, as a LoggedModel whose columns are the text and its descriptors.
 - `session_factory`: a sessionmaker on a freshly migrated `database_url` (no model).
 """
 
@@ -31,6 +33,7 @@ from driftscope.generator import generate_frame
 from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope.settings import Settings
 from driftscope.testing import TrainedArtifact, prediction_row
+from driftscope.testing.content_model import ContentArtifact, register_content
 from driftscope.testing.user_model import FLIGHTS_TARGET, flights, train_flights
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.notify import WebhookNotifier
@@ -194,6 +197,15 @@ async def flights_model(harness: Harness) -> LoggedModel:
     result = await train_flights(harness.ctx.settings)
     spec_names = [c for c in flights(1).columns if c != FLIGHTS_TARGET]
     return LoggedModel("flights", spec_names, result.threshold)
+
+
+@pytest.fixture
+async def content_model(harness: Harness, trained_content: ContentArtifact) -> LoggedModel:
+    """The session's content model registered (production v1) beside fraud; it logs its text
+    and the text's descriptors."""
+    await register_content(harness.ctx.settings, trained_content)
+    names = ["text", *trained_content.trained.profile["features"]]
+    return LoggedModel("content", names, trained_content.trained.threshold)
 
 
 @pytest.fixture

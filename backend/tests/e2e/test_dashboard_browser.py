@@ -7,7 +7,7 @@ chart; the Predict form returns a probability. With a second model trained from 
 (`driftscope train --data --target --name flights`): the landing table lists both, the header
 switcher and a row click choose it, the URL and every page link carry `?model=flights`. With the
 content model and the simulator's content stream in a `campaign`: its Drift page shows a bar per
-text descriptor, at least one amber or red. Screenshots go to var/screenshots/.
+text descriptor, at least one amber or red, and the words that moved. Screenshots go to var/screenshots/.
 """
 
 from __future__ import annotations
@@ -304,13 +304,14 @@ def test_content_model_drift_page_shows_descriptor_bars(content_demo: str) -> No
         switcher.select_option("content")
         page.get_by_role("link", name="Drift", exact=True).click()
         expect(page).to_have_url(re.compile(r"/drift\?model=content$"))
+        for descriptor in DESCRIPTORS:  # a row with its PSI bar for each
+            row = page.locator(f'tr[data-feature="text.{descriptor}"]')
+            expect(row.locator('[title^="PSI "]')).to_be_visible(timeout=60_000)
         descriptors = page.locator('tr[data-feature^="text."]')
-        expect(descriptors).to_have_count(len(DESCRIPTORS), timeout=60_000)
-        bars = descriptors.locator('[title^="PSI "]')
-        expect(bars).to_have_count(len(DESCRIPTORS))
         # 2003 spam only (intensity 2): some descriptor leaves the 2002 reference
         flagged = descriptors.filter(has_text=re.compile("drifted|warning"))
         expect(flagged.first).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("Words that moved · text")).to_be_visible(timeout=30_000)
         page.wait_for_timeout(1_000)  # the bars' transition
         page.screenshot(path=str(SHOTS / "drift-content.png"), full_page=True)
 

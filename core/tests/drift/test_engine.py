@@ -32,18 +32,13 @@ from driftscope.profile import build_profile
 
 
 def feature(name: str, psi: float, p_value: float, bias: float = 0.01) -> FeatureDrift:
-    return FeatureDrift(
-        name=name,
-        kind="numeric",
-        test="ks",
+    return FeatureDrift.undecided(
+        name,
+        "numeric",
+        "ks",
         psi=psi,
         psi_bias=bias,
-        warn_threshold=0.0,
-        alert_threshold=0.0,
         p_value=p_value,
-        q_value=p_value,
-        drifted=False,
-        severity="none",
         n_reference=10_000,
         n_current=1_000,
     )

@@ -1307,6 +1307,8 @@ export interface components {
             reference_counts: number[];
             /** Current Counts */
             current_counts: number[];
+            /** @description Vocabulary drift of a text feature (`<text>.vocabulary`) */
+            vocabulary?: components["schemas"]["VocabularyDrift"] | null;
         } & {
             [key: string]: unknown;
         };
@@ -2626,6 +2628,75 @@ export interface components {
              * @example 3
              */
             version: number;
+        };
+        /**
+         * VocabularyDrift
+         * @description χ² across the reference's top-k words + "other" (a message counts a word once).
+         */
+        VocabularyDrift: {
+            /**
+             * Statistic
+             * @description χ² divided by the reference's overdispersion
+             */
+            statistic: number;
+            /** Raw Statistic */
+            raw_statistic: number;
+            /** Dof */
+            dof: number;
+            /** P Value */
+            p_value: number;
+            /**
+             * Dispersion
+             * @description χ²/dof between halves of the reference
+             */
+            dispersion: number;
+            /**
+             * Drifted
+             * @description p_value < α (the feature's verdict also needs the PSI)
+             */
+            drifted: boolean;
+            /**
+             * Moved
+             * @description The reference's top words, most moved first
+             */
+            moved: components["schemas"]["WordMove"][];
+            /**
+             * New Words
+             * @description The window's common words outside them
+             */
+            new_words: components["schemas"]["WordMove"][];
+        };
+        /**
+         * WordMove
+         * @description One word's share of messages (containing it at least once), reference vs window.
+         */
+        WordMove: {
+            /**
+             * Token
+             * @example click
+             */
+            token: string;
+            /**
+             * Reference Share
+             * @description Null: not among the reference's top words
+             * @example 0.21
+             */
+            reference_share: number | null;
+            /**
+             * Current Share
+             * @example 0.48
+             */
+            current_share: number;
+            /**
+             * Difference
+             * @description current − reference share
+             */
+            difference: number;
+            /**
+             * Log Ratio
+             * @description ln(current / reference share), smoothed
+             */
+            log_ratio: number | null;
         };
         /**
          * WriterStatus

@@ -128,7 +128,7 @@ export type ModelPredictionUi = Omit<PredictionResult, "fraud_probability" | "de
 // ---- drift --------------------------------------------------------------------------
 
 export type Severity = Schemas["FeatureDrift"]["severity"];
-export type DriftTest = Open<"ks" | "ks_binned" | "chi2">;
+export type DriftTest = Open<"ks" | "ks_binned" | "chi2" | "vocabulary_chi2">;
 export type FeatureDrift = Schemas["FeatureDrift"];
 export type DriftReport = Schemas["DriftReportOut"];
 export type DriftHistoryPoint = Schemas["DriftHistoryPoint"];

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from driftscope.db import DriftReport, ModelVersion
 from driftscope.drift import compare_to_profile
 from driftscope.events import notify
+from driftscope.text.vocabulary import vocabulary_features
 from driftscope_worker import alerts, conditions, reports
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.models import MonitoredModel, monitored_models
@@ -94,9 +95,12 @@ async def _compute_version(
         if profile is None or mv is None:
             log.warning("no reference profile for %s v%d; skipping", name, version)
             return None
-        data = await _window_data(session, ctx, (name, version), window, profile)
+        data = await _window_data(session, ctx, (name, version), window, profile, texts=True)
         scored = data.scores[~np.isnan(data.scores)]
-        report = compare_to_profile(profile, data.features, scored, config=model.drift)
+        vocabulary = vocabulary_features(profile, data.features, model.drift)
+        report = compare_to_profile(
+            profile, data.features, scored, config=model.drift, extra=vocabulary
+        )
         metrics = reports.performance(data, mv.threshold, settings)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
         await reports.upsert_report(session, key, window, data.n, report)
@@ -126,15 +130,19 @@ async def _window_data(
     key: tuple[str, int],
     window: Window,
     profile: dict[str, Any],
+    *,
+    texts: bool = False,
 ) -> WindowData:
-    """The window's rows of (model, version), with the features its reference profile has."""
+    """The window's rows of (model, version), with the features its reference profile has, and
+    with `texts` those of the text features it profiles a vocabulary of (drift only)."""
     name, version = key
+    vocabulary = list(profile.get("vocabulary") or {}) if texts else []
     return await load_window(
         session,
         name,
         version,
         window,
-        list(profile["features"]),
+        [*profile["features"], *vocabulary],
         include_batch=ctx.settings.drift_include_batch,
     )
 

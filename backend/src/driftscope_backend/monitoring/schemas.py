@@ -11,6 +11,31 @@ Severity = Literal["none", "warn", "alert"]
 AlertStatus = Literal["open", "acknowledged", "resolved"]
 
 
+class WordMove(BaseModel):
+    """One word's share of messages (containing it at least once), reference vs window."""
+
+    token: str = Field(examples=["click"])
+    reference_share: float | None = Field(
+        ge=0, le=1, description="Null: not among the reference's top words", examples=[0.21]
+    )
+    current_share: float = Field(ge=0, le=1, examples=[0.48])
+    difference: float = Field(ge=-1, le=1, description="current − reference share")
+    log_ratio: float | None = Field(description="ln(current / reference share), smoothed")
+
+
+class VocabularyDrift(BaseModel):
+    """χ² across the reference's top-k words + "other" (a message counts a word once)."""
+
+    statistic: float = Field(description="χ² divided by the reference's overdispersion")
+    raw_statistic: float
+    dof: int
+    p_value: float = Field(ge=0, le=1)
+    dispersion: float = Field(ge=1, description="χ²/dof between halves of the reference")
+    drifted: bool = Field(description="p_value < α (the feature's verdict also needs the PSI)")
+    moved: list[WordMove] = Field(description="The reference's top words, most moved first")
+    new_words: list[WordMove] = Field(description="The window's common words outside them")
+
+
 class FeatureDrift(BaseModel):
     """One feature's (or the prediction score's) drift in a window, as the worker stored it."""
 
@@ -41,6 +66,9 @@ class FeatureDrift(BaseModel):
     bins: list[int | float | str] = Field(description="Edges (numeric) or categories (categorical)")
     reference_counts: list[int]
     current_counts: list[int]
+    vocabulary: VocabularyDrift | None = Field(
+        default=None, description="Vocabulary drift of a text feature (`<text>.vocabulary`)"
+    )
 
 
 class MovedSegment(BaseModel):

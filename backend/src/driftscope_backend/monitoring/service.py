@@ -14,6 +14,7 @@ from driftscope.errors import NotFoundError
 from driftscope.events import add_event, notify
 from driftscope.spec import ModelSpec
 from driftscope.text.descriptors import DESCRIPTORS
+from driftscope.text.vocabulary import SUFFIX as VOCABULARY
 
 SEGMENTS_SHOWN = 5  # "what moved" on the Drift page
 
@@ -23,18 +24,16 @@ def _shown(value: str) -> str:
     return value if len(value) <= 64 else value[:64] + "…"
 
 
-def feature_names(spec: ModelSpec) -> list[str]:
-    return [f.name for f in spec.features]
-
-
 def monitored_names(spec: ModelSpec) -> list[str]:
-    """The names drift reports use: each feature's, a text feature's descriptors instead
-    (`text.chars`, `text.url_count`, …, as driftscope.text.serving logs them)."""
-    return [
-        name
-        for f in spec.features
-        for name in ([f"{f.name}.{d}" for d in DESCRIPTORS] if f.kind == "text" else [f.name])
-    ]
+    """What a report has a drift entry for: the spec's features, and of a text feature its
+    descriptors and vocabulary (the text itself is not binned)."""
+    names = []
+    for f in spec.features:
+        if f.kind == "text":
+            names += [*(f"{f.name}.{d}" for d in DESCRIPTORS), f"{f.name}.{VOCABULARY}"]
+        else:
+            names.append(f.name)
+    return names
 
 
 def check_feature(spec: ModelSpec, feature: str, field: str = "feature") -> None:
@@ -65,7 +64,7 @@ async def latest_report(
 def report_body(report: DriftReport, spec: ModelSpec) -> dict[str, Any]:
     """The report with its features in the spec's order (JSONB does not keep key order); one
     the spec no longer has (a version before a retraining changed it) comes last."""
-    order = [*feature_names(spec), *sorted(report.features)]
+    order = [*monitored_names(spec), *sorted(report.features)]
     features = {n: report.features[n] for n in dict.fromkeys(order) if n in report.features}
     return {
         "model_name": report.model_name,

@@ -13,7 +13,7 @@ negligible shifts (the PSI floor).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -74,18 +74,13 @@ def _undecided(
     if evidence.p_value is None:  # a distance cannot be adjusted for multiple testing
         raise ValueError(f"drift test {test!r} gives no p-value to serve as evidence")
     n_ref, n_cur = sum(data.reference_counts), sum(data.current_counts)
-    return FeatureDrift(
-        name=name,
-        kind=kind,
-        test=test,
+    return FeatureDrift.undecided(
+        name,
+        kind,
+        test,
         psi=psi.statistic,
         psi_bias=psi.bias,
-        warn_threshold=0.0,
-        alert_threshold=0.0,
         p_value=evidence.p_value,
-        q_value=evidence.p_value,
-        drifted=False,
-        severity="none",
         n_reference=n_ref,
         n_current=n_cur,
         missing_share_reference=_share(data.reference_counts[-1], n_ref),
@@ -198,8 +193,10 @@ def compare_to_profile(
     scores: Any | None = None,
     *,
     config: DriftConfig | None = None,
+    extra: Sequence[FeatureDrift] = (),
 ) -> DriftReport:
-    """Drift of a window (columns by feature name, plus model scores) against a stored profile."""
+    """Drift of a window (columns by feature name, plus model scores) against a stored profile;
+    `extra`: undecided results computed elsewhere (e.g. vocabulary drift), decided with these."""
     config = config or DriftConfig()
     names = list(profile["features"])
     n_current = len(np.asarray(current[names[0]])) if names else 0
@@ -210,6 +207,7 @@ def compare_to_profile(
         names,
         n_current,
     )
+    features = [*features, *extra]
     prediction = None
     if scores is not None and profile.get("score"):
         prediction = evaluate(

@@ -50,9 +50,46 @@ class FeatureDrift:
     bins: list[Any] = field(default_factory=list)  # edges (numeric) or labels (categorical)
     reference_counts: list[int] = field(default_factory=list)
     current_counts: list[int] = field(default_factory=list)
+    # Vocabulary drift only (drift.vocabulary): the test's details and the words that moved
+    vocabulary: dict[str, Any] | None = None
+
+    @classmethod
+    def undecided(
+        cls,
+        name: str,
+        kind: Literal["numeric", "categorical"],
+        test: str,
+        *,
+        psi: float,
+        psi_bias: float,
+        p_value: float,
+        n_reference: int,
+        n_current: int,
+        **statistics: Any,
+    ) -> FeatureDrift:
+        """Statistics before `drift.engine.decide` sets q-value, thresholds and the verdict."""
+        return cls(
+            name=name,
+            kind=kind,
+            test=test,
+            psi=psi,
+            psi_bias=psi_bias,
+            warn_threshold=0.0,
+            alert_threshold=0.0,
+            p_value=p_value,
+            q_value=p_value,
+            drifted=False,
+            severity="none",
+            n_reference=n_reference,
+            n_current=n_current,
+            **statistics,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return strict_json(asdict(self))
+        out = asdict(self)
+        if out["vocabulary"] is None:  # other features' stored JSON stays as it was
+            del out["vocabulary"]
+        return strict_json(out)
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ def moved_segments(
     segments), largest PSI contribution first; `features` as stored in a drift report."""
     found: list[tuple[str, str, bool, float, float, float, float]] = []
     for name, feature in features.items():
+        if feature.get("vocabulary"):  # words: shares of messages, not of rows (own view)
+            continue
         ref, cur = feature.get("reference_counts") or [], feature.get("current_counts") or []
         n_ref, n_cur = sum(ref), sum(cur)
         if not ref or len(ref) != len(cur) or n_ref == 0 or n_cur == 0:

@@ -30,6 +30,7 @@ from driftscope.drift import compare_to_profile
 from driftscope.drift.report import strict_json
 from driftscope.performance import configured_performance
 from driftscope.settings import Settings
+from driftscope.text.vocabulary import vocabulary_features
 
 
 async def record_window(
@@ -57,8 +58,13 @@ async def record_window(
     url = settings.resolved_database_url
     async with script_sessions(url, None) as sessions, sessions() as session, session.begin():
         profile, threshold = await _reference(session, name, version)
+        config = settings.drift_config()
         report = compare_to_profile(
-            profile, features, np.asarray(scores), config=settings.drift_config()
+            profile,
+            features,
+            np.asarray(scores),
+            config=config,
+            extra=vocabulary_features(profile, features, config),
         )
         session.add(_report_row(key, len(scores), report))
         session.add(_snapshot_row(key, scores, labels, threshold, settings, variant))

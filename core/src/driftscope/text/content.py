@@ -35,6 +35,7 @@ from driftscope.rules import RulePolicy, fast_path_summary
 from driftscope.text.descriptors import DESCRIPTORS, describe_many
 from driftscope.text.model import TextModel, fit_text_model
 from driftscope.text.rules import TextRuleSet, measure_text_rules, precision_on, shipped_rules
+from driftscope.text.vocabulary import vocabulary_profile
 from driftscope.training.metrics import classification_report
 from driftscope.training.threshold import ThresholdPolicy, select_threshold, threshold_table
 
@@ -206,6 +207,7 @@ def fit_content(
         for k, v in describe_many(_texts(reference), model.features, rules).items()
     }
     profile = build_profile(descriptor_contract(), columns, held_out)
+    profile["vocabulary"] = {TEXT_FEATURE: vocabulary_profile(_texts(reference))}
     return TrainedContent(
         model, threshold, policy.describe(), table, report, profile, rules, rules_metrics
     )

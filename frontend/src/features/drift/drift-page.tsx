@@ -22,6 +22,7 @@ import { DriftTrends } from "./drift-trends";
 import { FeatureDetail } from "./feature-detail";
 import { WhatMoved } from "./what-moved";
 import { sortFeatures } from "./sort-features";
+import { vocabularyFeatures, WordsThatMoved } from "./words-that-moved";
 import { isNotYetWritten } from "../../lib/api";
 import { useModelApi } from "../../lib/model-context";
 
@@ -134,6 +135,9 @@ export function DriftPage() {
               {selected && <FeatureDetail key={selected} name={selected} />}
             </div>
           </div>
+          {vocabularyFeatures(report).map((feature) => (
+            <WordsThatMoved key={feature.name} feature={feature} />
+          ))}
         </>
       )}
       {!notFound && <DriftTrends />}

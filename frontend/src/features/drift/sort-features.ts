@@ -16,15 +16,18 @@ const TEST_NAMES: Record<string, string> = {
   ks: "KS",
   ks_binned: "KS (binned)",
   chi2: "χ²",
+  vocabulary_chi2: "χ² (words)",
 };
 
 export function testName(test: string): string {
   return TEST_NAMES[test] ?? test;
 }
 
-/** The statistic of the test that decided: KS D for numeric features, χ² for categorical ones. */
+/** The statistic of the test that decided: KS D for numeric features, χ² for categorical ones
+ * and for vocabulary drift. */
 export function testStatistic(
   feature: Pick<FeatureDrift, "test" | "ks_statistic" | "chi2_statistic">,
 ): number | null {
-  return feature.test === "chi2" ? feature.chi2_statistic : feature.ks_statistic;
+  const chi2 = feature.test === "chi2" || feature.test === "vocabulary_chi2";
+  return chi2 ? feature.chi2_statistic : feature.ks_statistic;
 }
