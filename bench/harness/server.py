@@ -153,12 +153,13 @@ class BareHello(Process):
         return http_get_json(self.port, "/", timeout=1.0)[0] == 200
 
 
-def train(data_dir: Path, rows: int, log_path: Path) -> float:
+def train(data_dir: Path, rows: int | None, log_path: Path, *options: str) -> float:
+    """`driftscope train` into `data_dir` (`--rows` when given, then `options`); seconds taken."""
     env = {**os.environ, "DRIFTSCOPE_DATA_DIR": str(data_dir), **BENCH_ENV}
     t0 = time.perf_counter()
     with log_path.open("wb") as log:
         subprocess.run(
-            [driftscope_exe(), "train", "--rows", str(rows)],
+            [driftscope_exe(), "train", *(["--rows", str(rows)] if rows else []), *options],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

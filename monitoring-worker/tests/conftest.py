@@ -36,7 +36,7 @@ from driftscope.testing import TrainedArtifact, prediction_row
 from driftscope.testing.content_model import ContentArtifact, register_content
 from driftscope.testing.user_model import FLIGHTS_TARGET, flights, train_flights
 from driftscope_worker.context import WorkerContext
-from driftscope_worker.notify import WebhookNotifier
+from driftscope_worker.notify import RecordingNotifier
 from driftscope_worker.scheduler import make_context
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # a multiple of the 60 s interval
@@ -52,18 +52,6 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
-
-
-class RecordingNotifier(WebhookNotifier):
-    """Keeps every page the worker would send."""
-
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.pages: list[dict[str, Any]] = []
-
-    async def send(self, alert: dict[str, Any]) -> bool:
-        self.pages.append(alert)
-        return True
 
 
 @pytest.fixture

@@ -54,3 +54,16 @@ class WebhookNotifier:
                     await asyncio.sleep(self.backoff_s * 2 ** (attempt - 1))
         self.failed += 1
         return False
+
+
+class RecordingNotifier(WebhookNotifier):
+    """Keeps every page the worker would send instead of posting it (the replay harness and
+    tests read them)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.pages: list[dict[str, Any]] = []
+
+    async def send(self, alert: dict[str, Any]) -> bool:
+        self.pages.append(alert)
+        return True

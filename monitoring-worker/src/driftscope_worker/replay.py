@@ -3,10 +3,12 @@
 Measures what an operator lives with: how many alerts clean traffic opens per 24 hours (the
 false-alarm rate) and how soon a drift scenario opens one (the detection delay). Hours of
 traffic take minutes because nothing waits: each monitoring interval, the harness logs that
-interval's predictions straight into the `predictions` table (as the backend's writer would:
-generator rows with the simulator's Poisson arrivals, scored by the served model), moves the
-clock to the interval's end and runs `drift_and_performance` — the worker's own code, reading
-the same database, writing the same reports and opening the same alerts.
+interval's predictions straight into the `predictions` table as the backend's writer would
+(the simulator's Poisson arrivals; a `FraudSource` draws generator transactions with its drift
+scenarios, a `ContentSource` the content stream's real messages with its scenarios, both
+scored by the served model), moves the clock to the interval's end and runs
+`drift_and_performance` — the worker's own code, reading the same database, writing the same
+reports and opening the same alerts.
 
 Labels: a share `label_coverage` of predictions gets its true label (the generator's), stored
 with the prediction's batch. The real worker first sees a window with the labels of its
@@ -22,7 +24,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import insert
@@ -32,8 +34,9 @@ from driftscope.generator import DEFAULT_FRAUD_RATE, generate_columns
 from driftscope.scenarios import make_scenario
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
+from driftscope.text.traffic import ContentTraffic, mixed_share
 from driftscope_worker.monitor import drift_and_performance
-from driftscope_worker.notify import WebhookNotifier
+from driftscope_worker.notify import RecordingNotifier
 from driftscope_worker.scheduler import make_context
 
 START = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
@@ -77,58 +80,113 @@ class ReplayResult:
         return next((o for o in self.opened if o.at_s >= at_s), None)
 
 
-class _Pages(WebhookNotifier):
-    """Keeps the pages the worker would send, instead of posting them."""
+@dataclass
+class Tick:
+    """One interval's traffic as the backend would have logged it, with the true labels."""
 
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.pages: list[dict[str, Any]] = []
-
-    async def send(self, alert: dict[str, Any]) -> bool:
-        self.pages.append(alert)
-        return True
+    features: list[dict[str, Any]]
+    scores: list[float]
+    decisions: list[bool]
+    paths: list[str]
+    truth: list[int]
 
 
-def _rows(
-    model: LoadedModel, columns: dict[str, np.ndarray], stamps: list[datetime]
-) -> list[dict[str, Any]]:
-    names = model.contract.names
-    matrix = model.contract.encode_columns(columns)
-    scores = model.probability(matrix)
-    values = [columns[n].tolist() for n in names]
-    rows = []
-    for i, (ts, score) in enumerate(zip(stamps, scores.tolist(), strict=True)):
-        features = {}
-        for name, column in zip(names, values, strict=True):
-            value = column[i]
-            features[name] = None if isinstance(value, float) and value != value else value
-        rows.append(
+class Source(Protocol):
+    model: LoadedModel
+    traffic: Traffic
+
+    def tick(self, n: int, elapsed_s: float, rng: np.random.Generator) -> Tick: ...
+
+
+class FraudSource:
+    """The simulator's transactions (the generator with its drift scenarios), scored at once."""
+
+    def __init__(self, model: LoadedModel, traffic: Traffic) -> None:
+        self.model, self.traffic = model, traffic
+
+    def tick(self, n: int, elapsed_s: float, rng: np.random.Generator) -> Tick:
+        traffic, contract = self.traffic, self.model.contract
+        scenario = None
+        if traffic.scenario != "none" and elapsed_s >= traffic.scenario_at_s:
+            since = elapsed_s - traffic.scenario_at_s
+            scenario = make_scenario(traffic.scenario, traffic.intensity, elapsed_s=since)
+        columns = generate_columns(n, rng=rng, fraud_rate=traffic.fraud_rate, scenario=scenario)
+        scores = self.model.probability(contract.encode_columns(columns)).tolist()
+        frame = {name: columns[name].tolist() for name in contract.names}
+        features = [
             {
-                "id": uuid.uuid4(),
-                "model_name": model.model_name,
-                "model_version": model.version,
-                "ts": ts,
-                "transaction_id": None,
-                "features": features,
-                "score": score,
-                "decision": score >= model.threshold,
-                "threshold": model.threshold,
-                "path": "model",
-                "variant": "production",
-                "latency_us": 0,
-                "request_id": None,
+                k: None if isinstance(v[i], float) and v[i] != v[i] else v[i]
+                for k, v in frame.items()
             }
+            for i in range(n)
+        ]
+        return Tick(
+            features,
+            scores,
+            [s >= self.model.threshold for s in scores],
+            ["model"] * n,
+            columns[contract.label].astype(int).tolist(),
         )
-    return rows
+
+
+class ContentSource:
+    """The simulator's content stream: held-out messages, a scenario's mixed in from its
+    start; each scored as /predict does (accepted rules first, then the model) and logged
+    with its descriptors."""
+
+    def __init__(self, model: LoadedModel, traffic: Traffic, pools: ContentTraffic) -> None:
+        self.model, self.traffic, self.pools = model, traffic, pools
+
+    def tick(self, n: int, elapsed_s: float, rng: np.random.Generator) -> Tick:
+        model, traffic = self.model, self.traffic
+        share = mixed_share(traffic.scenario, traffic.intensity)
+        started = elapsed_s >= traffic.scenario_at_s
+        out = Tick([], [], [], [], [])
+        for mixed in rng.random(n) < (share if started else 0.0):
+            pool = self.pools.pool(traffic.scenario if mixed else "none")
+            message = pool[int(rng.integers(len(pool)))]
+            record = {"text": message.text}
+            rule, encoded, score, decision = model.decide(record)
+            assert model.describe is not None  # a text model logs its descriptors
+            out.features.append(model.describe(record, encoded))
+            out.scores.append(score)
+            out.decisions.append(bool(decision))
+            out.paths.append("model" if rule is None else "rules")
+            out.truth.append(message.label)
+        return out
+
+
+def _rows(model: LoadedModel, tick: Tick, stamps: list[datetime]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": uuid.uuid4(),
+            "model_name": model.model_name,
+            "model_version": model.version,
+            "ts": ts,
+            "transaction_id": None,
+            "features": features,
+            "score": score,
+            "decision": decision,
+            "threshold": model.threshold,
+            "path": path,
+            "variant": "production",
+            "latency_us": 0,
+            "request_id": None,
+        }
+        for ts, features, score, decision, path in zip(
+            stamps, tick.features, tick.scores, tick.decisions, tick.paths, strict=True
+        )
+    ]
 
 
 async def replay(
-    settings: Settings, model: LoadedModel, traffic: Traffic, *, hours: float, seed: int = 0
+    settings: Settings, source: Source, *, hours: float, seed: int = 0
 ) -> ReplayResult:
-    """Replay `hours` of `traffic` for `model` (registered as production in `settings`'
-    database) through `drift_and_performance`, one run per `monitor_interval_s`."""
+    """Replay `hours` of `source`'s traffic (its model registered as production in
+    `settings`' database) through `drift_and_performance`, one run per `monitor_interval_s`."""
+    model, traffic = source.model, source.traffic
     ctx = make_context(settings)
-    pages = _Pages()
+    pages = RecordingNotifier()
     ctx.notifier = pages
     rng = np.random.default_rng(seed)
     step = settings.monitor_interval_s
@@ -137,18 +195,12 @@ async def replay(
     ctx.clock = lambda: now
     try:
         for tick in range(int(hours * 3600 / step)):
-            elapsed = tick * step
             n = int(rng.poisson(traffic.rate * step))
             offsets = np.sort(rng.uniform(0.0, step, n))
-            scenario = None
-            if traffic.scenario != "none" and elapsed >= traffic.scenario_at_s:
-                since = elapsed - traffic.scenario_at_s
-                scenario = make_scenario(traffic.scenario, traffic.intensity, elapsed_s=since)
-            columns = generate_columns(n, rng=rng, fraud_rate=traffic.fraud_rate, scenario=scenario)
-            stamps = [now + timedelta(seconds=float(o)) for o in offsets]
-            rows = _rows(model, columns, stamps)
+            batch = source.tick(n, tick * step, rng)
+            rows = _rows(model, batch, [now + timedelta(seconds=float(o)) for o in offsets])
             labelled = rng.random(n) < traffic.label_coverage
-            truth = columns[model.contract.label].astype(int).tolist()
+            truth = batch.truth
             labels = [
                 {
                     "prediction_id": r["id"],

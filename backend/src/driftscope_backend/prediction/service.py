@@ -61,14 +61,7 @@ def score(
     # The validated fields as they are (model_dump would copy the same values, ~10x slower).
     record = dict(transaction.__dict__)
     transaction_id: str | None = record.pop("transaction_id", None)
-    rule = model.rules.match(record) if use_rules and model.rules is not None else None
-    encoded = None
-    if rule is None:
-        encoded = model.encode(record)
-        probability = model.probability_row(encoded)
-        fraud = probability >= model.threshold
-    else:
-        probability, fraud = float(rule.probability or 0.0), rule.positive
+    rule, encoded, probability, fraud = model.decide(record, use_rules)
     prediction_id = (
         uuid.uuid5(TRANSACTION_NAMESPACE, f"{model.model_name}:{transaction_id}")
         if transaction_id

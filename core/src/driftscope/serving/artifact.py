@@ -15,7 +15,7 @@ import orjson
 from driftscope.contract import FeatureContract, get_contract
 from driftscope.errors import ArtifactError
 from driftscope.predictors import Explanation, Predictor, load_predictor
-from driftscope.rules import DecisiveRules, RuleSet
+from driftscope.rules import DecisiveRule, DecisiveRules, RuleSet
 from driftscope.serving.forest import CompiledForest, FlatForest
 from driftscope.training.calibration import PlattCalibrator
 
@@ -109,6 +109,19 @@ class LoadedModel:
 
     def probability_row(self, encoded: Any) -> float:
         return self.calibrator.one(self.evaluator.margin_row(encoded))
+
+    def decide(
+        self, record: Mapping[str, Any], use_rules: bool = True
+    ) -> tuple[DecisiveRule | None, Any, float, bool]:
+        """One validated record as /predict decides it: the accepted rules first (when
+        `use_rules`), else the model. Returns (the matching rule or None, the encoded input or
+        None on the rules path, the probability, whether it is the positive class)."""
+        rule = self.rules.match(record) if use_rules and self.rules is not None else None
+        if rule is not None:
+            return rule, None, float(rule.probability or 0.0), rule.positive
+        encoded = self.encode(record)
+        probability = self.probability_row(encoded)
+        return None, encoded, probability, probability >= self.threshold
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         return self.calibrator(self.evaluator.margin(matrix))
