@@ -141,6 +141,20 @@ class Server(Process):
             time.sleep(0.1)
 
 
+class Helper(Process):
+    """A non-HTTP driftscope process (`worker`, `simulate`): started, never probed."""
+
+    def start(self, args: list[str], env: dict[str, str]) -> None:
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [driftscope_exe(), *args], env={**os.environ, **env}, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+
 class BareHello(Process):
     """The baseline: a bare FastAPI app (one `GET /` returning a small dict) in its own process,
     under uvicorn with the options `driftscope serve` uses (bench/harness/hello_app.py)."""
