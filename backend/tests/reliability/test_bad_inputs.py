@@ -274,6 +274,10 @@ CATALOGUE: dict[str, list[Bad]] = {
     "GET /api/v1/runs": query_cases("limit", QUERY_INTS)
     + query_cases("model", QUERY_MODEL)
     + query_cases("search_id", {"nul": "a\x00", "empty": "", "huge": "s" * 30_000}),
+    "GET /api/v1/predictions/recent": query_cases(
+        "limit", {**QUERY_INTS, "zero": "0", "over_max": "101"}
+    )
+    + query_cases("model", QUERY_MODEL),
     "GET /api/v1/alerts": query_cases("limit", QUERY_INTS)
     + query_cases("model", QUERY_MODEL)
     + query_cases("status", {"emoji": "🙂", "nul": "open\x00", "empty": "", "case": "OPEN"}),
