@@ -70,7 +70,6 @@ def step_costs(model_dir: Path, texts: list[str], repeat: int) -> dict[str, floa
     rows = [feats.row_of(a) for a in analysed]
     margins = [text_model.margin_of(a) for a in analysed]
     records = [{"text": t} for t in texts]
-    visible = [d._SPACE.sub("", t) for t in texts]
     shipped = shipped_rules()
 
     def time_it(step: Callable[[Any], Any], inputs: list[Any]) -> float:
@@ -103,13 +102,8 @@ def step_costs(model_dir: Path, texts: list[str], repeat: int) -> dict[str, floa
         ),
         f"rules: all {len(shipped.rules)} shipped, uncached": time_it(_uncached(shipped), texts),
         "descriptor: chars": time_it(len, texts),
-        "descriptor: visible text (strip white space)": time_it(
-            lambda t: d._SPACE.sub("", t), texts
-        ),
-        "descriptor: url_count": time_it(lambda t: len(d._URL.findall(t)), texts),
-        "descriptor: digit_share": time_it(lambda v: sum(c.isdigit() for c in v), visible),
-        "descriptor: upper_share": time_it(lambda v: sum(c.isupper() for c in v), visible),
-        "descriptor: non_ascii_share": time_it(lambda v: len(v.encode("ascii", "ignore")), visible),
+        "descriptor: url_count": time_it(d._url_count, texts),
+        "descriptors: digit/upper/non-ASCII shares": time_it(d._char_counts, texts),
         "descriptor: oov_share": time_it(lambda a: d._oov_share(a, feats), analysed),
         "describe_analysed (all descriptors)": time_it(
             lambda a: d.describe_analysed(a, feats, None), analysed

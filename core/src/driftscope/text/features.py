@@ -165,10 +165,11 @@ class TextFeatures:
     def unseen(self, word_hashes: np.ndarray) -> np.ndarray:
         """Per word (its CRC-32, `Analysed.hashes`): not in the training vocabulary."""
         hashes = word_hashes.astype(np.uint32)
+        if not len(self.vocabulary):
+            return np.ones(len(hashes), dtype=bool)
         at = np.searchsorted(self.vocabulary, hashes)
-        found = at < len(self.vocabulary)
-        found[found] = self.vocabulary[at[found]] == hashes[found]
-        return ~found
+        # past the end: clipped to the largest word, which `at` would have found if equal
+        return self.vocabulary.take(at, mode="clip") != hashes
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """One text's features: (bucket indices, weights)."""
