@@ -37,6 +37,9 @@ CHAR_NGRAMS = (3, 4, 5)
 VOCABULARY_MAX = 200_000  # words kept for the out-of-vocabulary descriptor
 
 _WORD = re.compile(r"\w+")
+# An ASCII text's bytes with every one `\w` does not match turned into a space: its words are
+# then the split() of it, already encoded for CRC-32.
+_ASCII_WORDS = bytes(c if _WORD.fullmatch(chr(c)) else ord(" ") for c in range(256))
 _P = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial hash mixes every position
 # P^n mod 2^64: what the n-gram hash's seed n·P^n adds over the (n-1)-gram's, rolled on.
 _SEED_STEP = {n: np.uint64(pow(int(_P), n, 1 << 64)) for n in CHAR_NGRAMS}
@@ -75,6 +78,10 @@ class Analysed:
 
 def analyse(text: str) -> Analysed:
     norm = normalise(text)
+    if norm.isascii():  # nearly always: words_of and _word_hashes through the bytes
+        encoded = norm.encode("ascii").translate(_ASCII_WORDS).split()
+        hashes = np.fromiter(map(zlib.crc32, encoded), np.uint64, len(encoded))
+        return Analysed(text, norm, [w.decode("ascii") for w in encoded], hashes)
     words = words_of(norm)
     return Analysed(text, norm, words, _word_hashes(words))
 
