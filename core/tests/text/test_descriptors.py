@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from driftscope.text.descriptors import DESCRIPTORS, describe, describe_many
+from driftscope.text.descriptors import _URL, DESCRIPTORS, describe, describe_many
 from driftscope.text.features import TextFeatures
 from driftscope.text.rules import TextRule, TextRuleSet
 
@@ -59,3 +59,33 @@ def test_rules_hit_says_whether_an_accepted_rule_matches() -> None:
     assert describe("Full MONEY BACK offer")["rules_hit"] == 0.0  # a version without rules
     column = describe_many(["money back", "no", "Money Back!"], rules=rules)["rules_hit"]
     assert column.tolist() == [1.0, 0.0, 1.0]
+
+
+def _shares_one_by_one(text: str) -> tuple[float, float, float]:
+    visible = [c for c in text if not c.isspace()]
+    n = len(visible) or 1
+    return (
+        sum(c.isdigit() for c in visible) / n,
+        sum(c.isupper() for c in visible) / n,
+        sum(ord(c) >= 128 for c in visible) / n,
+    )
+
+
+_EVERY_CODE_POINT = [
+    "".join(map(chr, range(start, start + 0x8800))) + " A1\u00a0\U0001d7d8\U0001f600"
+    for start in range(0, 0x110000, 0x8800)
+]
+
+
+@pytest.mark.parametrize("text", ["Ab 1\t2\x1c ²", "Ab 1\t2\x1c", "\ud800x", *_EVERY_CODE_POINT])
+def test_character_shares_equal_str_predicates_one_by_one(text: str) -> None:
+    # counted without a loop over the characters (ASCII bytes, a code-point table)
+    d = describe(text)
+    assert (d["digit_share"], d["upper_share"], d["non_ascii_share"]) == _shares_one_by_one(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["HTTP://a b", "httpſ://x", "x WwW.y www.", "ｈttp://x", "no links", "İhttps://i"]
+)
+def test_url_count_equals_the_search_in_any_letter_case(text: str) -> None:
+    assert describe(text)["url_count"] == len(_URL.findall(text))

@@ -10,7 +10,7 @@ probability is exactly what the fitted scikit-learn model gives on the same row.
 - Words: maximal runs of Unicode word characters (`\\w`, any script), hashed with CRC-32;
   bigrams from consecutive word hashes. Character n-grams: polynomial hashes of every 3-, 4-
   and 5-code-point window, vectorised in numpy (uint64 arithmetic wraps, which is the
-  intended modulus).
+  intended modulus); each longer window's hash is rolled on from the shorter one's.
 - Buckets: words in [0, 2^WORD_BITS), characters in [2^WORD_BITS, 2^WORD_BITS + 2^CHAR_BITS).
   Collisions are rare and harmless at this size (the model learns the bucket, not the word).
 - Weights: sublinear term frequency 1 + ln(tf), times the bucket's smoothed IDF
@@ -36,15 +36,20 @@ N_FEATURES = (1 << WORD_BITS) + (1 << CHAR_BITS)
 CHAR_NGRAMS = (3, 4, 5)
 VOCABULARY_MAX = 200_000  # words kept for the out-of-vocabulary descriptor
 
-_SPACE = re.compile(r"\s+")
-_NON_WORD = re.compile(r"\W+")
+_WORD = re.compile(r"\w+")
+# An ASCII text's bytes with every one `\w` does not match turned into a space: its words are
+# then the split() of it, already encoded for CRC-32.
+_ASCII_WORDS = bytes(c if _WORD.fullmatch(chr(c)) else ord(" ") for c in range(256))
 _P = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial hash mixes every position
+# P^n mod 2^64: what the n-gram hash's seed n·P^n adds over the (n-1)-gram's, rolled on.
+_SEED_STEP = {n: np.uint64(pow(int(_P), n, 1 << 64)) for n in CHAR_NGRAMS}
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits pick the bucket
 _BIGRAM = np.uint64(0x2545F4914F6CDD1D)
 
 
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text[:MAX_CHARS].lower()).strip()
+    # str.split() cuts at runs of what `\s` matches (str.isspace) and drops them at the ends
+    return " ".join(text[:MAX_CHARS].lower().split())
 
 
 def _bucket(h: np.ndarray, bits: int) -> np.ndarray:
@@ -53,11 +58,11 @@ def _bucket(h: np.ndarray, bits: int) -> np.ndarray:
 
 def words_of(norm: str) -> list[str]:
     """The words of a normalised text: maximal runs of Unicode word characters."""
-    return _NON_WORD.sub(" ", norm).split()
+    return _WORD.findall(norm)
 
 
 def _word_hashes(words: list[str]) -> np.ndarray:
-    return np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+    return np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,10 @@ class Analysed:
 
 def analyse(text: str) -> Analysed:
     norm = normalise(text)
+    if norm.isascii():  # nearly always: words_of and _word_hashes through the bytes
+        encoded = norm.encode("ascii").translate(_ASCII_WORDS).split()
+        hashes = np.fromiter(map(zlib.crc32, encoded), np.uint64, len(encoded))
+        return Analysed(text, norm, [w.decode("ascii") for w in encoded], hashes)
     words = words_of(norm)
     return Analysed(text, norm, words, _word_hashes(words))
 
@@ -85,18 +94,23 @@ def _word_buckets(hashes: np.ndarray) -> np.ndarray:
 
 
 def _char_buckets(norm: str) -> np.ndarray:
+    """Every n-gram's hash h_n(i) = n·P^n + Σ_k points[i+k]·P^(n-1-k) (mod 2^64), so
+    h_n+1(i) = h_n(i)·P + points[i+n] + P^(n+1): one pass per length (CHAR_NGRAMS are
+    consecutive) instead of n."""
     points = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    parts = []
-    with np.errstate(over="ignore"):
-        for n in CHAR_NGRAMS:
-            if len(points) < n:
-                continue
-            h = np.full(len(points) - n + 1, np.uint64(n), dtype=np.uint64)
-            for k in range(n):
-                h = h * _P + points[k : len(points) - n + 1 + k]
-            parts.append(h)
-    if not parts:
+    first = CHAR_NGRAMS[0]
+    if len(points) < first:
         return np.empty(0, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        h = np.full(len(points) - first + 1, np.uint64(first), dtype=np.uint64)
+        for k in range(first):
+            h = h * _P + points[k : len(points) - first + 1 + k]
+        parts = [h]
+        for n in CHAR_NGRAMS[1:]:
+            if len(points) < n:
+                break
+            h = h[:-1] * _P + points[n - 1 :] + _SEED_STEP[n]
+            parts.append(h)
     return _bucket(np.concatenate(parts), CHAR_BITS) + (1 << WORD_BITS)
 
 
@@ -109,16 +123,25 @@ def counts_of(analysed: Analysed) -> tuple[np.ndarray, np.ndarray]:
     """`term_counts` of a text already analysed."""
     with np.errstate(over="ignore"):
         buckets = np.concatenate([_word_buckets(analysed.hashes), _char_buckets(analysed.norm)])
-    return np.unique(buckets, return_counts=True)
+    # np.unique(buckets, return_counts=True), sorting as int32 (every bucket fits): twice as fast
+    ordered = np.sort(buckets.astype(np.int32))
+    if not len(ordered):
+        return buckets, np.empty(0, dtype=np.int64)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return ordered[starts].astype(np.int64), np.diff(starts, append=len(ordered))
 
 
 def _weights(buckets: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """The row's values; `buckets` sorted (as `counts_of` gives them): words first."""
     values = (1.0 + np.log(counts)) * idf[buckets]
-    words = buckets < (1 << WORD_BITS)
-    for block in (words, ~words):
-        norm = float(np.sqrt(np.dot(values[block], values[block])))
+    words = int(np.searchsorted(buckets, 1 << WORD_BITS))
+    for block in (values[:words], values[words:]):  # views: normalised in place
+        norm = float(np.sqrt(np.dot(block, block)))
         if norm > 0:
-            values[block] /= norm
+            block /= norm
     return values
 
 
@@ -149,10 +172,11 @@ class TextFeatures:
     def unseen(self, word_hashes: np.ndarray) -> np.ndarray:
         """Per word (its CRC-32, `Analysed.hashes`): not in the training vocabulary."""
         hashes = word_hashes.astype(np.uint32)
+        if not len(self.vocabulary):
+            return np.ones(len(hashes), dtype=bool)
         at = np.searchsorted(self.vocabulary, hashes)
-        found = at < len(self.vocabulary)
-        found[found] = self.vocabulary[at[found]] == hashes[found]
-        return ~found
+        # past the end: clipped to the largest word, which `at` would have found if equal
+        return self.vocabulary.take(at, mode="clip") != hashes
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """One text's features: (bucket indices, weights)."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.text.descriptors import describe_analysed
+from driftscope.text.descriptors import DESCRIPTORS, describe_analysed
 from driftscope.text.explain import TextExplanation, explain_text
 from driftscope.text.features import Analysed, analyse
 from driftscope.text.model import TextModel
@@ -59,12 +59,14 @@ def text_describer(
     accepted rules. `encoded`: the item's analysis as the evaluator got it (None: analysed
     here, e.g. batch rows and texts the rules decided)."""
 
+    names = {name: f"{feature}.{name}" for name in DESCRIPTORS}
+
     def logged(record: dict[str, Any], encoded: Analysed | None) -> dict[str, Any]:
         analysed = encoded if encoded is not None else analyse(str(record[feature]))
         text = analysed.text
         out: dict[str, Any] = {feature: text[:LOGGED_TEXT_CHARS].replace("\x00", "\ufffd")}
         for name, value in describe_analysed(analysed, model.features, rules).items():
-            out[f"{feature}.{name}"] = value
+            out[names[name]] = value
         return out
 
     return logged
