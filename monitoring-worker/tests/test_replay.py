@@ -31,15 +31,15 @@ def sqlite_only(settings: Settings) -> None:
         pytest.skip("long replays run on SQLite only (the same worker code; CI time)")
 
 
-async def test_an_hour_of_clean_traffic_at_demo_settings_opens_no_alert(
+async def test_half_an_hour_of_clean_traffic_at_demo_settings_opens_no_alert(
     registered_settings: Settings, served_model: LoadedModel
 ) -> None:
     sqlite_only(registered_settings)
     result = await replay(
-        demo(registered_settings), FraudSource(served_model, Traffic()), hours=1.0
+        demo(registered_settings), FraudSource(served_model, Traffic()), hours=0.5
     )
-    assert result.windows == 360  # one report a run, every 10 simulated seconds
-    assert 60_000 < result.rows < 84_000  # Poisson arrivals at 20 a second
+    assert result.windows == 180  # one report a run, every 10 simulated seconds
+    assert 30_000 < result.rows < 42_000  # Poisson arrivals at 20 a second
     assert result.opened == []
 
 
