@@ -95,8 +95,8 @@ async def built_in_models(scratch: Path) -> tuple[list[Model], dict[str, float]]
         "fraud": train(fraud_dir, 20_000, scratch / "train-fraud.log"),
         "content": train(content_dir, None, scratch / "train-content.log", "--name", "content"),
     }
-    fraud = await production_model(Settings(data_dir=fraud_dir), "fraud")
-    content = await production_model(Settings(data_dir=content_dir), "content")
+    fraud = await production_model(local(fraud_dir), "fraud")
+    content = await production_model(local(content_dir), "content")
     pools: ContentTraffic = content_traffic(Settings(data_dir=content_dir).cache_dir)
     models = [
         Model(
@@ -119,11 +119,16 @@ async def built_in_models(scratch: Path) -> tuple[list[Model], dict[str, float]]
     return models, train_s
 
 
+def local(data_dir: Path) -> Settings:
+    """Settings of a data dir with its own SQLite database (whatever DATABASE_URL says)."""
+    return Settings(data_dir=data_dir, database_url=f"sqlite+aiosqlite:///{data_dir}/driftscope.db")
+
+
 def fresh(base: Path, scratch: Path, name: str, schedule: dict[str, float]) -> Settings:
     """A copy of the trained data dir (its database holds only the registered model)."""
     target = scratch / name
     shutil.copytree(base, target)
-    return Settings(data_dir=target).model_copy(update=schedule)
+    return local(target).model_copy(update=schedule)
 
 
 async def false_alarms(models: list[Model], scratch: Path, hours: float) -> list[dict[str, Any]]:

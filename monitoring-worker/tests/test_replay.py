@@ -62,7 +62,8 @@ async def test_a_seeded_replay_gives_the_same_alerts(
     tmp_path: Path,
 ) -> None:
     sqlite_only(registered_settings)
-    other = Settings(data_dir=tmp_path / "other")
+    other_dir = tmp_path / "other"  # its own SQLite file, whatever DATABASE_URL says
+    other = Settings(data_dir=other_dir, database_url=f"sqlite+aiosqlite:///{other_dir}/ds.db")
     await register_artifact(other, trained_model)
     traffic = Traffic(scenario="categorical", scenario_at_s=120.0)
     runs = [
