@@ -25,8 +25,9 @@ def demo(settings: Settings) -> Settings:
 
 
 def sqlite_only(settings: Settings) -> None:
-    """Long replays run once, on the embedded default: the worker code is the same on both
-    databases (the sudden-drift replay covers PostgreSQL) and CI time is budgeted."""
+    """Replays run once, on the embedded default: they drive the same worker code on both
+    databases, which the other worker tests (test_monitor, test_performance_alerts) already
+    run against PostgreSQL, and CI time is budgeted."""
     if not settings.resolved_database_url.startswith("sqlite"):
         pytest.skip("long replays run on SQLite only (the same worker code; CI time)")
 
@@ -46,6 +47,7 @@ async def test_half_an_hour_of_clean_traffic_at_demo_settings_opens_no_alert(
 async def test_sudden_drift_opens_a_feature_alert_within_three_windows(
     registered_settings: Settings, served_model: LoadedModel
 ) -> None:
+    sqlite_only(registered_settings)
     traffic = Traffic(scenario="sudden", scenario_at_s=600.0)
     result = await replay(demo(registered_settings), FraudSource(served_model, traffic), hours=0.25)
     assert [o for o in result.opened if o.at_s < 600.0] == []  # nothing before the drift
@@ -102,6 +104,7 @@ async def test_a_spam_campaign_opens_an_alert_within_three_minutes(
     """The content stream's `campaign` (2003 spam mixed into held-out 2002 mail, half the
     traffic at intensity 1) through the worker: quiet for ten minutes, then an alert."""
     contract = shipped_spec("content").contract()
+    sqlite_only(content_settings)
     model = load_model(trained_content.directory, trained_content.sha256, contract=contract)
     pools = traffic_of(content_data(Settings().cache_dir, share=SHARE))
     traffic = Traffic(rate=5.0, scenario="campaign", scenario_at_s=600.0)
