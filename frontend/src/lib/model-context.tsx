@@ -1,7 +1,7 @@
 // The model the dashboard shows: `?model=NAME` in the URL, else the backend's default model.
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from "react";
 import { MODEL_PARAM, navigate, useLocation } from "./router";
-import type { ModelGlance, ModelSchemaUi, Overview } from "./types";
+import type { ModelGlance, ModelSchema, Overview } from "./types";
 import { type ApiState, useApi, type UseApiOptions } from "./use-api";
 
 export interface ModelContextValue {
@@ -94,7 +94,7 @@ export function useModelApi<T>(path: string | null, options: UseApiOptions = {})
  */
 export function usePositiveClass(): string {
   const { name, isDefault } = useModel();
-  const schema = useApi<ModelSchemaUi>(
+  const schema = useApi<ModelSchema>(
     name === null ? null : `/api/v1/models/${encodeURIComponent(name)}/schema`,
   );
   return schema.data?.classes[0] ?? (isDefault ? "fraud" : "positive");

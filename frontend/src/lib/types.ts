@@ -94,35 +94,15 @@ export type GateResult = Schemas["GateResult"];
 export type Overview = Schemas["Overview"];
 export type ModelGlance = Schemas["ModelGlance"];
 
-// UI-side types of the per-model routes of docs/API.md ("Models as data — frozen shapes"), not
-// in the OpenAPI document of this build yet: replace them by generated ones once they are.
-
-/** One feature of a model spec: the contract's FeatureSpec plus `kind` (= `type`). */
-export type SpecFeatureUi = FeatureSpec & { kind?: FeatureType };
-
-/** GET /api/v1/models/{name}/schema: a model's spec. */
-export interface ModelSchemaUi {
-  name: string;
-  description: string;
-  target: string;
-  /** Two class names, the positive class first (e.g. ["delayed", "on_time"]). */
-  classes: [string, string];
-  features: SpecFeatureUi[];
-}
-
-/** GET /api/v1/models/{name}: the model's spec, versions and aliases. */
-export interface ModelDetailUi {
-  spec?: ModelSchemaUi;
-  versions: ModelVersion[];
-  aliases: ModelAlias[];
-}
-
+/** One feature of a model spec (GET /api/v1/models/{name}/schema): `kind` (= `type`). */
+export type SpecFeature = Schemas["SpecFeatureOut"];
+/** GET /api/v1/models/{name}/schema: a model's spec; its two class names, the positive first. */
+export type ModelSchema = Omit<Schemas["ModelSpecOut"], "classes"> & { classes: [string, string] };
+/** What the pages read of GET /api/v1/models/{name}: the model's spec, versions and aliases. */
+export type ModelDetail = Pick<Schemas["ModelOut"], "versions" | "aliases"> & { spec: ModelSchema };
 /** One answer of POST /api/v1/models/{name}/predict (`fraud_probability` only for fraud). */
-export type ModelPredictionUi = Omit<PredictionResult, "fraud_probability" | "decision"> & {
-  probability: number;
-  /** A class name of the model. */
-  decision: string;
-  fraud_probability?: number;
+export type ModelPrediction = Omit<Schemas["ModelPredictionResult"], "explanation"> & {
+  explanation?: Explanation | null;
 };
 
 // ---- drift --------------------------------------------------------------------------

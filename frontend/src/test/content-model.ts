@@ -1,5 +1,5 @@
 // Payloads of a backend serving the built-in text model `content` beside fraud (the default).
-import type { ModelPredictionUi, ModelSchemaUi, Overview, RecentPredictions } from "../lib/types";
+import type { ModelPrediction, ModelSchema, Overview, RecentPredictions } from "../lib/types";
 import { predictionResult } from "./fixtures";
 import { glance } from "./many-models";
 
@@ -9,7 +9,7 @@ export const withContent: Overview = {
 };
 
 /** GET /api/v1/models/content/schema: one text feature. */
-export const contentSchema: ModelSchemaUi = {
+export const contentSchema: ModelSchema = {
   name: "content",
   description: "Message content: probability that a message is spam.",
   target: "label",
@@ -29,13 +29,15 @@ export const contentSchema: ModelSchemaUi = {
       example: "Re: build failure on ARM",
     },
   ],
+  gate: {},
+  monitoring: {},
 };
 
 /** A message with an emoji before some tokens: its spans count code points, not UTF-16 units. */
 export const SPAM_TEXT = "FREE cash 😀😀 now, free!";
 
 /** POST /api/v1/models/content/predict?explain=true for SPAM_TEXT. */
-export const explainedSpam: ModelPredictionUi = {
+export const explainedSpam: ModelPrediction = {
   ...predictionResult,
   fraud_probability: undefined,
   probability: 0.93,

@@ -3,7 +3,7 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { vi } from "vitest";
 import { ModelProvider } from "../lib/model-context";
-import type { ModelGlance, ModelSchemaUi, Overview } from "../lib/types";
+import type { ModelGlance, ModelSchema, Overview, SpecFeature } from "../lib/types";
 import { contract, requestUrl, routeFetch } from "./fixtures";
 
 export function glance(name: string, overrides: Partial<ModelGlance> = {}): ModelGlance {
@@ -31,14 +31,16 @@ export const twoModels: Overview = {
 export const loneFraud: Overview = { default_model: "fraud", models: [glance("fraud")] };
 
 /** A feature of the flights spec, on the blank parts of the fraud contract's `is_foreign`. */
-const feature = (overrides: Partial<ModelSchemaUi["features"][number]>) => ({
+const feature = (
+  overrides: Partial<SpecFeature> & Pick<SpecFeature, "name" | "kind">,
+): SpecFeature => ({
   ...contract.features.find((spec) => spec.name === "is_foreign")!,
   description: "",
   ...overrides,
 });
 
 /** GET /api/v1/models/flights/schema: every kind of tabular feature, one with missing values. */
-export const flightsSchema: ModelSchemaUi = {
+export const flightsSchema: ModelSchema = {
   name: "flights",
   description: "Delay of a flight",
   target: "status",
@@ -71,6 +73,8 @@ export const flightsSchema: ModelSchemaUi = {
       example: "B",
     }),
   ],
+  gate: {},
+  monitoring: {},
 };
 
 /**

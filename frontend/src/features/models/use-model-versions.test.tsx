@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetOpenApiCache, useHasEndpoint } from "../../lib/openapi";
-import type { ModelDetailUi } from "../../lib/types";
+import type { ModelDetail } from "../../lib/types";
 import { flightsSchema, renderWithModels, twoModels } from "../../test/many-models";
 import { PROMOTE_PATH } from "./model-actions";
 import { ModelsPage } from "./models-page";
@@ -19,9 +19,10 @@ const version = (n: number, f1: number) => ({
   threshold: 0.4,
   sha256: `sha-${n}`,
   metrics: { test: { f1 }, threshold_policy: "f1", evaluator: null },
+  spec_changes: [],
 });
 
-const flights: ModelDetailUi = {
+const flights: ModelDetail = {
   spec: flightsSchema,
   versions: [
     version(1, 0.612),

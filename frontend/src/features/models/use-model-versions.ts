@@ -2,10 +2,10 @@
 // gate, canary, shadow and retraining), GET /api/v1/models/{name} for any other.
 import { useMemo } from "react";
 import { useModel } from "../../lib/model-context";
-import type { ModelDetailUi, ModelVersions, ModelsResponse } from "../../lib/types";
+import type { ModelDetail, ModelVersions, ModelsResponse } from "../../lib/types";
 import { type ApiState, useApi, type UseApiOptions } from "../../lib/use-api";
 
-export function versionsOf(name: string, detail: ModelDetailUi): ModelVersions {
+export function versionsOf(name: string, detail: ModelDetail): ModelVersions {
   const production = detail.aliases.find((alias) => alias.alias === "production");
   return {
     model_name: name,
@@ -24,7 +24,7 @@ export function useModelVersions(options: UseApiOptions = {}): ModelVersionsStat
   const { name, isDefault } = useModel();
   const other = isDefault || name === null ? null : name;
   const defaults = useApi<ModelsResponse>(other === null ? "/api/v1/models" : null, options);
-  const detail = useApi<ModelDetailUi>(
+  const detail = useApi<ModelDetail>(
     other === null ? null : `/api/v1/models/${encodeURIComponent(other)}`,
     options,
   );

@@ -6,7 +6,7 @@ import { EmptyState, Loading } from "../../components/empty-state";
 import { ErrorBanner } from "../../components/error-banner";
 import { formatPercent, formatRelative } from "../../lib/format";
 import { useModel, useModelApi } from "../../lib/model-context";
-import type { ModelSchemaUi, RecentPrediction, RecentPredictions } from "../../lib/types";
+import type { ModelSchema, RecentPrediction, RecentPredictions } from "../../lib/types";
 import { useApi } from "../../lib/use-api";
 import { useNow } from "../../lib/use-now";
 
@@ -50,7 +50,7 @@ function Message({ item, positive }: { item: RecentPrediction; positive: string 
 
 export function LatestMessages() {
   const { name } = useModel();
-  const schema = useApi<ModelSchemaUi>(
+  const schema = useApi<ModelSchema>(
     name === null ? null : `/api/v1/models/${encodeURIComponent(name)}/schema`,
   );
   const textual = schema.data?.features.some((feature) => feature.type === "text") ?? false;

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ModelProvider } from "../../lib/model-context";
 import { resetOpenApiCache } from "../../lib/openapi";
-import type { ModelPredictionUi } from "../../lib/types";
+import type { ModelPrediction } from "../../lib/types";
 import { jsonBody, jsonResponse, predictionResult, requestUrl } from "../../test/fixtures";
 import { flightsSchema, twoModels } from "../../test/many-models";
 import { PredictPage } from "./predict-page";
@@ -13,7 +13,7 @@ afterEach(() => {
   resetOpenApiCache();
 });
 
-const delayed: ModelPredictionUi = {
+const delayed: ModelPrediction = {
   ...predictionResult,
   fraud_probability: undefined,
   probability: 0.71,

@@ -2,14 +2,14 @@
 // (and rule), latency, warnings and, when asked for, the top feature contributions.
 import { Badge } from "../../components/badge";
 import { formatPercent, humanize } from "../../lib/format";
-import type { ModelPredictionUi, PredictionResult, Transaction } from "../../lib/types";
+import type { ModelPrediction, PredictionResult, Transaction } from "../../lib/types";
 import { ExplanationBars } from "./explanation-bars";
 import { TokenHighlights } from "./token-highlights";
 
 const position = (value: number) => `${Math.min(100, Math.max(0, value * 100)).toFixed(2)}%`;
 
 /** An answer of /api/v1/predict (fraud) or of /api/v1/models/{name}/predict (any model). */
-export type AnyPrediction = PredictionResult | ModelPredictionUi;
+export type AnyPrediction = PredictionResult | ModelPrediction;
 
 /** The fraud model's classes: the answers of /api/v1/predict name them. */
 export const FRAUD_CLASSES: [string, string] = ["fraud", "legit"];

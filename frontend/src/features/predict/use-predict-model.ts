@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import type { ApiError } from "../../lib/api";
 import { useModel } from "../../lib/model-context";
-import type { FeatureContract, ModelSchemaUi } from "../../lib/types";
+import type { FeatureContract, ModelSchema } from "../../lib/types";
 import { useApi } from "../../lib/use-api";
 import { FRAUD_CLASSES } from "./prediction-result";
 
@@ -24,7 +24,7 @@ export interface PredictModel {
 }
 
 /** A model spec as the form's contract: each feature's own example prefills it. */
-export function contractOf(spec: ModelSchemaUi): FeatureContract {
+export function contractOf(spec: ModelSchema): FeatureContract {
   return {
     model_name: spec.name,
     label: spec.target,
@@ -39,7 +39,7 @@ export function usePredictModel(): PredictModel {
   const other = isDefault || name === null ? null : name;
   const base = other === null ? null : `/api/v1/models/${encodeURIComponent(other)}`;
   const defaults = useApi<FeatureContract>(base === null ? "/api/v1/schema" : null);
-  const spec = useApi<ModelSchemaUi>(base === null ? null : `${base}/schema`);
+  const spec = useApi<ModelSchema>(base === null ? null : `${base}/schema`);
   const contract = useMemo(() => spec.data && contractOf(spec.data), [spec.data]);
   const textual = spec.data?.features.some((feature) => feature.type === "text") ?? false;
   if (base === null) {
