@@ -170,20 +170,32 @@ def load_model(
     kind = manifest.get("kind", "xgboost")
     contract = contract or get_contract(manifest["model_name"])
     rules_file = manifest.get("rules_file")
-    calibration = manifest["calibration"]
     if kind == TEXT_KIND:
         return _loaded_text(manifest, directory, contract)
+    return _loaded(
+        manifest,
+        directory,
+        contract,
+        evaluator=_evaluator(kind, directory, manifest, contract),
+        rules=RuleSet.load(directory / rules_file, contract) if rules_file else None,
+    )
+
+
+def _loaded(
+    manifest: dict[str, Any], directory: Path, contract: FeatureContract, **parts: Any
+) -> LoadedModel:
+    """The LoadedModel of a verified manifest; `parts`: its evaluator, rules and the rest."""
+    calibration = manifest["calibration"]
     return LoadedModel(
         model_name=manifest["model_name"],
         version=int(manifest["version"]),
-        kind=kind,
+        kind=manifest.get("kind", "xgboost"),
         threshold=float(manifest["threshold"]),
         calibrator=PlattCalibrator(calibration["a"], calibration["b"]),
-        evaluator=_evaluator(kind, directory, manifest, contract),
         manifest=manifest,
         directory=directory,
-        rules=RuleSet.load(directory / rules_file, contract) if rules_file else None,
         contract=contract,
+        **parts,
     )
 
 
@@ -202,18 +214,12 @@ def _loaded_text(
         )
     evaluator = TextMargin(load_text_model(directory, manifest))
     rules = load_text_rules(directory, manifest, texts[0])
-    calibration = manifest["calibration"]
-    return LoadedModel(
-        model_name=manifest["model_name"],
-        version=int(manifest["version"]),
-        kind=TEXT_KIND,
-        threshold=float(manifest["threshold"]),
-        calibrator=PlattCalibrator(calibration["a"], calibration["b"]),
-        evaluator=evaluator,  # type: ignore[arg-type]
-        manifest=manifest,
-        directory=directory,
+    return _loaded(
+        manifest,
+        directory,
+        contract,
+        evaluator=evaluator,
         rules=rules,
-        contract=contract,
         encode=text_encoder(texts[0]),
         describe=text_describer(texts[0], evaluator.model, rules),
     )

@@ -11,6 +11,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import Callable
+from typing import NotRequired, TypedDict, Unpack
 
 __all__ = ["DEADLINE_S", "wait_until", "wait_until_sync"]
 
@@ -19,11 +20,32 @@ DEADLINE_S = 30.0
 Detail = Callable[[], object]
 
 
-def _timed_out(what: str, timeout_s: float, detail: Detail | None) -> AssertionError:
-    message = f"timed out after {timeout_s:g} s waiting for {what}"
-    if detail is not None:
-        message += f"\n{detail()}"
-    return AssertionError(message)
+class DeadlineOptions(TypedDict):
+    what: str
+    timeout_s: NotRequired[float]
+    detail: NotRequired[Detail | None]
+
+
+class _Deadline:
+    """How long to poll and how to fail: shared by the async and the blocking wait."""
+
+    def __init__(
+        self, what: str, timeout_s: float = DEADLINE_S, detail: Detail | None = None
+    ) -> None:
+        self.what, self.timeout_s, self.detail = what, timeout_s, detail
+        self.started = time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def check(self) -> None:
+        """Raise AssertionError naming what was awaited (and `detail()`) once it is past."""
+        if self.elapsed() < self.timeout_s:
+            return
+        message = f"timed out after {self.timeout_s:g} s waiting for {self.what}"
+        if self.detail is not None:
+            message += f"\n{self.detail()}"
+        raise AssertionError(message)
 
 
 async def wait_until(
@@ -37,30 +59,27 @@ async def wait_until(
     """Seconds until `predicate()` (a plain or async callable) is truthy, checked every
     `interval_s`; raises AssertionError naming `what` (and `detail()`, e.g. a log tail)
     after `timeout_s`."""
-    started = time.monotonic()
+    deadline = _Deadline(what, timeout_s, detail)
     while True:
         held = predicate()
         if inspect.isawaitable(held):
             held = await held
         if held:
-            return time.monotonic() - started
-        if time.monotonic() - started >= timeout_s:
-            raise _timed_out(what, timeout_s, detail)
+            return deadline.elapsed()
+        deadline.check()
         await asyncio.sleep(interval_s)
 
 
 def wait_until_sync(
     predicate: Callable[[], object],
     *,
-    what: str,
-    timeout_s: float = DEADLINE_S,
     interval_s: float = 0.02,
-    detail: Detail | None = None,
+    **deadline: Unpack[DeadlineOptions],
 ) -> float:
-    """`wait_until` for code without an event loop (threads, child processes, a browser)."""
-    started = time.monotonic()
+    """`wait_until` for code without an event loop (threads, child processes, a browser);
+    `deadline`: its `what`, `timeout_s` and `detail`."""
+    waiting = _Deadline(**deadline)
     while not predicate():
-        if time.monotonic() - started >= timeout_s:
-            raise _timed_out(what, timeout_s, detail)
+        waiting.check()
         time.sleep(interval_s)
-    return time.monotonic() - started
+    return waiting.elapsed()
