@@ -247,6 +247,30 @@ class DecisiveRules(Protocol):
     def match_matrix(self, matrix: np.ndarray) -> np.ndarray: ...
 
 
+def decide_rows(
+    rules: DecisiveRules | None,
+    matrix: Any,
+    model_probability: Callable[[np.ndarray], np.ndarray],
+    threshold: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(probability, positive, by rules) per row of `matrix`, as /predict decides each: the
+    first matching rule (its measured probability and class), else the model, whose
+    `model_probability(mask)` scores the rows the rules leave (a boolean mask of `matrix`)."""
+    n = len(matrix)
+    first = rules.match_matrix(matrix) if rules is not None and rules.rules else np.full(n, -1)
+    by_model = first < 0
+    probability = np.empty(n)
+    positive = np.empty(n, dtype=bool)
+    if by_model.any():
+        probability[by_model] = model_probability(by_model)
+        positive[by_model] = probability[by_model] >= threshold
+    for index, rule in enumerate(rules.rules if rules is not None else ()):
+        matched = first == index
+        probability[matched] = float(rule.probability or 0.0)
+        positive[matched] = rule.positive
+    return probability, positive, ~by_model
+
+
 R = TypeVar("R", bound=DecisiveRule)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,13 @@ import pytest
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.generator import generate_frame
 from driftscope.training.threshold import ThresholdPolicy, select_threshold
-from driftscope.training.trainer import TrainConfig, TrainedModel, fit, load_data
+from driftscope.training.trainer import (
+    TrainConfig,
+    TrainedModel,
+    fit,
+    load_data,
+    served_scores,
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +96,37 @@ def test_load_data_generates_or_reads_a_csv(tmp_path: Path) -> None:
     np.testing.assert_array_equal(
         FRAUD_CONTRACT.encode_columns(loaded), FRAUD_CONTRACT.encode_columns(generated)
     )
+
+
+class _TwoRules:
+    """A stand-in rule set: rows whose first column is 1 match rule 0, 2 match rule 1."""
+
+    rules = (
+        SimpleNamespace(probability=0.01, positive=False),
+        SimpleNamespace(probability=0.9, positive=True),
+    )
+
+    def match_matrix(self, x: np.ndarray) -> np.ndarray:
+        return np.where(x[:, 0] == 1, 0, np.where(x[:, 0] == 2, 1, -1))
+
+
+def test_served_scores_take_a_matching_rules_probability_else_the_models() -> None:
+    x = np.array([[0.0], [1.0], [2.0], [1.0]])
+    calibrated = np.array([0.3, 0.4, 0.5, 0.6])
+    served = served_scores(_TwoRules(), x, calibrated)  # type: ignore[arg-type]
+    assert served.tolist() == [0.3, 0.01, 0.9, 0.01]
+    assert served_scores(None, x, calibrated) is calibrated
+
+
+def test_the_reference_scores_are_what_predict_answers_rules_included(
+    default_model: TrainedModel,
+) -> None:
+    """The live score histogram holds the rules' constant scores (about 9 % of traffic): so
+    must the reference's, or clean traffic reads as prediction drift."""
+    rules = default_model.rules
+    assert rules is not None and rules.rules
+    held_out = default_model.held_out_scores
+    assert held_out is not None
+    constants = {float(r.probability or 0.0) for r in rules.rules}
+    on_rules = np.isin(held_out, list(constants)).mean()
+    assert 0.02 < on_rules < 0.5

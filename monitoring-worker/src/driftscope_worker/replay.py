@@ -99,7 +99,8 @@ class Source(Protocol):
 
 
 class FraudSource:
-    """The simulator's transactions (the generator with its drift scenarios), scored at once."""
+    """The simulator's transactions (the generator with its drift scenarios), scored at once
+    as /predict scores each."""
 
     def __init__(self, model: LoadedModel, traffic: Traffic) -> None:
         self.model, self.traffic = model, traffic
@@ -111,7 +112,9 @@ class FraudSource:
             since = elapsed_s - traffic.scenario_at_s
             scenario = make_scenario(traffic.scenario, traffic.intensity, elapsed_s=since)
         columns = generate_columns(n, rng=rng, fraud_rate=traffic.fraud_rate, scenario=scenario)
-        scores = self.model.probability(contract.encode_columns(columns)).tolist()
+        probability, positive, by_rules = self.model.decide_matrix(
+            contract.encode_columns(columns)
+        )  # as /predict decides: the accepted rules first, then the model
         frame = {name: columns[name].tolist() for name in contract.names}
         features = [
             {
@@ -122,9 +125,9 @@ class FraudSource:
         ]
         return Tick(
             features,
-            scores,
-            [s >= self.model.threshold for s in scores],
-            ["model"] * n,
+            probability.tolist(),
+            positive.tolist(),
+            ["rules" if r else "model" for r in by_rules],
             columns[contract.label].astype(int).tolist(),
         )
 

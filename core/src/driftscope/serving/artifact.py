@@ -15,7 +15,7 @@ import orjson
 from driftscope.contract import FeatureContract, get_contract
 from driftscope.errors import ArtifactError
 from driftscope.predictors import Explanation, Predictor, load_predictor
-from driftscope.rules import DecisiveRule, DecisiveRules, RuleSet
+from driftscope.rules import DecisiveRule, DecisiveRules, RuleSet, decide_rows
 from driftscope.serving.forest import CompiledForest, FlatForest
 from driftscope.training.calibration import PlattCalibrator
 
@@ -125,6 +125,15 @@ class LoadedModel:
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         return self.calibrator(self.evaluator.margin(matrix))
+
+    def decide_matrix(
+        self, matrix: np.ndarray, use_rules: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`decide` for encoded rows at once: (probability, positive class, by rules)."""
+        rules = self.rules if use_rules else None
+        return decide_rows(
+            rules, matrix, lambda rows: self.probability(matrix[rows]), self.threshold
+        )
 
     def explain(self, matrix: np.ndarray) -> list[Explanation]:
         """Additive attributions of the raw margin (off the hot path: the explainer, e.g. the

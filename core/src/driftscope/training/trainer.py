@@ -28,6 +28,7 @@ from driftscope.rules import (
     RULES_FILE,
     RulePolicy,
     RuleSet,
+    decide_rows,
     default_ruleset,
     fast_path_summary,
     measure_rules,
@@ -221,10 +222,21 @@ def evaluate(
         **({"rules": rules_metrics} if rules_metrics else {}),
     }
     progress("evaluation", 1.0)
-    held_out = np.concatenate([calibrated["val"], calibrated["test"]])
+    held_out = np.concatenate(
+        [served_scores(rules, data.x[n], calibrated[n]) for n in ("val", "test")]
+    )
     return TrainedModel(
         predictor, calibrator, threshold, table, metrics, {}, data.x["test"], rules, held_out
     )
+
+
+def served_scores(rules: RuleSet | None, x: np.ndarray, calibrated: np.ndarray) -> np.ndarray:
+    """The scores /predict answers for encoded rows `x`: an accepted rule's probability where
+    one matches (the fast path), else the calibrated model score. The reference profile's score
+    histogram is built from these, so the rules' constant scores do not read as drift."""
+    if rules is None or not rules.rules:
+        return calibrated
+    return decide_rows(rules, x, lambda rows: calibrated[rows], threshold=0.5)[0]
 
 
 def add_profile(

@@ -122,25 +122,8 @@ class BatchScorer:
         )
 
     def _decide(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(probability, fraud, by rules) per row, as service.score decides one: the model's
-        rules first (first match wins, with the rule's measured probability), else the model."""
-        model, rules = self.model, self.model.rules
-        first_rule = np.full(len(matrix), -1)
-        if not self.use_rules:
-            rules = None
-        if rules is not None and rules.rules:
-            first_rule = rules.match_matrix(matrix)
-        by_model = first_rule < 0
-        probability = np.empty(len(matrix))
-        fraud = np.empty(len(matrix), dtype=bool)
-        if by_model.any():
-            probability[by_model] = model.probability(matrix[by_model])
-            fraud[by_model] = probability[by_model] >= model.threshold
-        for index, rule in enumerate(rules.rules if rules is not None else ()):
-            matched = first_rule == index
-            probability[matched] = float(rule.probability or 0.0)
-            fraud[matched] = rule.positive
-        return probability, fraud, ~by_model
+        """(probability, fraud, by rules) per row, as service.score decides one."""
+        return self.model.decide_matrix(matrix, self.use_rules)
 
     def _ids(self, frame: pd.DataFrame, problems: dict[int, list[str]]) -> list[str | None]:
         if self.layout.id_column is None:
