@@ -84,7 +84,7 @@ async def test_a_user_model_takes_its_data_as_written(both: Api) -> None:
         ({**FLIGHT, "weekend": 2, "carrier": "Z"}, ["weekend", "carrier"]),
         ({**FLIGHT, "stops": None}, ["stops"]),  # the training data had no missing stops
         ({**FLIGHT, "amount": 3.0}, ["amount"]),  # a fraud feature is not a flights one
-        ([FLIGHT, {**FLIGHT, "distance_km": -5.0}], ["[1].distance_km"]),
+        ([FLIGHT, {**FLIGHT, "distance_km": "far"}], ["[1].distance_km"]),
     ],
 )
 async def test_bad_input_is_refused_naming_the_field(
@@ -94,6 +94,21 @@ async def test_bad_input_is_refused_naming_the_field(
     assert error_fields(error) == fields
     await both.flush()
     assert await both.count() == 0  # nothing logged, not even the valid item of a list
+
+
+async def test_values_beyond_the_training_range_are_scored_with_a_warning(both: Api) -> None:
+    """An inferred spec's ranges are what training saw (open): a longer flight is drift to
+    watch, not bad input; it is scored, logged and the answer says so."""
+    beyond = {**FLIGHT, "distance_km": 99_000.0, "stops": -1}
+    answer = await both.client.post(FLIGHTS, json=beyond)
+    assert answer.status_code == 200, answer.text
+    warnings = answer.json()["warnings"]
+    assert any(
+        w.startswith("distance_km: 99000 is above the training range (up to ") for w in warnings
+    )
+    assert "stops: -1 is below the training range (from 0)" in warnings
+    await both.flush()
+    assert await both.count() == 1
 
 
 async def test_unknown_model_and_reserved_names(both: Api) -> None:
@@ -169,7 +184,7 @@ async def test_registered_without_production_and_external(both: Api, tmp_path: P
 
 
 async def test_batch_for_a_model(both: Api) -> None:
-    csv = b"transaction_id,distance_km,stops,weekend,carrier\nf-1,2400,2,true,C\nf-2,,9,false,A\n"
+    csv = b"transaction_id,distance_km,stops,weekend,carrier\nf-1,2400,2,true,C\nf-2,,2.5,false,A\n"
     answer = await both.client.post(
         "/api/v1/models/flights/predict/batch", content=csv, headers={"content-type": "text/csv"}
     )

@@ -33,6 +33,10 @@ class Feature:
     # encoded as unseen for the model and counted in the drift engine's "unseen" bucket.
     open_categories: bool = False
     example: Any = None
+    # An open range is what training saw, not a validity limit: values outside [minimum,
+    # maximum] are scored, with a warning, and the drift engine sees them (user models' inferred
+    # specs; the fraud contract's ranges are hard).
+    open_range: bool = False
 
     @property
     def is_categorical(self) -> bool:
@@ -42,6 +46,8 @@ class Feature:
         """Every field, in declaration order; `kind` is published as `type`."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["categories"] = list(self.categories)
+        if not self.open_range:  # only when set: the built-in contract reads as before
+            del data["open_range"]
         return {"name": data.pop("name"), "type": data.pop("kind"), **data}
 
 
@@ -57,6 +63,10 @@ class FeatureContract:
     # (name, known categories) of the open categorical features: their unseen values are
     # scored, with a warning. Precomputed: /predict checks it on every request.
     open_categorical: tuple[tuple[str, frozenset[str]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    # (name, minimum, maximum) of the open-range features: values outside get a warning.
+    open_ranged: tuple[tuple[str, float | None, float | None], ...] = field(
         init=False, repr=False, compare=False
     )
     # (name, how to encode) per feature for encode_record, the per-request hot path:
@@ -79,6 +89,8 @@ class FeatureContract:
         )
         object.__setattr__(self, "_codes", codes)
         object.__setattr__(self, "open_categorical", opened)
+        ranged = tuple((f.name, f.minimum, f.maximum) for f in self.features if f.open_range)
+        object.__setattr__(self, "open_ranged", ranged)
         object.__setattr__(self, "_plan", plan)
 
     @classmethod
@@ -95,6 +107,7 @@ class FeatureContract:
                 f.categories,
                 f.open_categories,
                 f.example,
+                f.open_range,
             )
             for f in spec.features
         )

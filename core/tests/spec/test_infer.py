@@ -32,6 +32,7 @@ def test_numeric_with_a_margin_and_a_median_example() -> None:
     data = frame(x=np.linspace(10.0, 20.0, ROWS), keep=np.arange(ROWS) % 3)
     x = feature_of(data, "x")
     assert (x.kind, x.minimum, x.maximum, x.allow_missing) == ("numeric", 9.0, 21.0, False)
+    assert x.open_range  # the range this CSV held: later values beyond it are scored
     assert isinstance(x.example, float) and 14.5 < x.example < 15.5  # near the median
     assert x.example in set(data["x"])  # a value of the data, not an interpolation
 

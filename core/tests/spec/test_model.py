@@ -179,3 +179,16 @@ def test_a_text_feature_is_refused_where_it_would_be_encoded() -> None:
     assert contract.feature("body").kind == "text"
     with pytest.raises(ContractError, match=r"scored by text models only \(body\)"):
         contract.encode_columns({name: [] for name in contract.names})  # tabular training
+
+
+def test_open_range_is_for_numbers_and_written_only_when_set() -> None:
+    data = copy.deepcopy(VALID)
+    numeric = next(f for f in data["features"] if f["kind"] == "numeric")
+    numeric["open_range"] = True
+    spec = ModelSpec.from_dict(data)
+    assert orjson.loads(spec.to_json())["features"][data["features"].index(numeric)]["open_range"]
+    assert "open_range" not in orjson.loads(ModelSpec.from_dict(VALID).to_json())["features"][0]
+    categorical = next(f for f in data["features"] if f["kind"] == "categorical")
+    categorical["open_range"] = True
+    with pytest.raises(InvalidSpecError, match="open_range only applies to numeric"):
+        ModelSpec.from_dict(data)

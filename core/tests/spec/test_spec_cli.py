@@ -111,4 +111,5 @@ def test_a_file_that_is_not_csv_is_refused(tmp_path: Path) -> None:
     path.write_text("")
     code, output = infer("--data", path, "--target", "sex", "--name", "p")
     assert code == 2
-    assert f"error: cannot read {path} as CSV" in output
+    # rich breaks a long path anywhere: compare without spaces
+    assert f"error:cannotread{path}asCSV" in output.replace(" ", "")

@@ -1347,6 +1347,12 @@ export interface components {
              * @description Unseen categories are scored, with a warning
              */
             open_categories: boolean;
+            /**
+             * Open Range
+             * @description minimum/maximum are the range training saw: values outside are scored, with a warning (else they are refused)
+             * @default false
+             */
+            open_range: boolean;
             /** Example */
             example: boolean | number | string | null;
         };
@@ -2430,6 +2436,12 @@ export interface components {
              * @description Unseen categories are scored, with a warning
              */
             open_categories: boolean;
+            /**
+             * Open Range
+             * @description minimum/maximum are the range training saw: values outside are scored, with a warning (else they are refused)
+             * @default false
+             */
+            open_range: boolean;
             /** Allow Missing */
             allow_missing: boolean;
             /** Example */

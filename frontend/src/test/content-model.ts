@@ -25,6 +25,7 @@ export const contentSchema: ModelSchema = {
       maximum: null,
       categories: [],
       open_categories: false,
+      open_range: false,
       allow_missing: false,
       example: "Re: build failure on ARM",
     },

@@ -25,6 +25,7 @@ const numeric = (
   allow_missing: allowMissing,
   categories: [],
   open_categories: false,
+  open_range: false,
   example,
 });
 
@@ -45,6 +46,7 @@ export const contract: FeatureContract = {
       allow_missing: false,
       categories: ["grocery", "electronics", "travel"],
       open_categories: true,
+      open_range: false,
       example: "electronics",
     },
     {
@@ -57,6 +59,7 @@ export const contract: FeatureContract = {
       allow_missing: false,
       categories: ["pos", "online", "mobile", "atm"],
       open_categories: false,
+      open_range: false,
       example: "online",
     },
     numeric("distance_from_home_km", "km", 0, 20040, 12.4, true),
@@ -70,6 +73,7 @@ export const contract: FeatureContract = {
       allow_missing: false,
       categories: [],
       open_categories: false,
+      open_range: false,
       example: false,
     },
   ],

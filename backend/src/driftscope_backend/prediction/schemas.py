@@ -77,9 +77,8 @@ def _field_type(feature: Feature, lenient: bool) -> Any:
         base = Annotated[str, Field(pattern=CATEGORY_PATTERN, **common)]
     else:
         number = int if feature.kind == "integer" else float
-        bounds = Field(
-            strict=True, ge=feature.minimum, le=feature.maximum, allow_inf_nan=False, **common
-        )
+        low, high = (None, None) if feature.open_range else (feature.minimum, feature.maximum)
+        bounds = Field(strict=True, ge=low, le=high, allow_inf_nan=False, **common)
         base = Annotated[number, *before, bounds]
     return base | None if feature.allow_missing else base
 
@@ -94,6 +93,10 @@ def _describe(feature: Feature) -> str:
         parts.append(f"categories: {', '.join(feature.categories)}")
     if feature.open_categories:
         parts.append("other lower-case categories are accepted as unseen")
+    if feature.open_range:
+        low, high = feature.minimum, feature.maximum
+        seen = f"{'−∞' if low is None else f'{low:g}'}–{'∞' if high is None else f'{high:g}'}"
+        parts.append(f"training range {seen}: values outside are scored, with a warning")
     return "; ".join(parts)
 
 

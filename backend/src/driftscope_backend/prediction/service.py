@@ -34,11 +34,22 @@ REQUEST_ID_MAX = 64
 
 
 def _unseen_warnings(model: LoadedModel, record: dict[str, Any]) -> list[str]:
+    """What the model scores without having seen it: unseen categories of open categorical
+    features, values outside an open range."""
     warnings = []
-    for name, known in model.contract.open_categorical:
+    contract = model.contract
+    for name, known in contract.open_categorical:
         value = record.get(name)
         if value is not None and value not in known:
             warnings.append(f"{name}: unseen category '{value}' scored as unknown")
+    for name, low, high in contract.open_ranged:
+        value = record.get(name)
+        if value is None:
+            continue
+        if low is not None and value < low:
+            warnings.append(f"{name}: {value:g} is below the training range (from {low:g})")
+        elif high is not None and value > high:
+            warnings.append(f"{name}: {value:g} is above the training range (up to {high:g})")
     return warnings
 
 

@@ -8,7 +8,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from driftscope.spec import GateFloors, MonitoringOverrides, SpecKind
-from driftscope_backend.registry.schemas import FeatureValue, ModelsOut, Number, VersionOut
+from driftscope_backend.registry.schemas import (
+    FeatureValue,
+    ModelsOut,
+    Number,
+    OpenRange,
+    VersionOut,
+)
 
 
 class SpecFeatureOut(BaseModel):
@@ -21,6 +27,7 @@ class SpecFeatureOut(BaseModel):
     maximum: Number | None
     categories: list[str] = Field(description="Known categories (categorical features only)")
     open_categories: bool = Field(description="Unseen categories are scored, with a warning")
+    open_range: OpenRange = False
     allow_missing: bool
     example: FeatureValue
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,6 +19,14 @@ Number = int | float  # a stored number echoed as it was stored (no 3 → 3.0)
 
 # ---- feature contract ------------------------------------------------------------------
 
+OpenRange = Annotated[
+    bool,
+    Field(
+        description="minimum/maximum are the range training saw: values outside are scored, "
+        "with a warning (else they are refused)"
+    ),
+]
+
 
 class FeatureSpec(BaseModel):
     name: str = Field(examples=["amount"])
@@ -30,6 +38,7 @@ class FeatureSpec(BaseModel):
     allow_missing: bool
     categories: list[str] = Field(description="Known categories (categorical features only)")
     open_categories: bool = Field(description="Unseen categories are scored, with a warning")
+    open_range: OpenRange = False
     example: FeatureValue
 
 

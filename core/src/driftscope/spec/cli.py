@@ -94,7 +94,8 @@ def spec_table(spec: ModelSpec, source: str) -> Table:
 
 def _values(feature: FeatureSpec) -> str:
     if feature.kind in ("numeric", "integer"):
-        return f"{feature.minimum} … {feature.maximum}"
+        seen = " seen (open)" if feature.open_range else ""
+        return f"{feature.minimum} … {feature.maximum}{seen}"
     if feature.kind != "categorical":
         return ""
     shown = ", ".join(feature.categories[:SHOWN_CATEGORIES])

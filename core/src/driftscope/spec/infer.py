@@ -229,6 +229,7 @@ def _number(
         kind="integer" if integer else "numeric",
         minimum=low,
         maximum=high,
+        open_range=True,  # what this CSV held: later data may go beyond it (that is drift)
         allow_missing=allow_missing,
         example=int(median) if integer else median,
     )

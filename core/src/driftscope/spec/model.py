@@ -84,6 +84,8 @@ class FeatureSpec(BaseModel):
     open_categories: bool = False
     allow_missing: bool = False
     example: Example = None
+    # minimum/maximum are the range training saw: values outside are scored, with a warning
+    open_range: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -103,13 +105,16 @@ class FeatureSpec(BaseModel):
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
+        """Every field (`open_range` only when set: specs written before it stay as they are)."""
+        data = self.model_dump(mode="json", exclude={"open_range"} if not self.open_range else None)
         return {"name": data.pop("name"), "kind": self.kind, "type": data.pop("kind"), **data}
 
 
 def _range_problem(feature: FeatureSpec) -> str | None:
     bounds = {"minimum": feature.minimum, "maximum": feature.maximum}
     given = {key: value for key, value in bounds.items() if value is not None}
+    if feature.open_range and feature.kind not in ("numeric", "integer"):
+        return "open_range only applies to numeric and integer features"
     if not given:
         return None
     if feature.kind not in ("numeric", "integer"):

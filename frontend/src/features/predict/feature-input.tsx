@@ -16,7 +16,8 @@ const INPUT =
 function rangeHint(spec: FeatureSpec): string | null {
   if (spec.minimum === null && spec.maximum === null) return null;
   const unit = spec.unit && spec.unit !== "count" ? ` ${spec.unit}` : "";
-  return `${spec.minimum?.toLocaleString("en-US") ?? "−∞"} – ${spec.maximum?.toLocaleString("en-US") ?? "∞"}${unit}`;
+  const seen = spec.open_range ? "seen in training: " : "";
+  return `${seen}${spec.minimum?.toLocaleString("en-US") ?? "−∞"} – ${spec.maximum?.toLocaleString("en-US") ?? "∞"}${unit}`;
 }
 
 function Control({ spec, value, error, onChange }: FeatureInputProps) {
@@ -97,8 +98,8 @@ function Control({ spec, value, error, onChange }: FeatureInputProps) {
       type="number"
       inputMode={spec.type === "integer" ? "numeric" : "decimal"}
       step={spec.type === "integer" ? 1 : "any"}
-      min={spec.minimum ?? undefined}
-      max={spec.maximum ?? undefined}
+      min={spec.open_range ? undefined : (spec.minimum ?? undefined)}
+      max={spec.open_range ? undefined : (spec.maximum ?? undefined)}
       value={String(value.raw)}
       onChange={(event) => onChange({ ...value, raw: event.target.value })}
     />

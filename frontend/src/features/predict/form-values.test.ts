@@ -22,6 +22,12 @@ describe("parseField", () => {
     });
   });
 
+  it("lets the API score a value beyond an open range (what training saw)", () => {
+    const open = { ...spec("amount"), open_range: true };
+    expect(parseField(open, { raw: "250000", missing: false })).toEqual({ value: 250000 });
+    expect(parseField(open, { raw: "abc", missing: false })).toEqual({ error: "Enter a number" });
+  });
+
   it("wants whole numbers for integer features", () => {
     expect(parseField(spec("hour_of_day"), { raw: "3.5", missing: false })).toEqual({
       error: "Enter a whole number",

@@ -32,7 +32,10 @@ export function initialValues(contract: FeatureContract): FormValues {
 const withUnit = (value: number, spec: FeatureSpec) =>
   `${value.toLocaleString("en-US")}${spec.unit && spec.unit !== "count" ? ` ${spec.unit}` : ""}`;
 
+/** A hard range refuses a value outside it; an open one (what training saw) lets the API score
+ * it, with a warning. */
 function checkRange(number: number, spec: FeatureSpec): string | null {
+  if (spec.open_range) return null;
   if (spec.minimum !== null && number < spec.minimum)
     return `Must be at least ${withUnit(spec.minimum, spec)}`;
   if (spec.maximum !== null && number > spec.maximum)

@@ -77,14 +77,14 @@ def _number(feature: Feature, raw: pd.Series) -> FeatureCheck:
     if not feature.allow_missing:
         _flag(reasons, missing, MISSING)
     with np.errstate(invalid="ignore"):
-        if feature.minimum is not None:
+        if feature.minimum is not None and not feature.open_range:  # open: scored as is
             low = values < feature.minimum
             _flag(
                 reasons,
                 low,
                 lambda row: f"{values[row]:g} is below the minimum {feature.minimum:g}",
             )
-        if feature.maximum is not None:
+        if feature.maximum is not None and not feature.open_range:
             high = values > feature.maximum
             _flag(
                 reasons,
