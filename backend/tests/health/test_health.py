@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from backend.tests.conftest import error_of, transaction
 
 from driftscope.settings import Settings
+from driftscope.testing.user_model import train_flights
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api
@@ -64,6 +65,23 @@ async def test_no_registered_model(serve: Serve, database_url: str, tmp_path: Pa
         assert (models["serving"], models["versions"], models["aliases"]) == (None, [], [])
         await api.flush()
         assert await api.count() == 0
+
+
+async def test_only_a_user_model_is_ready_degraded_naming_it(
+    serve: Serve, database_url: str, tmp_path: Path
+) -> None:
+    """Trained from a CSV only, no fraud model: the process serves flights, so it stays in the
+    load balancer (200), `degraded` because the default model's /api/v1/predict cannot answer."""
+    settings = Settings(data_dir=tmp_path / "own", database_url=database_url)
+    await train_flights(settings)
+    async with serve(settings) as api:
+        ready = await api.client.get("/ready")
+        assert ready.status_code == 200
+        body = ready.json()
+        assert body["status"] == "degraded" and body["model"] is None
+        assert len(body["reasons"]) == 1
+        assert "no 'fraud' model" in body["reasons"][0]
+        assert body["reasons"][0].endswith("; serving flights v1")
 
 
 async def test_missing_artifact_is_not_ready(serve: Serve, registered_settings: Settings) -> None:

@@ -49,6 +49,16 @@ async def _database_ok(runtime: Runtime) -> str | None:
     return None
 
 
+def _other_models(runtime: Runtime) -> str:
+    """The models besides the default one this process serves or logs for, e.g. `penguins v2`."""
+    served = [
+        f"{name} v{state.production.version}" if state.production else f"{name} (external)"
+        for name, state in sorted(runtime.serving.items())
+        if name != runtime.default_name and (state.production is not None or state.external)
+    ]
+    return ", ".join(served)
+
+
 @router.get(
     "/ready",
     summary="Readiness: 200 when able to serve (status ready or degraded), else 503 with reasons",
@@ -66,13 +76,18 @@ async def ready(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     writer = runtime.writer
     reasons: list[str] = []  # the process cannot serve predictions
-    if runtime.model is None:
-        reasons.append(f"no model loaded: {runtime.model_error or 'unknown'}")
-    if writer.depth >= READY_QUEUE_FRACTION * writer.capacity:
-        reasons.append(f"prediction log queue at {writer.depth}/{writer.capacity}")
     # Degraded, still serving: the writer buffers rows until the database is back, so an outage
     # must not take every replica out of the load balancer while the buffer has room.
     degraded: list[str] = []
+    if runtime.model is None:
+        others = _other_models(runtime)
+        missing = f"no model loaded: {runtime.model_error or 'unknown'}"
+        # Another model serves (or takes /log): the process is useful, /api/v1/predict is not.
+        (degraded if others else reasons).append(
+            missing + (f"; serving {others}" if others else "")
+        )
+    if writer.depth >= READY_QUEUE_FRACTION * writer.capacity:
+        reasons.append(f"prediction log queue at {writer.depth}/{writer.capacity}")
     if (problem := await _database_ok(runtime)) is not None:
         degraded.append(problem)
     if writer.last_error is not None:
