@@ -237,3 +237,17 @@ async def test_explain_a_user_models_prediction(both: Api) -> None:
     explanation = answer.json()["explanation"]
     assert explanation["available"] is True, explanation
     assert {c["feature"] for c in explanation["contributions"]} == set(FLIGHT)
+
+
+async def test_metrics_count_decisions_by_the_models_class_names(both: Api) -> None:
+    assert (await both.client.post(FLIGHTS, json=[FLIGHT] * 3)).status_code == 200
+    metrics = (await both.client.get("/metrics")).text
+    counted = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith("driftscope_predictions_total{") and 'model="flights"' in line
+    ]
+    assert counted and all(
+        'decision="delayed"' in line or 'decision="on_time"' in line for line in counted
+    )
+    assert sum(float(line.rsplit(" ", 1)[1]) for line in counted) >= 3

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from prometheus_client.core import CounterMetricFamily
 
-# (model, version, variant, decision is fraud, path) → predictions. Process-wide, like a
+# (model, version, variant, decision's class name, path) → predictions. Process-wide, like a
 # Prometheus counter: it starts at zero with the process.
-prediction_counts: defaultdict[tuple[str, int, str, bool, str], int] = defaultdict(int)
+prediction_counts: defaultdict[tuple[str, int, str, str, str], int] = defaultdict(int)
 
 
 def collect_predictions() -> Iterator[CounterMetricFamily]:
@@ -18,7 +18,6 @@ def collect_predictions() -> Iterator[CounterMetricFamily]:
         "Predictions served by /predict (replays of a known transaction_id excluded).",
         labels=("model", "version", "variant", "decision", "path"),
     )
-    for (model, version, variant, fraud, path), count in list(prediction_counts.items()):
-        decision = "fraud" if fraud else "legit"
+    for (model, version, variant, decision, path), count in list(prediction_counts.items()):
         family.add_metric((model, str(version), variant, decision, path), count)
     yield family

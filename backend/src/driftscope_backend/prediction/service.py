@@ -20,7 +20,7 @@ from driftscope.logs import request_id_var
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.metrics.predictions import prediction_counts
 from driftscope_backend.prediction import routing
-from driftscope_backend.prediction.state import FRAUD_NAMING, ModelState
+from driftscope_backend.prediction.state import FRAUD_CLASSES, FRAUD_NAMING, ModelState
 from driftscope_backend.prediction.writer import PredictionWriter, Row
 
 if TYPE_CHECKING:
@@ -180,16 +180,19 @@ def _require_room(writer: PredictionWriter, rows: int) -> None:
 
 
 def _count(runtime: Runtime, rows: list[Row]) -> None:
-    """Prometheus counts and the 1-second live stats (the WebSocket's `stats`), per model."""
+    """Prometheus counts (the decision by the model's class names) and the 1-second live stats
+    (the WebSocket's `stats`), per model."""
+    serving = runtime.serving
     for row in rows:
-        runtime.live.record(
-            row["latency_us"], row["decision"], row["path"] == "rules", row["model_name"]
-        )
+        name, decision = row["model_name"], row["decision"]
+        runtime.live.record(row["latency_us"], decision, row["path"] == "rules", name)
+        state = serving.get(name)
+        classes = state.classes if state is not None else FRAUD_CLASSES
         key = (
-            row["model_name"],
+            name,
             row["model_version"],
             row["variant"],
-            row["decision"],
+            "none" if decision is None else classes[0] if decision else classes[1],
             row["path"],
         )
         prediction_counts[key] += 1  # exported by /metrics as driftscope_predictions_total
