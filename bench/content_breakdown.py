@@ -97,8 +97,7 @@ def step_costs(model_dir: Path, texts: list[str], repeat: int) -> dict[str, floa
         ),
         "margin_of (features + dot)": time_it(text_model.margin_of, analysed),
         "margin_row as served (compiled kernel if built)": time_it(
-            model.evaluator.margin_row,
-            analysed,  # type: ignore[arg-type]
+            model.evaluator.margin_row, analysed
         ),
         "calibration (Platt, one)": time_it(model.calibrator.one, margins),
         "rules: fold": time_it(fold, texts),
