@@ -48,18 +48,14 @@ class TextKernel:
         self._lib = ctypes.CDLL(str(library_path))
         text_p = ctypes.POINTER(_CText)
         self._lib.ds_text_margin.restype = ctypes.c_double
-        self._lib.ds_text_margin.argtypes = [
-            text_p,
-            ctypes.c_void_p,
-            ctypes.c_void_p,
-            ctypes.c_double,
-        ]
+        self._lib.ds_text_margin.argtypes = [text_p, ctypes.c_void_p, ctypes.c_double]
         self._lib.ds_text_counts.restype = ctypes.c_int64
         self._lib.ds_text_counts.argtypes = [text_p, ctypes.c_void_p, ctypes.c_void_p]
         self._lib.ds_text_capacity.restype = ctypes.c_int64
         self._lib.ds_text_capacity.argtypes = [text_p]
-        self._weights = [np.ascontiguousarray(a, dtype=np.float64) for a in (idf, coef)]
-        self._idf, self._coef = (a.ctypes.data for a in self._weights)
+        # each bucket's (idf, coef) side by side: one memory access per bucket
+        self._weights = np.ascontiguousarray(np.stack([idf, coef], axis=1), dtype=np.float64)
+        self._weights_p = self._weights.ctypes.data
         self._text = _CText()
         self._text_ref = ctypes.byref(self._text)
         self._margin = self._lib.ds_text_margin
@@ -76,7 +72,7 @@ class TextKernel:
     def margin_of(self, analysed: Analysed, intercept: float) -> float:
         """The linear margin of the text's row plus `intercept` (TextModel.margin_of)."""
         _alive = self._set(analysed)
-        margin = float(self._margin(self._text_ref, self._idf, self._coef, intercept))
+        margin = float(self._margin(self._text_ref, self._weights_p, intercept))
         if margin != margin:  # NaN: the kernel could not allocate its scratch
             raise MemoryError("text kernel: out of memory")
         return margin
