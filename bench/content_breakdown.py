@@ -96,6 +96,9 @@ def step_costs(model_dir: Path, texts: list[str], repeat: int) -> dict[str, floa
             lambda row: float(np.dot(row[1], text_model.coef[row[0]])), rows
         ),
         "margin_of (features + dot)": time_it(text_model.margin_of, analysed),
+        "margin_row as served (compiled kernel if built)": time_it(
+            model.evaluator.margin_row, analysed
+        ),
         "calibration (Platt, one)": time_it(model.calibrator.one, margins),
         "rules: fold": time_it(fold, texts),
         f"rules: accepted ({len(rules.rules) if rules else 0}), uncached": (

@@ -123,7 +123,7 @@ def test_save_and_load_round_trip(small_model: SmallModel, tmp_path: Path) -> No
 def test_compile_without_a_compiler_is_an_artifact_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("driftscope.serving.forest.shutil.which", lambda _name: None)
+    monkeypatch.setattr("driftscope.serving.compiled.shutil.which", lambda _name: None)
     with pytest.raises(ArtifactError, match="no C compiler"):
         compile_evaluator(tmp_path / "evaluator.so")
     assert not (tmp_path / "evaluator.so").exists()

@@ -213,7 +213,11 @@ def _loaded_text(
 ) -> LoadedModel:
     """A text model version: its one text feature handed to the evaluator whole, its
     descriptors logged with each prediction."""
-    from driftscope.text.artifact import load_text_model, load_text_rules  # text imports this
+    from driftscope.text.artifact import (  # text imports this module
+        load_text_kernel,
+        load_text_model,
+        load_text_rules,
+    )
     from driftscope.text.serving import TextMargin, text_describer, text_encoder
 
     texts = [f.name for f in contract.features if f.kind == "text"]
@@ -221,7 +225,8 @@ def _loaded_text(
         raise ArtifactError(
             f"{directory}: a text model needs exactly one text feature, not {texts}"
         )
-    evaluator = TextMargin(load_text_model(directory, manifest))
+    model = load_text_model(directory, manifest)
+    evaluator = TextMargin(model, load_text_kernel(directory, manifest, model))
     rules = load_text_rules(directory, manifest, texts[0])
     return _loaded(
         manifest,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.errors import ArtifactError
+from driftscope.serving.compiled import compile_library
 
 C_SOURCE = Path(__file__).with_name("forest.c")
 _i32p = ctypes.POINTER(ctypes.c_int32)
@@ -139,14 +137,7 @@ _ARRAYS = ("left", "right", "feature", "value", "default_left", "tree_root")
 
 def compile_evaluator(out_path: Path) -> Path:
     """Compile the C evaluator to a shared library; raises ArtifactError without a C compiler."""
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        raise ArtifactError("no C compiler found (cc/gcc): cannot build the fast evaluator")
-    cmd = [compiler, "-O2", "-shared", "-fPIC", "-o", str(out_path), str(C_SOURCE)]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise ArtifactError(f"compiling the evaluator failed: {result.stderr.strip()}")
-    return out_path
+    return compile_library(C_SOURCE, out_path, "the fast evaluator")
 
 
 class CompiledForest:

@@ -3,10 +3,13 @@
 `text_model.npz` holds the IDF and coefficient vectors (float64: the served margin is then
 bit-for-bit the fitted one) and the intercept; the Platt calibration, threshold and metrics
 are in the manifest, which records every file's sha256 as for the tabular kinds.
+`text_kernel.so`: the compiled text kernel (driftscope.text.kernel), when it builds and
+matches the Python path; without it the version scores through numpy.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +19,13 @@ import orjson
 from driftscope.errors import ArtifactError
 from driftscope.serving.artifact import TEXT_KIND, write_manifest
 from driftscope.text.features import N_FEATURES, TextFeatures
+from driftscope.text.kernel import TextKernel, build_kernel
 from driftscope.text.model import TextModel
 from driftscope.text.rules import RULES_FILE, TextRuleSet
 from driftscope.training.calibration import PlattCalibrator
 from driftscope.training.threshold import write_threshold_table
 
+log = logging.getLogger(__name__)
 MODEL_FILE = "text_model.npz"
 TABLE_FILE = "threshold_table.csv"
 EVALUATION_FILE = "evaluation.json"
@@ -57,6 +62,7 @@ def write_text_artifacts(
     (directory / PROFILE_FILE).write_bytes(orjson.dumps(profile))
     if rules is not None:
         rules.save(directory / RULES_FILE)
+    kernel = build_kernel(directory, model.features.idf, model.coef)
     manifest = {
         "model_name": model_name,
         "version": version,
@@ -68,6 +74,7 @@ def write_text_artifacts(
         "model_file": MODEL_FILE,
         "evaluator": "text_linear",
         **({"rules_file": RULES_FILE} if rules is not None else {}),
+        **kernel,
     }
     return write_manifest(directory, manifest)
 
@@ -82,6 +89,19 @@ def load_text_model(directory: Path, manifest: dict[str, Any]) -> TextModel:
     calibration = manifest["calibration"]
     calibrator = PlattCalibrator(float(calibration["a"]), float(calibration["b"]))
     return TextModel(TextFeatures(idf, vocabulary), coef, intercept, calibrator, c)
+
+
+def load_text_kernel(
+    directory: Path, manifest: dict[str, Any], model: TextModel
+) -> TextKernel | None:
+    """The version's compiled text kernel (checked when it was built), or None: numpy."""
+    if "kernel_file" not in manifest:
+        return None
+    try:
+        return TextKernel(directory / manifest["kernel_file"], model.features.idf, model.coef)
+    except OSError as exc:  # e.g. the artifact moved to a machine of another architecture
+        log.warning("text kernel unavailable (%s); scoring through numpy", exc)
+        return None
 
 
 def load_text_rules(directory: Path, manifest: dict[str, Any], feature: str) -> TextRuleSet | None:

@@ -18,6 +18,7 @@ import numpy as np
 from driftscope.text.descriptors import DESCRIPTORS, describe_analysed
 from driftscope.text.explain import TextExplanation, explain_text
 from driftscope.text.features import Analysed, analyse
+from driftscope.text.kernel import TextKernel
 from driftscope.text.model import TextModel
 from driftscope.text.rules import TextRuleSet
 
@@ -27,14 +28,19 @@ LOGGED_TEXT_CHARS = 2_000  # what a prediction row keeps of its text
 class TextMargin:
     """The `MarginModel` of a text model: the raw margin (log-odds) of one text or many."""
 
-    def __init__(self, model: TextModel) -> None:
+    def __init__(self, model: TextModel, kernel: TextKernel | None = None) -> None:
         self.model = model
+        self.kernel = kernel  # the compiled text kernel; None: numpy (the same margin)
 
     def margin_row(self, row: Analysed) -> float:
+        if self.kernel is not None:
+            return self.kernel.margin_of(row, self.model.intercept)
         return self.model.margin_of(row)
 
     def margin(self, matrix: Sequence[str]) -> np.ndarray:
-        return self.model.margins(list(matrix))
+        if self.kernel is None:
+            return self.model.margins(list(matrix))
+        return np.array([self.margin_row(analyse(t)) for t in matrix], dtype=np.float64)
 
     def explain(self, text: str, top: int) -> TextExplanation:
         """`?explain=true`, off the scoring path: the `top` tokens pushing each way, exact."""
