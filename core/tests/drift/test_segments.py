@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from driftscope.drift.psi import psi, psi_terms
-from driftscope.drift.segments import bin_labels, moved_segments
+from driftscope.drift.segments import bin_labels, moved_segments, segment_features
 
 
 def categorical(ref: list[int], cur: list[int], bins: list[str]) -> dict[str, object]:
@@ -111,3 +111,14 @@ def test_rules_hit_is_named_yes_or_no() -> None:
         "text.rules_hit = yes: 5% → 40% of traffic",
         "text.rules_hit = no: 95% → 60% of traffic",
     ]
+
+
+def test_rules_hit_binned_in_one_bin_stays_as_it_was() -> None:
+    # A profile whose edges are [0]: zeros and ones share the bin "≥ 0" — no yes / no to name.
+    rules_hit = {
+        "kind": "numeric",
+        "bins": [0.0],
+        "reference_counts": [0, 1000, 0],
+        "current_counts": [0, 1000, 0],
+    }
+    assert segment_features({"text.rules_hit": rules_hit})["text.rules_hit"] == rules_hit

@@ -69,13 +69,16 @@ def _share(x: float) -> str:
     return f"{x:.1%}" if 0 < x < 0.01 else f"{x:.0%}"
 
 
-def rules_hit_labels(edges: list[float]) -> list[str]:
+def rules_hit_labels(edges: list[float]) -> list[str] | None:
     """A 0/1 descriptor's numeric bins named by the value they hold: 'yes' (1: a rule hit),
-    'no' (0), '(empty)' for a bin holding neither; then '(missing)'."""
-    bounds = [-np.inf, *edges, np.inf]
+    'no' (0), '(empty)' for a bin holding neither; then '(missing)'. None when one bin holds
+    both (a profile binned before flags got a bin per value: drift.binning.numeric_grids)."""
     labels = []
-    for lo, hi in itertools.pairwise(bounds):  # bin i holds lo <= x < hi
-        labels.append("yes" if lo <= 1 < hi else "no" if lo <= 0 < hi else "(empty)")
+    for lo, hi in itertools.pairwise([-np.inf, *edges, np.inf]):  # bin: lo <= x < hi
+        one, zero = lo <= 1 < hi, lo <= 0 < hi
+        if one and zero:
+            return None
+        labels.append("yes" if one else "no" if zero else "(empty)")
     return [*labels, "(missing)"]
 
 
@@ -89,8 +92,9 @@ def segment_features(
     for name, feature in features.items():
         if feature.get("vocabulary"):
             continue
-        if name.endswith(RULES_HIT) and feature.get("kind") == "numeric" and feature["bins"]:
-            bins = rules_hit_labels(feature["bins"])
+        flag = name.endswith(RULES_HIT) and feature.get("kind") == "numeric"
+        bins = rules_hit_labels(feature["bins"]) if flag and feature["bins"] else None
+        if bins is not None:
             out[name] = {**feature, "kind": "categorical", "bins": bins, "zero_one": True}
         else:
             out[name] = dict(feature)
