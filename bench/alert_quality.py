@@ -388,10 +388,10 @@ def segment_table(detect: list[dict[str, Any]]) -> str:
     ]
     mark = {True: "yes", False: "**no**", None: "—"}
     for r in detect:
-        top = r["segments"][0] if r["segments"] else "—"
+        top = r["segments"][0] if r["segments"] else "— (no alert)"
+        at1, at3 = (mark[r[k]] if r["segments"] else "—" for k in ("hit_at_1", "hit_at_3"))
         lines.append(
-            f"| {r['model']} | {r['scenario']} | {r['intensity']:g} | {top} | "
-            f"{mark[r['hit_at_1']]} | {mark[r['hit_at_3']]} |"
+            f"| {r['model']} | {r['scenario']} | {r['intensity']:g} | {top} | {at1} | {at3} |"
         )
     judged = [r for r in detect if r["hit_at_1"] is not None and r["segments"]]
     if judged:
