@@ -62,6 +62,25 @@ SCHEDULES = {
 }
 DEMO = next(iter(SCHEDULES))
 WARM_UP_S = 600.0  # clean traffic before a scenario starts
+# What each scenario injects, as segments (feature, segment or None for any bin of it): the
+# features a fraud scenario shifts (scenarios.DEFAULT_FEATURES; amount_to_avg_ratio is derived
+# from the shifted amounts), the categories the categorical one moves rows to, the inputs of
+# the concept's new fraud pattern (scenarios._concept_signal); for the content model, where
+# its scenario lands: the campaign's spam in the flagged score band or on a rule, the SMS
+# channel's short texts. hard_ham (newsletters: no single input marks them) is not judged.
+INJECTED: dict[str, set[tuple[str, str | None]]] = {
+    "sudden": {("amount", None), ("distance_from_home_km", None), ("amount_to_avg_ratio", None)},
+    "gradual": {("avg_amount_30d", None), ("card_age_days", None), ("amount_to_avg_ratio", None)},
+    "seasonal": {("hour_of_day", None)},
+    "categorical": {
+        ("channel", "online"),
+        ("merchant_category", "gaming"),
+        ("merchant_category", "(unseen)"),
+    },
+    "concept": {("hour_of_day", None), ("channel", None), ("amount_to_avg_ratio", None)},
+    "campaign": {("score", None), ("text.rules_hit", "yes")},
+    "sms": {("text.chars", None), ("text.words", None)},
+}
 
 
 @dataclass
@@ -90,33 +109,36 @@ async def production_model(settings: Settings, name: str) -> LoadedModel:
     return load_model(Path(version.artifact_path), version.sha256, contract=spec.contract())
 
 
-async def built_in_models(scratch: Path) -> tuple[list[Model], dict[str, float]]:
-    fraud_dir, content_dir = scratch / "fraud", scratch / "content"
-    train_s = {
-        "fraud": train(fraud_dir, 20_000, scratch / "train-fraud.log"),
-        "content": train(content_dir, None, scratch / "train-content.log", "--name", "content"),
-    }
-    fraud = await production_model(local(fraud_dir), "fraud")
-    content = await production_model(local(content_dir), "content")
-    pools: ContentTraffic = content_traffic(Settings(data_dir=content_dir).cache_dir)
-    models = [
-        Model(
-            "fraud",
-            fraud_dir,
-            fraud,
-            20.0,
-            tuple(s for s in SCENARIOS if s != "none"),
-            lambda t: FraudSource(fraud, t),
-        ),
-        Model(
-            "content",
-            content_dir,
-            content,
-            5.0,
-            tuple(s for s in CONTENT_SCENARIOS if s != "none"),
-            lambda t: ContentSource(content, t, pools),
-        ),
-    ]
+async def built_in_models(
+    scratch: Path, names: tuple[str, ...]
+) -> tuple[list[Model], dict[str, float]]:
+    """The built-in models in `names` (fraud, content), each trained into its own data dir."""
+    models, train_s = [], {}
+    if "fraud" in names:
+        fraud_dir = scratch / "fraud"
+        train_s["fraud"] = train(fraud_dir, 20_000, scratch / "train-fraud.log")
+        fraud = await production_model(local(fraud_dir), "fraud")
+        scenarios = tuple(s for s in SCENARIOS if s != "none")
+        models.append(
+            Model("fraud", fraud_dir, fraud, 20.0, scenarios, lambda t: FraudSource(fraud, t))
+        )
+    if "content" in names:
+        content_dir = scratch / "content"
+        log = scratch / "train-content.log"
+        train_s["content"] = train(content_dir, None, log, "--name", "content")
+        content = await production_model(local(content_dir), "content")
+        pools: ContentTraffic = content_traffic(Settings(data_dir=content_dir).cache_dir)
+        scenarios = tuple(s for s in CONTENT_SCENARIOS if s != "none")
+        models.append(
+            Model(
+                "content",
+                content_dir,
+                content,
+                5.0,
+                scenarios,
+                lambda t: ContentSource(content, t, pools),
+            )
+        )
     return models, train_s
 
 
@@ -161,6 +183,29 @@ async def false_alarms(models: list[Model], scratch: Path, hours: float) -> list
     return rows
 
 
+def injected(scenario: str, segment: dict[str, Any]) -> bool | None:
+    """Is `segment` (as an alert blames it) one the scenario injected? None: not judged."""
+    if scenario not in INJECTED:
+        return None
+    marks = INJECTED[scenario]
+    if segment["feature"] == "score" and ("score", None) in marks:  # where spam lands: flagged
+        return segment.get("current_share", 1) > segment.get("reference_share", 0) or bool(
+            segment.get("excess_errors")
+        )
+    return (segment["feature"], None) in marks or (segment["feature"], segment["segment"]) in marks
+
+
+def precision(scenario: str, blamed: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first alert's segments against what the scenario injected: hit at 1, hit at 3."""
+    hits = [injected(scenario, s) for s in blamed[:3]]
+    judged = scenario in INJECTED
+    return {
+        "segments": [s["description"] for s in blamed[:3]],
+        "hit_at_1": bool(hits and hits[0]) if judged else None,
+        "hit_at_3": any(bool(h) for h in hits) if judged else None,
+    }
+
+
 async def detection(models: list[Model], scratch: Path, minutes: float) -> list[dict[str, Any]]:
     rows = []
     hours = (WARM_UP_S + minutes * 60) / 3600
@@ -185,11 +230,12 @@ async def detection(models: list[Model], scratch: Path, minutes: float) -> list[
                         if first is None
                         else first.kind + (f" ({first.feature})" if first.feature else ""),
                         "alerts_before_start": sum(o.at_s < WARM_UP_S for o in result.opened),
+                        **precision(scenario, [] if first is None else first.segments),
                     }
                 )
                 print(
                     f"{model.name} {scenario} ×{intensity:g}: {rows[-1]['alert']} after "
-                    f"{rows[-1]['delay_s']} s",
+                    f"{rows[-1]['delay_s']} s; blamed {rows[-1]['segments']}",
                     flush=True,
                 )
     return rows
@@ -315,31 +361,44 @@ def summary_rows(
                 "met": all(v <= limit for v in r["per_24h"].values()),
             }
         )
-    key = {(r["scenario"], r["intensity"]): r for r in detect if r["model"] == "fraud"}
-    delays = [key[(s, 1.0)]["delay_s"] for s in ("sudden", "categorical")]
-    rows.append(
-        {
-            "metric": "first alert after sudden / categorical drift at intensity 1 (demo schedule)",
-            "value": " / ".join("none" if d is None else f"{d:.0f} s" for d in delays),
-            "goal": "within 3 windows (180 s)",
-            "met": all(d is not None and d <= 180 for d in delays),
-        }
-    )
-    campaign = next(
-        r
-        for r in detect
-        if (r["model"], r["scenario"], r["intensity"]) == ("content", "campaign", 1.0)
-    )
-    rows.append(
-        {
-            "metric": "content: first alert after the spam campaign at intensity 1 (demo schedule)",
-            "value": "none"
-            if campaign["delay_s"] is None
-            else f"{campaign['delay_s']:.0f} s ({campaign['alert']})",
-            "goal": "within 3 minutes",
-            "met": campaign["delay_s"] is not None and campaign["delay_s"] <= 180,
-        }
-    )
+    key = {(r["model"], r["scenario"], r["intensity"]): r for r in detect}
+    if ("fraud", "sudden", 1.0) in key:
+        delays = [key[("fraud", s, 1.0)]["delay_s"] for s in ("sudden", "categorical")]
+        rows.append(
+            {
+                "metric": "first alert after sudden / categorical drift at intensity 1 "
+                "(demo schedule)",
+                "value": " / ".join("none" if d is None else f"{d:.0f} s" for d in delays),
+                "goal": "within 3 windows (180 s)",
+                "met": all(d is not None and d <= 180 for d in delays),
+            }
+        )
+    judged = [r for r in detect if r["hit_at_1"] is not None and r["segments"]]
+    for name in dict.fromkeys(r["model"] for r in judged):
+        mine = [r for r in judged if r["model"] == name]
+        at1, at3 = (sum(r[k] for r in mine) for k in ("hit_at_1", "hit_at_3"))
+        rows.append(
+            {
+                "metric": f"{name}: the first alert's top segment is the injected one "
+                "(hit at 1 / hit at 3, injected scenarios, demo schedule)",
+                "value": f"{at1}/{len(mine)} / {at3}/{len(mine)}",
+                "goal": "—",
+                "met": None,
+            }
+        )
+    campaign = key.get(("content", "campaign", 1.0))
+    if campaign is not None:
+        rows.append(
+            {
+                "metric": "content: first alert after the spam campaign at intensity 1 "
+                "(demo schedule)",
+                "value": "none"
+                if campaign["delay_s"] is None
+                else f"{campaign['delay_s']:.0f} s ({campaign['alert']})",
+                "goal": "within 3 minutes",
+                "met": campaign["delay_s"] is not None and campaign["delay_s"] <= 180,
+            }
+        )
     return rows
 
 
@@ -363,23 +422,48 @@ def table(clean: list[dict[str, Any]], detect: list[dict[str, Any]], minutes: fl
         lines.append(
             f"| {r['model']} | {r['scenario']} | {r['intensity']:g} | {r['alert'] or '—'} | {delay} |"
         )
+    return "\n".join([*lines, "", segment_table(detect)])
+
+
+def segment_table(detect: list[dict[str, Any]]) -> str:
+    """Per scenario and intensity, the first alert's top segment and whether it was injected."""
+    lines = [
+        "| model | scenario | intensity | top segment of the first alert | hit at 1 | hit at 3 |",
+        "|---|---|---|---|---|---|",
+    ]
+    mark = {True: "yes", False: "**no**", None: "—"}
+    for r in detect:
+        top = r["segments"][0] if r["segments"] else "— (no alert)"
+        at1, at3 = (mark[r[k]] if r["segments"] else "—" for k in ("hit_at_1", "hit_at_3"))
+        lines.append(
+            f"| {r['model']} | {r['scenario']} | {r['intensity']:g} | {top} | {at1} | {at3} |"
+        )
+    judged = [r for r in detect if r["hit_at_1"] is not None and r["segments"]]
+    if judged:
+        at1 = sum(r["hit_at_1"] for r in judged) / len(judged)
+        at3 = sum(r["hit_at_3"] for r in judged) / len(judged)
+        lines.append(f"\nhit at 1: {at1:.0%}, hit at 3: {at3:.0%} of {len(judged)} judged alerts")
     return "\n".join(lines)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clean-hours", type=float, default=6.0)
+    parser.add_argument("--clean-hours", type=float, default=6.0, help="0: skip clean traffic")
     parser.add_argument("--detect-minutes", type=float, default=15.0)
     parser.add_argument("--live-minutes", type=float, default=10.0, help="0: skip the live demo")
     parser.add_argument("--quick", action="store_true", help="0.5 h clean, 5 min per scenario")
+    parser.add_argument(
+        "--models", default="fraud,content", help="comma-separated built-in models to replay"
+    )
     args = parser.parse_args()
     hours, minutes = (0.5, 5.0) if args.quick else (args.clean_hours, args.detect_minutes)
+    names = tuple(args.models.split(","))
     RESULTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="alert-quality-") as tmp:
         scratch = Path(tmp)
-        models, train_s = await built_in_models(scratch)
+        models, train_s = await built_in_models(scratch, names)
         t0 = time.perf_counter()
-        clean = await false_alarms(models, scratch, hours)
+        clean = await false_alarms(models, scratch, hours) if hours > 0 else []
         detect = await detection(models, scratch, minutes)
         live_minutes = 2.0 if args.quick else args.live_minutes
         live = live_clean(scratch, live_minutes) if live_minutes > 0 else None
@@ -396,7 +480,8 @@ async def main() -> None:
         "when": time.strftime("%Y-%m-%dT%H:%M", time.gmtime()),
         "command": "scripts/bench.sh alert_quality",
     }
-    (RESULTS / "alert_quality.json").write_text(json.dumps(result, indent=2))
+    suffix = "" if set(names) == {"fraud", "content"} else "-" + "-".join(names)
+    (RESULTS / f"alert_quality{suffix}.json").write_text(json.dumps(result, indent=2))
     print(table(clean, detect, minutes))
     print(f"wall time {wall} s")
 

@@ -16,10 +16,12 @@ def test_numeric_edges_are_the_deciles() -> None:
 
 
 def test_numeric_edges_drop_duplicates_and_ignore_missing() -> None:
-    values = np.array([0.0] * 60 + [5.0] * 30 + [9.0] * 10 + [np.nan] * 50)
+    values = np.array([0.0] * 60 + [5.0] * 30 + list(range(9, 19)) + [np.nan] * 50)
     # Deciles at positions 9.9, 19.8, ..., 89.1 of the 100 finite values: five at 0, then
     # 0.4 of the way from 0 to 5, two at 5, and 0.1 of the way from 5 to 9.
     assert numeric_edges(values) == pytest.approx([0.0, 2.0, 5.0, 5.4])
+    # Three distinct values only: a bin per value (edges at all but the smallest).
+    assert numeric_edges(np.array([0.0] * 60 + [5.0] * 30 + [9.0] * 10)) == [5.0, 9.0]
 
 
 def test_numeric_edges_of_all_missing_values_are_empty() -> None:

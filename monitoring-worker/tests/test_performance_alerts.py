@@ -148,3 +148,31 @@ async def test_a_feature_alert_names_the_segment_that_moved(harness: Harness) ->
     )
     page = next(p for p in harness.notifier.pages if p["feature"] == "merchant_category")
     assert page["details"]["segments"][0]["description"] == said
+
+
+async def test_a_performance_alert_names_the_segment_whose_labels_broke(harness: Harness) -> None:
+    """The concept moved in one merchant category only (its rows' truths flipped): the
+    performance alert names that category first, by the errors it adds beyond training's."""
+    for seed in (40, 41):  # K = 2 windows
+        end = harness.clock.now
+        frame = harness.transactions(1_000, seed=seed)
+        ids = await harness.log(frame, end)
+        category = str(frame["merchant_category"].mode()[0])
+        broken = (frame["merchant_category"] == category).to_numpy()
+        truth = frame["is_fraud"].to_numpy().astype(int)
+        truth[broken] = 1 - truth[broken]
+        async with harness.ctx.sessionmaker() as session, session.begin():
+            rows = [
+                {"prediction_id": pid, "model_name": "fraud", "label": int(y), "ts": end}
+                for pid, y in zip(ids, truth, strict=True)
+            ]
+            await session.execute(insert(Label), rows)
+        await drift_and_performance(harness.ctx)
+        harness.clock.advance(timedelta(seconds=60))
+    alert = next(a for a in await harness.all(Alert) if a.kind == "performance_drop")
+    top = alert.details["segments"][0]
+    assert (top["feature"], top["segment"]) == ("merchant_category", category)
+    assert top["errors"] > top["expected_errors"] and top["q_value"] < 0.05
+    assert f"merchant_category = {category}: {top['errors']} errors where" in alert.message
+    page = next(p for p in harness.notifier.pages if p["kind"] == "performance_drop")
+    assert page["details"]["segments"][0]["description"] == top["description"]

@@ -34,6 +34,7 @@ async def test_latest_report(monitored: Api) -> None:
     assert segments[0]["feature"] in {"avg_amount_30d", "amount_to_avg_ratio"}
     assert segments == sorted(segments, key=lambda s: -s["contribution"])
     assert all(s["q_value"] < 0.05 and s["description"].endswith("of traffic") for s in segments)
+    assert body["error_segments"] == []  # no performance drop (no labels) to explain
 
 
 async def test_history_of_a_feature(monitored: Api) -> None:

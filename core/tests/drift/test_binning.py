@@ -50,10 +50,19 @@ def test_grids_are_quantiles_of_the_finite_values() -> None:
 
 
 def test_grids_drop_duplicate_edges_and_handle_no_data() -> None:
-    coarse, fine = numeric_grids(np.array([0.0] * 95 + [1.0] * 5))
+    values = np.concatenate([np.zeros(190), np.arange(1.0, 21.0)])  # 21 values, 90 % zeros
+    coarse, fine = numeric_grids(values)
     assert coarse == [0.0]
     assert fine == sorted(set(fine)) and set(coarse) <= set(fine)
     assert numeric_grids(np.array([np.nan, np.inf])) == ([], [])
+
+
+def test_a_flag_gets_a_bin_per_value() -> None:
+    # Deciles of 95 zeros and 5 ones are all 0: one edge, zeros and ones in one bin.
+    flag = np.array([0.0] * 95 + [1.0] * 5)
+    coarse, fine = numeric_grids(flag)
+    assert coarse == [1.0] and set(coarse) <= set(fine)
+    assert count_numeric(flag, coarse) == ([95, 5], 0)
 
 
 @pytest.mark.parametrize("kind", ["continuous", "integers", "lognormal"])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from driftscope.drift.psi import psi, psi_terms
-from driftscope.drift.segments import bin_labels, moved_segments
+from driftscope.drift.segments import bin_labels, moved_segments, segment_features
 
 
 def categorical(ref: list[int], cur: list[int], bins: list[str]) -> dict[str, object]:
@@ -85,3 +85,40 @@ def test_an_injected_shift_in_one_category_among_many_features_is_found_first() 
 def test_missing_counts_or_empty_sides_are_skipped() -> None:
     empty = categorical([0, 0], [3, 4], ["a", "b"])
     assert moved_segments({"e": empty, "x": {"kind": "categorical", "bins": []}}) == []
+
+
+def test_a_score_band_shift_is_a_segment() -> None:
+    prediction = {
+        "kind": "numeric",
+        "bins": [0.1, 0.5],
+        "reference_counts": [900, 80, 20, 0],
+        "current_counts": [700, 100, 200, 0],
+    }
+    features = {"merchant_category": categorical([50, 50], [52, 48], ["a", "b"])}
+    top = moved_segments(features, prediction=prediction)[0]
+    assert top.describe() == "score ≥ 0.5: 2% → 20% of traffic"
+
+
+def test_rules_hit_is_named_yes_or_no() -> None:
+    rules_hit = {
+        "kind": "numeric",
+        "bins": [1.0],
+        "reference_counts": [950, 50, 0],
+        "current_counts": [600, 400, 0],
+    }
+    segments = moved_segments({"text.rules_hit": rules_hit}, top=None)
+    assert [s.describe() for s in segments] == [
+        "text.rules_hit = yes: 5% → 40% of traffic",
+        "text.rules_hit = no: 95% → 60% of traffic",
+    ]
+
+
+def test_rules_hit_binned_in_one_bin_stays_as_it_was() -> None:
+    # A profile whose edges are [0]: zeros and ones share the bin "≥ 0" — no yes / no to name.
+    rules_hit = {
+        "kind": "numeric",
+        "bins": [0.0],
+        "reference_counts": [0, 1000, 0],
+        "current_counts": [0, 1000, 0],
+    }
+    assert segment_features({"text.rules_hit": rules_hit})["text.rules_hit"] == rules_hit

@@ -1059,9 +1059,60 @@ export interface components {
             prediction: components["schemas"]["FeatureDrift"] | null;
             /**
              * Segments
-             * @description What moved: up to 5 segments, largest PSI contribution first; empty when no feature drifted
+             * @description What moved: up to 5 segments (bins of the features, the score band, rules hit or not), largest PSI contribution first; empty when nothing drifted
              */
             segments: components["schemas"]["MovedSegment"][];
+            /**
+             * Error Segments
+             * @description Where a performance drop comes from: up to 3 segments whose labelled errors exceed training's, largest contribution first; empty unless the window's performance was judged bad
+             */
+            error_segments?: components["schemas"]["ErrorSegment"][];
+        };
+        /**
+         * ErrorSegment
+         * @description A bin whose labelled errors exceed what the model made in training on such rows
+         *     (expected from its calibrated scores; exact Poisson-binomial tail, BH across every bin).
+         */
+        ErrorSegment: {
+            /** Feature */
+            feature: string;
+            /**
+             * Segment
+             * @example gaming
+             * @example ≥ 0.5
+             * @example yes
+             */
+            segment: string;
+            /** Categorical */
+            categorical: boolean;
+            /**
+             * Labelled
+             * @description Labelled rows of the window in the segment
+             */
+            labelled: number;
+            /** Errors */
+            errors: number;
+            /**
+             * Expected Errors
+             * @description Σ per row of its error chance in training
+             */
+            expected_errors: number;
+            /** Excess Errors */
+            excess_errors: number;
+            /**
+             * Contribution
+             * @description (errors − expected) / labelled rows · ln(ratio)
+             */
+            contribution: number;
+            /** P Value */
+            p_value: number;
+            /** Q Value */
+            q_value: number;
+            /**
+             * Description
+             * @example merchant_category = gaming: 41 errors where 9.8 expected (of 120 labelled)
+             */
+            description: string;
         };
         /**
          * EstimatedMetrics

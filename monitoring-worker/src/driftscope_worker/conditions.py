@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import DriftReport, PerformanceSnapshot
-from driftscope.drift.segments import Segment, moved_segments
+from driftscope.drift.segments import SCORE, Segment, moved_segments
 from driftscope.settings import Settings
 from driftscope_worker.alerts import Condition
 
@@ -45,7 +45,10 @@ def feature_conditions(report: DriftReport) -> list[Condition]:
     window_end = report.window_end.isoformat()
     moved: dict[str, list[Segment]] = {}
     if report.dataset_drifted or any(f.get("drifted") for f in report.features.values()):
-        for segment in moved_segments(report.features, top=None):  # BH across every segment
+        # BH across every segment, the score band's among them
+        for segment in moved_segments(
+            report.features, prediction=report.prediction_drift, top=None
+        ):
             moved.setdefault(segment.feature, []).append(segment)
     conditions = [
         _drift_condition(
@@ -66,8 +69,15 @@ def feature_conditions(report: DriftReport) -> list[Condition]:
     ]
     prediction = report.prediction_drift
     if prediction:
-        message = f"score distribution drifted: PSI {prediction['psi']:.3f}"
-        details = {"psi": prediction["psi"], "p_value": prediction["p_value"]}
+        bands = moved.get(SCORE, [])[:SEGMENTS_SAID]
+        message = f"score distribution drifted: PSI {prediction['psi']:.3f}" + "".join(
+            f"; {s.describe()}" for s in bands
+        )
+        details = {
+            "psi": prediction["psi"],
+            "p_value": prediction["p_value"],
+            "segments": [s.to_dict() for s in bands],
+        }
         conditions.append(_drift_condition("prediction_drift", None, prediction, message, details))
     return conditions
 

@@ -102,6 +102,7 @@ async def _compute_version(
             profile, data.features, scored, config=model.drift, extra=vocabulary
         )
         metrics = reports.performance(data, mv.threshold, settings)
+        reports.add_error_segments(metrics, data, mv, report.to_dict(), settings)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
         await reports.upsert_report(session, key, window, data.n, report)
         await reports.upsert_performance(session, key, window, metrics)
@@ -167,13 +168,14 @@ async def _evaluate_alerts(
     if snapshots:
         training = mv.metrics.get("test") or {}
         verdicts = [conditions.performance_bad(s.metrics, training, settings) for s in snapshots]
+        segments = (snapshots[-1].metrics.get("segments") or []) if verdicts[-1][0] else []
         condition = alerts.Condition(
             kind="performance_drop",
             feature=None,
             bad=verdicts[-1][0],
             severity="critical",
-            message=verdicts[-1][1],
-            details={"window_end": snapshots[-1].window_end.isoformat()},
+            message=verdicts[-1][1] + "".join(f"; {s['description']}" for s in segments),
+            details={"window_end": snapshots[-1].window_end.isoformat(), "segments": segments},
         )
         if (
             page := await alerts.apply(
@@ -218,5 +220,9 @@ async def _refresh_performance(
     data = await _window_data(session, ctx, key, window, profile)
     metrics = reports.performance(data, mv.threshold, ctx.settings)
     row_key = {"model_name": name, "model_version": version, "window_end": window.end}
+    drift = await session.scalar(select(DriftReport).filter_by(**row_key))
+    if drift is not None:
+        stored = {"features": drift.features, "prediction": drift.prediction_drift}
+        reports.add_error_segments(metrics, data, mv, stored, ctx.settings)
     await reports.upsert_performance(session, row_key, window, metrics)
     return 1

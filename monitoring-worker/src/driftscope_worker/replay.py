@@ -27,14 +27,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from driftscope.db import Label, Prediction
+from driftscope.db import DriftReport, Label, Prediction
+from driftscope.drift.segments import moved_segments
 from driftscope.generator import DEFAULT_FRAUD_RATE, generate_columns
 from driftscope.scenarios import make_scenario
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
 from driftscope.text.traffic import ContentTraffic, mixed_share
+from driftscope_worker.context import WorkerContext
 from driftscope_worker.monitor import drift_and_performance
 from driftscope_worker.notify import RecordingNotifier
 from driftscope_worker.scheduler import make_context
@@ -56,12 +58,15 @@ class Traffic:
 
 @dataclass
 class Opened:
-    """An alert the replay opened: its kind and feature, and when (seconds since the start)."""
+    """An alert the replay opened: its kind and feature, when (seconds since the start), and
+    the segments it blamed: a performance alert's (labelled errors), else the top of what moved
+    in its window (as /drift/latest shows them)."""
 
     kind: str
     feature: str | None
     at_s: float
     message: str
+    segments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -182,6 +187,21 @@ def _rows(model: LoadedModel, tick: Tick, stamps: list[datetime]) -> list[dict[s
     ]
 
 
+async def _what_moved(ctx: WorkerContext, model_name: str, top: int = 3) -> list[dict[str, Any]]:
+    """The top segments of the model's newest window, ranked as /drift/latest ranks them."""
+    async with ctx.sessionmaker() as session:
+        report = await session.scalar(
+            select(DriftReport)
+            .where(DriftReport.model_name == model_name)
+            .order_by(DriftReport.window_end.desc())
+            .limit(1)
+        )
+    if report is None:
+        return []
+    found = moved_segments(report.features, prediction=report.prediction_drift, top=top)
+    return [s.to_dict() for s in found]
+
+
 async def replay(
     settings: Settings, source: Source, *, hours: float, seed: int = 0
 ) -> ReplayResult:
@@ -226,8 +246,11 @@ async def replay(
             for page in pages.pages[before:]:
                 if page["change"] == "opened":
                     at_s = (now - START).total_seconds()
+                    blamed = page["details"].get("segments") or []
+                    if page["kind"] != "performance_drop":
+                        blamed = await _what_moved(ctx, model.model_name)
                     result.opened.append(
-                        Opened(page["kind"], page["feature"], at_s, page["message"])
+                        Opened(page["kind"], page["feature"], at_s, page["message"], blamed)
                     )
     finally:
         await ctx.engine.dispose()

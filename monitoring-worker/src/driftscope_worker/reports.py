@@ -7,13 +7,15 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope.db import DriftReport, PerformanceSnapshot
+from driftscope.db import DriftReport, ModelVersion, PerformanceSnapshot
 from driftscope.db.upsert import upsert
 from driftscope.drift import DriftReport as DriftResult
+from driftscope.drift.error_segments import error_segments
 from driftscope.drift.report import strict_json
 from driftscope.events import add_event
 from driftscope.performance import configured_performance
 from driftscope.settings import Settings
+from driftscope_worker.conditions import SEGMENTS_SAID, performance_bad
 from driftscope_worker.window_data import WindowData
 from driftscope_worker.windows import Window
 
@@ -47,6 +49,26 @@ def performance(data: WindowData, threshold: float, settings: Settings) -> dict[
     scored = ~np.isnan(data.scores)
     metrics = configured_performance(data.scores[scored], data.labels[scored], threshold, settings)
     return strict_json({**metrics, "variants": data.variants})
+
+
+def add_error_segments(
+    metrics: dict[str, Any],
+    data: WindowData,
+    mv: ModelVersion,
+    report: dict[str, Any],
+    settings: Settings,
+) -> None:
+    """A window judged bad gets `segments`: where its labelled errors exceed the training rate
+    (drift.error_segments; `report` the window's drift report as stored). Only then: a window
+    that is not bad has no performance drop to explain."""
+    if not (metrics.get("evidence") or {}).get("sufficient"):
+        return
+    if not performance_bad(metrics, mv.metrics.get("test") or {}, settings)[0]:
+        return
+    found = error_segments(
+        report, data.features, data.scores, data.labels, mv.threshold, top=SEGMENTS_SAID
+    )
+    metrics["segments"] = strict_json([s.to_dict() for s in found])
 
 
 async def upsert_report(

@@ -77,7 +77,9 @@ async def drift_latest(
     """Per-feature PSI, KS/χ², q-values and decisions of the newest window."""
     spec = await _spec(runtime, model)
     report = await service.latest_report(session, spec.name, version)
-    return DriftReportOut.model_validate(service.report_body(report, spec))
+    body = service.report_body(report, spec)
+    body["error_segments"] = await service.error_segments(session, report)
+    return DriftReportOut.model_validate(body)
 
 
 @router.get(

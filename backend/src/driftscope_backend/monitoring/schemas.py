@@ -85,6 +85,25 @@ class MovedSegment(BaseModel):
     description: str = Field(examples=["merchant_category = gaming: 9% → 31% of traffic"])
 
 
+class ErrorSegment(BaseModel):
+    """A bin whose labelled errors exceed what the model made in training on such rows
+    (expected from its calibrated scores; exact Poisson-binomial tail, BH across every bin)."""
+
+    feature: str
+    segment: str = Field(examples=["gaming", "≥ 0.5", "yes"])
+    categorical: bool
+    labelled: int = Field(ge=0, description="Labelled rows of the window in the segment")
+    errors: int = Field(ge=0)
+    expected_errors: float = Field(ge=0, description="Σ per row of its error chance in training")
+    excess_errors: float
+    contribution: float = Field(description="(errors − expected) / labelled rows · ln(ratio)")
+    p_value: float
+    q_value: float
+    description: str = Field(
+        examples=["merchant_category = gaming: 41 errors where 9.8 expected (of 120 labelled)"]
+    )
+
+
 class DriftReportOut(BaseModel):
     model_name: str = Field(examples=["fraud"])
     model_version: int
@@ -97,8 +116,14 @@ class DriftReportOut(BaseModel):
     features: dict[str, FeatureDrift] = Field(description="In contract order")
     prediction: FeatureDrift | None = Field(description="Drift of the prediction score")
     segments: list[MovedSegment] = Field(
-        description="What moved: up to 5 segments, largest PSI contribution first; empty when "
-        "no feature drifted"
+        description="What moved: up to 5 segments (bins of the features, the score band, "
+        "rules hit or not), largest PSI contribution first; empty when nothing drifted"
+    )
+    error_segments: list[ErrorSegment] = Field(
+        default_factory=list,
+        description="Where a performance drop comes from: up to 3 segments whose labelled "
+        "errors exceed training's, largest contribution first; empty unless the window's "
+        "performance was judged bad",
     )
 
 

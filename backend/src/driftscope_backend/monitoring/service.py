@@ -66,6 +66,7 @@ def report_body(report: DriftReport, spec: ModelSpec) -> dict[str, Any]:
     the spec no longer has (a version before a retraining changed it) comes last."""
     order = [*monitored_names(spec), *sorted(report.features)]
     features = {n: report.features[n] for n in dict.fromkeys(order) if n in report.features}
+    prediction = report.prediction_drift or None
     return {
         "model_name": report.model_name,
         "model_version": report.model_version,
@@ -76,11 +77,26 @@ def report_body(report: DriftReport, spec: ModelSpec) -> dict[str, Any]:
         "dataset_drift_share": report.dataset_drift_share,
         "dataset_drifted": report.dataset_drifted,
         "features": features,
-        "prediction": report.prediction_drift or None,
-        "segments": [s.to_dict() for s in moved_segments(features, top=SEGMENTS_SHOWN)]
-        if any(f.get("drifted") for f in features.values())
+        "prediction": prediction,
+        "segments": [
+            s.to_dict() for s in moved_segments(features, prediction=prediction, top=SEGMENTS_SHOWN)
+        ]
+        if any(f.get("drifted") for f in [*features.values(), prediction or {}])
         else [],
     }
+
+
+async def error_segments(session: AsyncSession, report: DriftReport) -> list[dict[str, Any]]:
+    """Where the window's labelled errors exceed training's, as its performance snapshot holds
+    them (the worker writes them only for a window judged bad)."""
+    metrics = await session.scalar(
+        select(PerformanceSnapshot.metrics).where(
+            PerformanceSnapshot.model_name == report.model_name,
+            PerformanceSnapshot.model_version == report.model_version,
+            PerformanceSnapshot.window_end == report.window_end,
+        )
+    )
+    return list((metrics or {}).get("segments") or [])
 
 
 async def drift_history(

@@ -19,7 +19,9 @@ COARSE_STEPS = 10
 
 
 def numeric_grids(values: np.ndarray) -> tuple[list[float], list[float]]:
-    """(coarse decile edges, fine 1/1000-quantile edges) of the finite reference values."""
+    """(coarse decile edges, fine 1/1000-quantile edges) of the finite reference values. A
+    feature of at most COARSE_STEPS distinct values (a 0/1 flag) gets a coarse bin per value
+    instead: its deciles would collapse (95 % zeros: one edge at 0, every value in one bin)."""
     finite = np.asarray(values, dtype=np.float64)
     finite = finite[np.isfinite(finite)]
     if len(finite) == 0:
@@ -28,6 +30,10 @@ def numeric_grids(values: np.ndarray) -> tuple[list[float], list[float]]:
     coarse_q = fine_q[
         np.arange(FINE_STEPS // COARSE_STEPS, FINE_STEPS, FINE_STEPS // COARSE_STEPS) - 1
     ]
+    distinct = np.unique(finite)
+    if len(distinct) <= COARSE_STEPS:  # bin i holds the i-th value: edges at all but the first
+        coarse_q = distinct[1:]
+        fine_q = np.concatenate([fine_q, coarse_q])  # coarse ⊂ fine, as coarsen needs
     return np.unique(coarse_q).tolist(), np.unique(fine_q).tolist()
 
 

@@ -106,7 +106,7 @@ export function DriftPage() {
       {report && (
         <>
           <WindowSummary report={report} />
-          <WhatMoved segments={report.segments} />
+          <WhatMoved segments={report.segments} errorSegments={report.error_segments} />
           <div className="grid gap-4 xl:grid-cols-12">
             <Card
               className="xl:col-span-7"

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { DriftReport } from "../../lib/types";
 import { WhatMoved } from "./what-moved";
@@ -18,29 +18,54 @@ const segment = (
   ...overrides,
 });
 
+const errors: NonNullable<DriftReport["error_segments"]>[number] = {
+  feature: "merchant_category",
+  segment: "gaming",
+  categorical: true,
+  labelled: 120,
+  errors: 41,
+  expected_errors: 9.8,
+  excess_errors: 31.2,
+  contribution: 0.3,
+  p_value: 1e-9,
+  q_value: 1e-8,
+  description: "merchant_category = gaming: 41 errors where 9.8 expected (of 120 labelled)",
+};
+
 describe("WhatMoved", () => {
-  it("lists each moved segment with its shares, largest first as given", () => {
+  it("lists the top three moved segments, one line each, largest first as given", () => {
     render(
       <WhatMoved
         segments={[
           segment({}),
           segment({
-            feature: "amount",
-            segment: "≥ 100",
+            feature: "score",
+            segment: "≥ 0.5",
             categorical: false,
-            reference_share: 0.1,
-            current_share: 0.05,
-            contribution: 0.035,
+            description: "score ≥ 0.5: 2% → 20% of traffic",
           }),
+          segment({ segment: "grocery", description: "merchant_category = grocery: 60% → 40%" }),
+          segment({ segment: "travel", description: "merchant_category = travel: 9% → 5%" }),
         ]}
       />,
     );
-    const items = screen.getAllByRole("listitem");
-    expect(items[0]).toHaveTextContent("merchant_category = (unseen)");
-    expect(items[0]).toHaveTextContent("0% → 30% of traffic");
-    expect(items[1]).toHaveTextContent("amount ≥ 100");
-    expect(items[1]).not.toHaveTextContent("= ≥");
-    expect(items[1]).toHaveTextContent("10% → 5% of traffic");
+    const items = within(screen.getByRole("list", { name: "Share of traffic" })).getAllByRole(
+      "listitem",
+    );
+    expect(items).toHaveLength(3);
+    expect(items[0]).toHaveTextContent("merchant_category = (unseen): 0% → 30% of traffic");
+    expect(items[1]).toHaveTextContent("score ≥ 0.5: 2% → 20% of traffic");
+    expect(screen.queryByText(/travel/)).not.toBeInTheDocument();
+    expect(screen.queryByText("Where the errors are")).not.toBeInTheDocument();
+  });
+
+  it("lists the segments the extra errors come from", () => {
+    render(<WhatMoved segments={[]} errorSegments={[errors]} />);
+    const list = screen.getByRole("list", { name: "Errors beyond training" });
+    expect(list).toHaveTextContent(
+      "merchant_category = gaming: 41 errors where 9.8 expected (of 120 labelled)",
+    );
+    expect(list).toHaveTextContent("+31 errors");
   });
 
   it("shows nothing when no segment moved", () => {
