@@ -96,31 +96,19 @@ class PredictionWriter:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.flush_interval_s)
             self._wakeup.clear()
-            await self.flush(until_empty=False)
+            await self.flush()
 
-    async def flush(self, *, until_empty: bool = True) -> bool:
-        """Write everything buffered now; on failure keep it for the next attempt.
-
-        `until_empty`: also the rows buffered while writing, until none is left. The periodic
-        flush passes False: rows that arrive during a write wait for the next tick (or for a
-        full batch). Looping until empty under sustained load wrote back-to-back batches of a
-        few dozen rows (what arrived during the previous write: 485 flushes for 21,166 rows in
-        bench/predict_breakdown.py's HTTP loop), each paying a transaction's fixed cost on the
-        event loop, instead of one batch a tick."""
+    async def flush(self) -> bool:
+        """Write everything buffered now; on failure keep it for the next attempt."""
         # One flush at a time: a concurrent one would rewrite `_inflight` and clear it while the
         # other is still writing it (returning before those rows are stored, or losing them).
         async with self._flush_lock:
-            return await self._flush_buffered(None if until_empty else len(self._rows))
+            return await self._flush_buffered()
 
-    async def _flush_buffered(self, limit: int | None) -> bool:
-        """Write batches until the buffer is empty, or until `limit` rows have been taken."""
-        while self._inflight or (self._rows and (limit is None or limit > 0)):
+    async def _flush_buffered(self) -> bool:
+        while self._rows or self._inflight:
             if not self._inflight:
-                count = min(
-                    len(self._rows), self.batch_rows, len(self._rows) if limit is None else limit
-                )
-                if limit is not None:
-                    limit -= count
+                count = min(len(self._rows), self.batch_rows)
                 self._inflight = [self._rows.popleft() for _ in range(count)]
                 self._inflight_bound = [self._bound.popleft() for _ in range(count)]
             try:
