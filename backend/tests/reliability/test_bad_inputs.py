@@ -238,6 +238,13 @@ CATALOGUE: dict[str, list[Bad]] = {
             required="features",
             lean=True,
         )
+        # an inferred range is open: a negative distance is scored with a warning (drift)
+        if bad.id != "negative:features.distance_km"
+    ]
+    + [
+        dataclasses.replace(bad, path={"name": EXTERNAL})
+        for bad in json_body_cases({**LOGGED, "score": 0.4}, ("score",), None, required=None)
+        if bad.id.startswith("negative")
     ],
     "POST /api/v1/models/{version}/promote": path_int_cases("version"),
     "GET /api/v1/models/{version}/gate": path_int_cases("version"),
