@@ -113,9 +113,9 @@ class _TwoRules:
 def test_served_scores_take_a_matching_rules_probability_else_the_models() -> None:
     x = np.array([[0.0], [1.0], [2.0], [1.0]])
     calibrated = np.array([0.3, 0.4, 0.5, 0.6])
-    served = served_scores(_TwoRules(), x, calibrated)  # type: ignore[arg-type]
+    served = served_scores(_TwoRules(), x, calibrated, 0.5)  # type: ignore[arg-type]
     assert served.tolist() == [0.3, 0.01, 0.9, 0.01]
-    assert served_scores(None, x, calibrated) is calibrated
+    assert served_scores(None, x, calibrated, 0.5) is calibrated
 
 
 def test_the_reference_scores_are_what_predict_answers_rules_included(

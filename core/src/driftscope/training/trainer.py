@@ -223,20 +223,22 @@ def evaluate(
     }
     progress("evaluation", 1.0)
     held_out = np.concatenate(
-        [served_scores(rules, data.x[n], calibrated[n]) for n in ("val", "test")]
+        [served_scores(rules, data.x[n], calibrated[n], threshold) for n in ("val", "test")]
     )
     return TrainedModel(
         predictor, calibrator, threshold, table, metrics, {}, data.x["test"], rules, held_out
     )
 
 
-def served_scores(rules: RuleSet | None, x: np.ndarray, calibrated: np.ndarray) -> np.ndarray:
+def served_scores(
+    rules: RuleSet | None, x: np.ndarray, calibrated: np.ndarray, threshold: float
+) -> np.ndarray:
     """The scores /predict answers for encoded rows `x`: an accepted rule's probability where
     one matches (the fast path), else the calibrated model score. The reference profile's score
     histogram is built from these, so the rules' constant scores do not read as drift."""
     if rules is None or not rules.rules:
         return calibrated
-    return decide_rows(rules, x, lambda rows: calibrated[rows], threshold=0.5)[0]
+    return decide_rows(rules, x, lambda rows: calibrated[rows], threshold)[0]
 
 
 def add_profile(
