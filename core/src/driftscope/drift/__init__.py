@@ -2,7 +2,14 @@
 
 from driftscope.drift.chi2 import Chi2Result, chi2_test
 from driftscope.drift.comparison import Comparison
-from driftscope.drift.engine import DriftConfig, compare, compare_to_profile, decide, evaluate
+from driftscope.drift.engine import (
+    DriftConfig,
+    compare,
+    compare_counts_to_profile,
+    compare_to_profile,
+    decide,
+    evaluate,
+)
 from driftscope.drift.js import js_distance
 from driftscope.drift.ks import KSResult, ks_from_counts, ks_test
 from driftscope.drift.multiple import benjamini_hochberg
@@ -32,6 +39,7 @@ __all__ = [
     "benjamini_hochberg",
     "chi2_test",
     "compare",
+    "compare_counts_to_profile",
     "compare_to_profile",
     "decide",
     "default_tests",

@@ -53,13 +53,19 @@ def _share(part: int, total: int) -> float:
 def evaluate(name: str, reference: Reference, values: Any, config: DriftConfig) -> FeatureDrift:
     """Statistics of one feature by its kind's default tests (decision fields are filled in by
     `decide` once all features' p-values are known)."""
-    data = reference.comparison(values, config.exact_max_rows)
-    tests = default_tests(reference.kind)
+    return judge(name, reference.kind, reference.comparison(values, config.exact_max_rows), config)
+
+
+def judge(
+    name: str, kind: Literal["numeric", "categorical"], data: Comparison, config: DriftConfig
+) -> FeatureDrift:
+    """Statistics of one feature from its comparison (raw values or counts, already binned)."""
+    tests = default_tests(kind)
     evidence_test, distance_test = tests.evidence_test(data), tests.distance_test(data)
     evidence = evidence_test.run(data, config.alpha)
     statistics = {**evidence_test.report(evidence), **distance_test.report(distance_test.run(data))}
     psi = get_test(tests.effect).run(data, config.psi_warn)
-    return _undecided(name, reference.kind, evidence_test.name, evidence, psi, data, statistics)
+    return _undecided(name, kind, evidence_test.name, evidence, psi, data, statistics)
 
 
 def _undecided(
@@ -214,3 +220,28 @@ def compare_to_profile(
             "prediction", reference_from_profile(profile["score"]), scores, config
         )
     return decide(features, prediction, int(profile.get("n", 0)), n_current, config)
+
+
+def compare_counts_to_profile(
+    profile: Mapping[str, Any],
+    counts: Mapping[str, Any],
+    *,
+    config: DriftConfig | None = None,
+    extra: Sequence[FeatureDrift] = (),
+) -> DriftReport:
+    """`compare_to_profile` of a window given as its counts (`driftscope.window_counts`): the
+    same decisions, with KS and Wasserstein from the fine grid at every window size."""
+    config = config or DriftConfig()
+    current: Mapping[str, list[int]] = counts["features"]
+    features = [
+        judge(name, ref.kind, ref.comparison_from_counts(current[name]), config)
+        for name, ref in (
+            (name, reference_from_profile(entry)) for name, entry in profile["features"].items()
+        )
+    ]
+    prediction = None
+    if counts.get("score") is not None and profile.get("score"):
+        score = reference_from_profile(profile["score"])
+        prediction = judge("prediction", score.kind, score.comparison_from_counts(counts["score"]), config)
+    n = int(counts["n"])
+    return decide([*features, *extra], prediction, int(profile.get("n", 0)), n, config)

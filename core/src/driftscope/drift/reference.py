@@ -106,6 +106,20 @@ class NumericReference:
         )
 
 
+    def comparison_from_counts(self, counts: list[int]) -> Comparison:
+        """A window counted on the fine grid (`window_counts`: fine bins, then missing)."""
+        fine, missing = list(counts[:-1]), int(counts[-1])
+        if len(fine) != len(self.fine_edges) + 1:
+            raise ValueError(f"{len(fine)} fine counts for {len(self.fine_edges) + 1} bins")
+        return Comparison(
+            list(self.edges),
+            [*self.counts, self.missing],
+            [*coarsen(self.fine_edges, fine, self.edges), missing],
+            grid=Grid(self.fine_edges, self.fine_counts, fine),
+            scale=self.std,
+        )
+
+
 @dataclass(frozen=True)
 class CategoricalReference:
     categories: list[str]
@@ -148,6 +162,17 @@ class CategoricalReference:
             [*self.categories, "(unseen)", "(missing)"],
             [*self.counts, self.unseen, self.missing],
             [*counts, unseen, missing],
+        )
+
+
+    def comparison_from_counts(self, counts: list[int]) -> Comparison:
+        """A window counted per category, then unseen, then missing (`window_counts`)."""
+        if len(counts) != len(self.categories) + 2:
+            raise ValueError(f"{len(counts)} counts for {len(self.categories) + 2} bins")
+        return Comparison(
+            [*self.categories, "(unseen)", "(missing)"],
+            [*self.counts, self.unseen, self.missing],
+            list(counts),
         )
 
 

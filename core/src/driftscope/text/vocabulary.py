@@ -13,6 +13,7 @@ no-drift bias, scaled by the reference's overdispersion.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -74,7 +75,21 @@ def vocabulary_drift(
     adds q-value, thresholds and the verdict, as for any feature)."""
     reference = VocabularyReference.from_profile(dict(entry))
     current, n_current = presence_counts(message_words(t) for t in _texts(values))
-    current_cells = cells(current, reference.tokens)
+    return vocabulary_decision(
+        feature, reference, cells(current, reference.tokens), n_current, current, config
+    )
+
+
+def vocabulary_decision(
+    feature: str,
+    reference: VocabularyReference,
+    current_cells: list[int],
+    n_current: int,
+    current: Mapping[str, int],
+    config: DriftConfig,
+) -> FeatureDrift:
+    """The undecided drift of a window's vocabulary cells (`current`: its word presence
+    counts, at least those outside the reference top-k, for the new-word list)."""
     result = vocabulary_test(
         reference.counts,
         current_cells,
@@ -83,7 +98,7 @@ def vocabulary_drift(
         dispersion=reference.dispersion,
         alpha=config.alpha,
     )
-    result = replace(result, new_words=new_words(current, n_current, reference.tokens))
+    result = replace(result, new_words=new_words(Counter(current), n_current, reference.tokens))
     effect = _effect(reference.counts, current_cells)
     return FeatureDrift.undecided(
         f"{feature}.{SUFFIX}",
@@ -108,3 +123,23 @@ def vocabulary_features(
     """Vocabulary drift of every text feature the profile has a vocabulary for."""
     entries: Mapping[str, Any] = profile.get("vocabulary") or {}
     return [vocabulary_drift(name, entry, current[name], config) for name, entry in entries.items()]
+
+
+def vocabulary_from_counts(
+    profile: Mapping[str, Any], counts: Mapping[str, Any], config: DriftConfig
+) -> list[FeatureDrift]:
+    """`vocabulary_features` of a window given as its counts (`driftscope.window_counts`)."""
+    entries: Mapping[str, Any] = profile.get("vocabulary") or {}
+    words: Mapping[str, Any] = counts.get("words") or {}
+    return [
+        vocabulary_decision(
+            name,
+            VocabularyReference.from_profile(dict(entry)),
+            list(words[name]["cells"]),
+            int(words[name]["messages"]),
+            words[name]["other"],
+            config,
+        )
+        for name, entry in entries.items()
+        if name in words
+    ]
