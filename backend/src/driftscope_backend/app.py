@@ -33,7 +33,7 @@ from driftscope_backend.prediction.router import FAST_MODEL_ROUTES, FAST_ROUTES
 from driftscope_backend.prediction.router import router as prediction_router
 from driftscope_backend.prediction.schemas import MODEL_FEATURES_SCHEMA, Transaction
 from driftscope_backend.prediction.shadow import ShadowScorer
-from driftscope_backend.prediction.writer import PredictionWriter
+from driftscope_backend.prediction.writer import make_writer
 from driftscope_backend.registry.model_router import router as model_router
 from driftscope_backend.registry.router import router as registry_router
 from driftscope_backend.registry.runs import router as runs_router
@@ -49,13 +49,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = create_engine(settings.resolved_database_url)
     await upgrade(engine)
-    writer = PredictionWriter(
-        engine,
-        capacity=settings.writer_queue_size,
-        batch_rows=settings.writer_batch_rows,
-        flush_interval_s=settings.writer_flush_interval_ms / 1000,
-        spill_dir=settings.data_dir / "spill",
-    )
+    writer = make_writer(settings, engine)
     await writer.replay_spilled()
     runtime = Runtime(settings, engine, make_sessionmaker(engine), writer)
     runtime.rate_limiter = app.state.rate_limiter

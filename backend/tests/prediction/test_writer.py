@@ -12,7 +12,7 @@ import pytest
 from backend.tests.conftest import error_of, transaction
 from sqlalchemy import event, func, select
 
-from driftscope.db import Prediction, create_engine
+from driftscope.db import Prediction, WindowCount, create_engine
 from driftscope.settings import Settings
 from driftscope.testing.waiting import wait_until
 
@@ -48,20 +48,28 @@ def hold_writes(
     return gate
 
 
-async def count_rows(settings: Settings) -> int:
-    """Rows in the predictions table, read through a fresh engine (after the app has stopped)."""
+async def count_rows(settings: Settings, what: Any = None) -> int:
+    """Rows in the predictions table (or `what`, e.g. a sum), read through a fresh engine
+    (after the app has stopped)."""
     engine = create_engine(settings.resolved_database_url)
+    query = select(func.count()).select_from(Prediction) if what is None else select(what)
     try:
         async with engine.connect() as conn:
-            return int(await conn.scalar(select(func.count()).select_from(Prediction)) or 0)
+            return int(await conn.scalar(query) or 0)
     finally:
         await engine.dispose()
+
+
+async def counted_rows(settings: Settings) -> int:
+    """Predictions the window counts hold (the sum of their rows' n)."""
+    return await count_rows(settings, func.sum(WindowCount.n))
 
 
 def spilled_rows(settings: Settings) -> int:
     """Rows waiting in the spill files (data_dir/spill/*.jsonl)."""
     files = (settings.data_dir / "spill").glob("*.jsonl")
-    return sum(len(path.read_bytes().splitlines()) for path in files)
+    lines = [line for path in files for line in path.read_bytes().splitlines()]
+    return sum(not line.startswith(b'{"window_counts"') for line in lines)
 
 
 @pytest.fixture
@@ -218,6 +226,7 @@ async def test_rows_unwritable_at_shutdown_are_spilled_and_replayed(
     async with serve(registered_settings) as api:
         assert await api.count() == 25
         assert spilled_rows(registered_settings) == 0
+        assert await counted_rows(registered_settings) == 25  # counted at replay
         rows = {str(row.id): row for row in await api.predictions()}
         for result in results:
             row = rows[result["prediction_id"]]
@@ -247,6 +256,8 @@ async def test_replay_skips_rows_already_stored(
         await wait_until(lambda: committed, what="a background write that commits, then fails")
 
     assert await count_rows(registered_settings) == 10
+    assert await counted_rows(registered_settings) == 10  # the counts went with their rows
     assert spilled_rows(registered_settings) == 10
     async with serve(registered_settings) as api:
         assert await api.count() == 10
+        assert await counted_rows(registered_settings) == 10  # same counts ids: not again

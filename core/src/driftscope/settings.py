@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     batch_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1_024)  # larger upload → 413
     batch_chunk_rows: int = Field(default=10_000, ge=1)  # rows parsed, scored and logged at once
     drift_include_batch: bool = False  # drift/performance windows count batch-scored rows too
+    # Backends count logged predictions into window counts (per 10 s bucket) and the worker
+    # computes drift from them: a run's cost does not grow with traffic. Off: raw rows only.
+    window_counts: bool = True
 
     @field_validator("data_dir")
     @classmethod

@@ -47,7 +47,7 @@ async def test_upgrade_makes_score_and_decision_nullable(engine: AsyncEngine) ->
     await upgrade(engine, "0004")
     assert await nullable_columns(engine) == {"score": False, "decision": False}
 
-    await upgrade(engine)
+    await upgrade(engine, "0005")
 
     assert await current_revision(engine) == "0005"
     assert await nullable_columns(engine) == {"score": True, "decision": True}

@@ -3,6 +3,7 @@ and the drift decisions they give equal those of the raw rows."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import UTC, datetime
 
@@ -84,7 +85,7 @@ def test_counts_add_up_across_buckets_and_replicas(reference_frame: pd.DataFrame
             scores[a:b].tolist(),
             [0.5] * (b - a),
         )
-        for a, b in zip(cuts, cuts[1:], strict=False)
+        for a, b in itertools.pairwise(cuts)
     ]
     summed = merge(parts)
     assert summed is not None

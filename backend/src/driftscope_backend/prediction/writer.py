@@ -8,15 +8,19 @@ import logging
 import time
 import uuid
 from collections import deque
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from driftscope.db import Prediction
+from driftscope.db import Prediction, WindowCount
 from driftscope.db.bulk import BulkInsert
 from driftscope.errors import OverloadedError
+from driftscope.ids import uuid7
+from driftscope.settings import Settings
+from driftscope_backend.prediction.counting import Profiles, counts_rows
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -33,6 +37,9 @@ class PredictionWriter:
     at once while requests wait. Failed writes are retried; rows still unwritten at shutdown are spilled to
     JSON lines in `spill_dir` and replayed on the next start. Batch blocks skip the buffer
     (`write_now`): their caller waits for the database instead.
+
+    With `profiles`, each batch written also writes its window counts (prediction.counting),
+    made once when the batch is taken from the buffer, in the same transaction as its rows.
     """
 
     def __init__(
@@ -43,8 +50,10 @@ class PredictionWriter:
         batch_rows: int,
         flush_interval_s: float,
         spill_dir: Path,
+        profiles: Profiles | None = None,
     ) -> None:
         self.engine = engine
+        self.profiles = profiles
         self.capacity = capacity
         self.batch_rows = batch_rows
         self.flush_interval_s = flush_interval_s
@@ -53,6 +62,7 @@ class PredictionWriter:
         self._bound: deque[Bound] = deque()  # `_rows`, bound; the two move together
         self._inflight: list[Row] = []
         self._inflight_bound: list[Bound] = []
+        self._inflight_counts: list[Row] = []  # window counts of `_inflight`
         self._wakeup = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._stopping = False
@@ -65,6 +75,7 @@ class PredictionWriter:
         self.rejected = 0
         self.last_error: str | None = None
         self._bulk: BulkInsert | None = None
+        self._counts_bulk: BulkInsert | None = None
 
     @property
     def depth(self) -> int:
@@ -111,15 +122,16 @@ class PredictionWriter:
                 count = min(len(self._rows), self.batch_rows)
                 self._inflight = [self._rows.popleft() for _ in range(count)]
                 self._inflight_bound = [self._bound.popleft() for _ in range(count)]
+                self._inflight_counts = await self.count(self._inflight)
             try:
-                await self._write(self._inflight, self._inflight_bound)
+                await self._write(self._inflight, self._inflight_bound, self._inflight_counts)
             except Exception as exc:  # DB down or locked: keep rows, report, retry later
                 self._failed(exc, len(self._inflight))
                 return False
             self._forget(self._inflight)
             self.rows_written += len(self._inflight)
             self.flushes += 1
-            self._inflight, self._inflight_bound = [], []
+            self._inflight, self._inflight_bound, self._inflight_counts = [], [], []
         self.last_error = None
         return True
 
@@ -135,11 +147,38 @@ class PredictionWriter:
             self._bulk = BulkInsert(Prediction.__table__, self.engine.dialect)  # type: ignore[arg-type]
         return self._bulk
 
-    async def _write(self, rows: list[Row], bound: list[Bound] | None = None) -> None:
-        """Insert `rows` (given `bound`, their `bulk.bind` values, nothing is bound here)."""
-        await self._execute(
-            self.bulk.statements(rows) if bound is None else self.bulk.insert_bound(bound)
-        )
+    @property
+    def counts_bulk(self) -> BulkInsert:
+        """INSERT statements for the window_counts table."""
+        if self._counts_bulk is None:
+            self._counts_bulk = BulkInsert(WindowCount.__table__, self.engine.dialect)  # type: ignore[arg-type]
+        return self._counts_bulk
+
+    async def count(self, rows: list[Row]) -> list[Row]:
+        """The window counts rows of `rows` (none without profiles). Counting never costs a
+        row: if it fails, the rows are written without counts (the worker reads them raw)."""
+        if self.profiles is None or not rows:
+            return []
+        try:
+            profiles = await self.profiles.get_many(
+                {(r["model_name"], r["model_version"]) for r in rows}
+            )
+            if not profiles:
+                return []
+            return await asyncio.to_thread(counts_rows, rows, profiles, uuid7())
+        except Exception:
+            log.exception("counting %d prediction rows failed; written without counts", len(rows))
+            return []
+
+    async def _write(
+        self, rows: list[Row], bound: list[Bound] | None = None, counts: list[Row] | None = None
+    ) -> None:
+        """Insert `rows` (given `bound`, their `bulk.bind` values, nothing is bound here) and
+        their window `counts` rows, in one transaction."""
+        statements = self.bulk.statements(rows) if bound is None else self.bulk.insert_bound(bound)
+        if counts:
+            statements = [*statements, *self.counts_bulk.statements(counts)]
+        await self._execute(statements)
 
     async def _execute(self, statements: Statements) -> None:
         async with self.engine.begin() as conn:
@@ -181,7 +220,7 @@ class PredictionWriter:
         await asyncio.wait({drain}, timeout=timeout_s)
         left = [*self._inflight, *self._rows]
         if left:
-            path = self._spill(left)
+            path = self._spill(left, self._inflight_counts)
             log.error(
                 "database unreachable at shutdown: %d prediction rows saved to %s", len(left), path
             )
@@ -193,23 +232,36 @@ class PredictionWriter:
         while not await self.flush() and time.monotonic() < deadline:  # noqa: ASYNC110 - backoff
             await asyncio.sleep(0.2)
 
-    def _spill(self, rows: list[Row]) -> Path:
+    def _spill(self, rows: list[Row], counts: list[Row]) -> Path:
+        """Rows to JSON lines; the counts already made of some of them go along (a line
+        `{"window_counts": …}`, its rows marked counted), so a replay writes those same counts
+        rows (same ids: nothing counted twice if the write in flight committed after all)."""
         self.spill_dir.mkdir(parents=True, exist_ok=True)
         path = self.spill_dir / f"predictions-{time.time_ns()}.jsonl"
+        counted = {row["id"] for row in self._inflight} if counts else set()
         with path.open("wb") as fh:
+            for count in counts:
+                fh.write(orjson.dumps({WINDOW_COUNTS: count}) + b"\n")
             for row in rows:
-                fh.write(orjson.dumps(row) + b"\n")
+                fh.write(
+                    orjson.dumps({**row, COUNTED: True} if row["id"] in counted else row) + b"\n"
+                )
         self._rows.clear()
         self._bound.clear()
-        self._inflight, self._inflight_bound = [], []
+        self._inflight, self._inflight_bound, self._inflight_counts = [], [], []
         return path
 
     async def replay_spilled(self) -> int:
         """Insert rows spilled by an earlier shutdown (duplicates are skipped), then delete files."""
         replayed = 0
         for path in sorted(self.spill_dir.glob("predictions-*.jsonl")):
-            rows = [_row_from_json(line) for line in path.read_bytes().splitlines() if line.strip()]
-            await self._write(rows)
+            lines = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+            counts = [
+                _counts_from_json(line[WINDOW_COUNTS]) for line in lines if WINDOW_COUNTS in line
+            ]
+            rows = [_row_from_json(line) for line in lines if WINDOW_COUNTS not in line]
+            counts += await self.count([row for row in rows if not row.pop(COUNTED, False)])
+            await self._write(rows, None, counts)
             path.unlink(missing_ok=True)  # another replica sharing the dir got there first
             replayed += len(rows)
         if replayed:
@@ -217,10 +269,29 @@ class PredictionWriter:
         return replayed
 
 
-def _row_from_json(line: bytes) -> Row:
-    from datetime import datetime
+WINDOW_COUNTS = "window_counts"  # a spill line holding a counts row
+COUNTED = "_counted"  # a spilled row whose counts were made before the spill
 
-    row: Row = orjson.loads(line)
+
+def _row_from_json(row: Row) -> Row:
     row["id"] = uuid.UUID(row["id"])
     row["ts"] = datetime.fromisoformat(row["ts"])
     return row
+
+
+def _counts_from_json(row: Row) -> Row:
+    row["id"] = uuid.UUID(row["id"])
+    row["bucket"] = datetime.fromisoformat(row["bucket"])
+    return row
+
+
+def make_writer(settings: Settings, engine: AsyncEngine) -> PredictionWriter:
+    """The deployment's writer (settings: buffer, batch, flush interval, spill dir, counts)."""
+    return PredictionWriter(
+        engine,
+        capacity=settings.writer_queue_size,
+        batch_rows=settings.writer_batch_rows,
+        flush_interval_s=settings.writer_flush_interval_ms / 1000,
+        spill_dir=settings.data_dir / "spill",
+        profiles=Profiles(engine) if settings.window_counts else None,
+    )

@@ -14,6 +14,7 @@ from driftscope.db.models import (
     ReferenceProfile,
     SimulatorControl,
     TrainingRun,
+    WindowCount,
     utcnow,
 )
 from driftscope.db.session import create_engine, make_sessionmaker, script_sessions
@@ -31,6 +32,7 @@ __all__ = [
     "ReferenceProfile",
     "SimulatorControl",
     "TrainingRun",
+    "WindowCount",
     "create_engine",
     "make_sessionmaker",
     "script_sessions",

@@ -142,6 +142,27 @@ class Label(Base):
     ts: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WindowCount(Base):
+    """One writer's counts (`driftscope.window_counts`) of a model version's predictions of one
+    variant and source in one 10 s bucket. A window's counts are the sum of its buckets' rows
+    (several per bucket: one per flush per replica). The id is derived from the writer's batch
+    and the key, so a retried write of the same batch adds nothing."""
+
+    __tablename__ = "window_counts"
+    __table_args__ = (
+        Index("ix_window_counts_model_bucket", "model_name", "model_version", "bucket"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    model_name: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[int] = mapped_column(Integer)
+    variant: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    bucket: Mapped[datetime] = mapped_column()
+    n: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
 class WindowResult(ModelScoped):
     """Columns of a per-window result, unique by (model name, version, window end)."""
 

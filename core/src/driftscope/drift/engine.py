@@ -242,6 +242,8 @@ def compare_counts_to_profile(
     prediction = None
     if counts.get("score") is not None and profile.get("score"):
         score = reference_from_profile(profile["score"])
-        prediction = judge("prediction", score.kind, score.comparison_from_counts(counts["score"]), config)
+        prediction = judge(
+            "prediction", score.kind, score.comparison_from_counts(counts["score"]), config
+        )
     n = int(counts["n"])
     return decide([*features, *extra], prediction, int(profile.get("n", 0)), n, config)

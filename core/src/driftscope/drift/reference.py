@@ -105,7 +105,6 @@ class NumericReference:
             scale=self.std,
         )
 
-
     def comparison_from_counts(self, counts: list[int]) -> Comparison:
         """A window counted on the fine grid (`window_counts`: fine bins, then missing)."""
         fine, missing = list(counts[:-1]), int(counts[-1])
@@ -163,7 +162,6 @@ class CategoricalReference:
             [*self.counts, self.unseen, self.missing],
             [*counts, unseen, missing],
         )
-
 
     def comparison_from_counts(self, counts: list[int]) -> Comparison:
         """A window counted per category, then unseen, then missing (`window_counts`)."""

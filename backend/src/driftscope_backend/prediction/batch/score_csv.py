@@ -24,7 +24,7 @@ from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope.settings import Settings, get_settings
 from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
 from driftscope_backend.prediction.batch.service import OUTPUT_HEADER, BatchScorer, score_blocks
-from driftscope_backend.prediction.writer import PredictionWriter
+from driftscope_backend.prediction.writer import PredictionWriter, make_writer
 
 console = Console(stderr=True)
 BATCH_PATH = "/api/v1/predict/batch"
@@ -148,14 +148,8 @@ def _checked(blocks: Iterator[bytes]) -> Iterator[bytes]:
 def _writer(settings: Settings) -> PredictionWriter:
     from driftscope.db import create_engine
 
-    writer = PredictionWriter(
-        create_engine(settings.resolved_database_url),
-        capacity=settings.writer_queue_size,
-        batch_rows=settings.writer_batch_rows,
-        flush_interval_s=settings.writer_flush_interval_ms / 1000,
-        spill_dir=settings.data_dir / "spill",
-    )  # not started: batch blocks are written straight away, nothing is buffered
-    return writer
+    # not started: batch blocks are written straight away, nothing is buffered
+    return make_writer(settings, create_engine(settings.resolved_database_url))
 
 
 def _remote(source: Path, target: Path, url: str) -> tuple[int, int]:

@@ -1,0 +1,131 @@
+"""Window counts of logged predictions (driftscope.window_counts), made as the writer flushes.
+
+The rows a flush writes are grouped by (model, version, variant, source, 10 s bucket) and each
+group is counted into its version's reference profile bins: one `window_counts` row per group,
+written in the same transaction as the predictions, so counts exist exactly when their rows do.
+A version without a reference profile (an external model registered without data) gets no
+counts; the worker then reads its raw rows. Counting runs off the event loop (numpy, one pass
+per feature), never inside a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from driftscope.db import ReferenceProfile
+from driftscope.window_counts import bucket_of, count_window
+
+log = logging.getLogger(__name__)
+Row = dict[str, Any]
+VersionKey = tuple[str, int]
+RECHECK_MISSING_S = 30.0  # a version without a profile may get one (an external model's)
+
+
+def profile_columns(profile: Mapping[str, Any]) -> list[str]:
+    """The logged feature names a profile counts: its features and its text features."""
+    return [*profile["features"], *(profile.get("vocabulary") or {})]
+
+
+def counts_row(
+    key: tuple[str, int, str, str, Any],
+    profile: Mapping[str, Any],
+    features: Sequence[Mapping[str, Any]],
+    scores: Sequence[float | None],
+    thresholds: Sequence[float],
+    batch_id: uuid.UUID,
+) -> Row:
+    """The `window_counts` row of one group of logged rows (their feature dicts, scores and
+    thresholds); its id is fixed by the batch and the key, so a retried write adds nothing."""
+    name, version, variant, source, bucket = key
+    columns = {c: [f.get(c) for f in features] for c in profile_columns(profile)}
+    document = count_window(profile, columns, scores, thresholds)
+    return {
+        "id": uuid.uuid5(batch_id, f"{name}|{version}|{variant}|{source}|{bucket.isoformat()}"),
+        "model_name": name,
+        "model_version": version,
+        "variant": variant,
+        "source": source,
+        "bucket": bucket,
+        "n": document["n"],
+        "counts": document,
+    }
+
+
+def counts_rows(
+    rows: Iterable[Row],
+    profiles: Mapping[VersionKey, Mapping[str, Any] | None],
+    batch_id: uuid.UUID,
+) -> list[Row]:
+    """`window_counts` rows of logged prediction rows, one per group that has a profile."""
+    groups: dict[tuple[str, int, str, str, Any], list[Row]] = defaultdict(list)
+    for row in rows:
+        key = (
+            row["model_name"],
+            row["model_version"],
+            row["variant"],
+            row.get("source") or "online",
+            bucket_of(row["ts"]),
+        )
+        groups[key].append(row)
+    made = []
+    for key, group in groups.items():
+        profile = profiles.get(key[:2])
+        if profile is None:
+            continue
+        made.append(
+            counts_row(
+                key,
+                profile,
+                [r["features"] for r in group],
+                [r["score"] for r in group],
+                [r["threshold"] for r in group],
+                batch_id,
+            )
+        )
+    return made
+
+
+class Profiles:
+    """Reference profiles by (model, version), read once (a version's profile never changes);
+    a version found without one is asked again after RECHECK_MISSING_S."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._known: dict[VersionKey, Mapping[str, Any]] = {}
+        self._missing: dict[VersionKey, float] = {}
+
+    async def get_many(self, keys: Iterable[VersionKey]) -> dict[VersionKey, Mapping[str, Any]]:
+        now = time.monotonic()
+        wanted = {
+            k
+            for k in keys
+            if k not in self._known
+            and now - self._missing.get(k, -RECHECK_MISSING_S) >= RECHECK_MISSING_S
+        }
+        for key in wanted:
+            async with self.engine.connect() as conn:
+                profile = await conn.scalar(
+                    select(ReferenceProfile.profile).where(
+                        ReferenceProfile.model_name == key[0],
+                        ReferenceProfile.model_version == key[1],
+                    )
+                )
+            if profile is None:
+                self._missing[key] = now
+            else:
+                self._known[key] = profile
+                self._missing.pop(key, None)
+        return {k: self._known[k] for k in keys if k in self._known}
+
+    def add(self, key: VersionKey, profile: Mapping[str, Any]) -> None:
+        """A profile known without asking the database (tests, a model just registered)."""
+        self._known[key] = profile
+        self._missing.pop(key, None)
