@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from driftscope.db import Prediction, WindowCount, create_engine
 from driftscope.settings import Settings
 from driftscope.testing.waiting import wait_until
+from driftscope_backend.prediction.writer import spilled_rows as writer_spilled_rows
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api
@@ -67,9 +68,7 @@ async def counted_rows(settings: Settings) -> int:
 
 def spilled_rows(settings: Settings) -> int:
     """Rows waiting in the spill files (data_dir/spill/*.jsonl)."""
-    files = (settings.data_dir / "spill").glob("*.jsonl")
-    lines = [line for path in files for line in path.read_bytes().splitlines()]
-    return sum(not line.startswith(b'{"window_counts"') for line in lines)
+    return writer_spilled_rows(settings.data_dir / "spill")
 
 
 @pytest.fixture

@@ -43,11 +43,11 @@ def bucket_of(ts: datetime, bucket_s: int = BUCKET_S) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _numeric(values: Sequence[Any]) -> np.ndarray:
+def _numeric(values: Sequence[Any] | np.ndarray) -> np.ndarray:
     return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(np.float64)
 
 
-def count_feature(entry: Mapping[str, Any], values: Sequence[Any]) -> list[int]:
+def count_feature(entry: Mapping[str, Any], values: Sequence[Any] | np.ndarray) -> list[int]:
     """One feature's values counted into its profile entry's bins (see the module doc)."""
     if entry["type"] == "numeric":
         counts, missing = count_numeric(_numeric(values), entry["fine_edges"])

@@ -273,6 +273,12 @@ WINDOW_COUNTS = "window_counts"  # a spill line holding a counts row
 COUNTED = "_counted"  # a spilled row whose counts were made before the spill
 
 
+def spilled_rows(spill_dir: Path) -> int:
+    """Prediction rows waiting in the spill files of `spill_dir` (counts lines not counted)."""
+    lines = [line for path in spill_dir.glob("*.jsonl") for line in path.read_bytes().splitlines()]
+    return sum(not line.startswith(b'{"%s"' % WINDOW_COUNTS.encode()) for line in lines)
+
+
 def _row_from_json(row: Row) -> Row:
     row["id"] = uuid.UUID(row["id"])
     row["ts"] = datetime.fromisoformat(row["ts"])
