@@ -47,6 +47,10 @@ BATCH_URL = "http://127.0.0.1:{port}/api/v1/predict/batch"
 GOAL_ROWS_S = 200_000
 COMMAND = "scripts/bench.sh batch_csv   # = uv run --frozen python bench/batch_csv.py"
 GENERATE_PIECE = 250_000
+# The PostgreSQL server the PostgreSQL benchmarks make their fresh databases on (127.0.0.1).
+POSTGRES_SERVER = os.environ.get(
+    "DRIFTSCOPE_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def write_csv(path: Path, rows: int, seed: int = 11) -> int:
