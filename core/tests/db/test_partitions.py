@@ -1,4 +1,4 @@
-"""The partitioned prediction log (migration 0006): rows kept, days routed, keys unique per day."""
+"""The partitioned prediction log (migration 0007): rows kept, days routed, keys unique per day."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """PostgreSQL day partitions of the prediction log: created ahead, dropped whole by retention.
 
-`predictions` and `labels` are `PARTITION BY RANGE (ts)` on PostgreSQL (migration 0006), one
+`predictions` and `labels` are `PARTITION BY RANGE (ts)` on PostgreSQL (migration 0007), one
 partition a UTC day plus a DEFAULT partition for rows no day partition takes (late or odd
 timestamps). A partitioned table's unique index must contain the partition key, and a key
 that contains `ts` no longer catches a retry stamped a moment later: so each unique key is
@@ -95,7 +95,7 @@ async def create_partitions_ahead(
     conn: AsyncConnection, today: date, ahead: int = DAYS_AHEAD
 ) -> None:
     """Partitions of `today` and `ahead` days after, for every partitioned table (idempotent;
-    nothing on SQLite or on a database not yet at migration 0006)."""
+    nothing on SQLite or on a database not yet at migration 0007)."""
     if conn.dialect.name != "postgresql":
         return
     for table in PARTITIONED:

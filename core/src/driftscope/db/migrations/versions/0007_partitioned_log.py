@@ -5,8 +5,8 @@ columns created with a DEFAULT partition and one partition per day of recent row
 plus DAYS_AHEAD), the rows copied over, the parent's indexes built, the old table dropped.
 Unique keys become unique per day (driftscope.db.partitions).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -23,8 +23,8 @@ from driftscope.db.partitions import (
     default_partition_sql,
 )
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
