@@ -5,11 +5,13 @@ One run, on this machine, against 127.0.0.1 only:
 1. train a model into a temporary data dir (`driftscope train --rows 20000`);
 2. generate CSV files of N transactions (driftscope.generator, `transaction_id` + the
    contract's columns; default N = 100k and 1M);
-3. per N, a fresh `driftscope serve` (uvicorn, SQLite): warm up with a 100-row upload, then
+3. per N, a fresh `driftscope serve` (uvicorn; SQLite, or with `--postgres URL` a fresh
+   PostgreSQL database on that server, logged by binary COPY): warm up with a 100-row upload, then
    stream the file up and the answer down (httpx), timed from the first byte sent to the last
    byte received. By then every row is in the predictions table (the route flushes the log
    before it ends). Peak RSS of the server (VmHWM) after the upload vs its RSS before it,
-   server CPU time, rows written, rows stored with source=batch;
+   server CPU time (and on PostgreSQL the CPU time of its server processes), rows written,
+   rows stored with source=batch;
 4. per N, `driftscope score-csv IN OUT` in-process (parse, validate, score, write; no
    logging): rows/s and peak RSS of that process.
 
@@ -17,6 +19,7 @@ Memory is flat when peak RSS does not grow with N. Writes bench/results/batch_cs
 and .md; prints a table.
 
     uv run --frozen python bench/batch_csv.py [--rows 100000 1000000] [--quick]
+        [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres] [--no-local]
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ BATCH_URL = "http://127.0.0.1:{port}/api/v1/predict/batch"
 GOAL_ROWS_S = 200_000
 COMMAND = "scripts/bench.sh batch_csv   # = uv run --frozen python bench/batch_csv.py"
 GENERATE_PIECE = 250_000
+# The PostgreSQL server the PostgreSQL benchmarks make their fresh databases on (127.0.0.1).
+POSTGRES_SERVER = os.environ.get(
+    "DRIFTSCOPE_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def write_csv(path: Path, rows: int, seed: int = 11) -> int:
@@ -99,7 +106,43 @@ def upload(port: int, path: Path) -> dict[str, Any]:
     return {"rows": lines - 1, "errors": errors, "seconds": seconds, "first_line_s": first_byte_s}
 
 
+def postgres_cpu_s() -> float:
+    """CPU seconds of every PostgreSQL server process now running (backends, WAL writer,
+    checkpointer): what the database spends on the rows."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        if text.split(" (", 1)[1].startswith("postgres)"):
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
+def postgres(url: str, statement: str) -> Any:
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    async def run() -> Any:
+        parsed = make_url(url)
+        conn = await asyncpg.connect(
+            host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database
+        )
+        try:
+            return await conn.fetchval(statement)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
 def stored_batch_rows(data_dir: Path) -> int:
+    if url := os.environ.get("DATABASE_URL"):
+        return int(postgres(url, "SELECT count(*) FROM predictions WHERE source = 'batch'"))
     with sqlite3.connect(data_dir / "driftscope.db") as db:
         return int(
             db.execute("SELECT count(*) FROM predictions WHERE source = 'batch'").fetchone()[0]
@@ -114,9 +157,10 @@ def run_server(data_dir: Path, csv_path: Path, warm_csv: Path, logs: Path) -> di
         rss_before = proc_status_kb(server.pid, "VmRSS")
         hwm_before = proc_status_kb(server.pid, "VmHWM")
         stored_before = stored_batch_rows(data_dir)
-        cpu_before = proc_cpu_s(server.pid)
+        cpu_before, db_cpu_before = proc_cpu_s(server.pid), postgres_cpu_s()
         result = upload(server.port, csv_path)
         result["server_cpu_s"] = round(proc_cpu_s(server.pid) - cpu_before, 2)
+        result["database_cpu_s"] = round(postgres_cpu_s() - db_cpu_before, 2)
         result["server_rss_before_mb"] = round(rss_before / 1024, 1)
         result["server_hwm_before_mb"] = round(hwm_before / 1024, 1)
         result["server_peak_rss_mb"] = round(proc_status_kb(server.pid, "VmHWM") / 1024, 1)
@@ -166,50 +210,34 @@ def score_file(csv_path: Path) -> None:
 
 def markdown(report: dict[str, Any]) -> str:
     lines = [
-        f"batch CSV scoring, {report['started']} ({report['machine']['cpu_model']})",
+        f"batch CSV scoring, {report['started']} ({report['machine']['cpu_model']}), "
+        f"log on {report['database']}",
         "",
-        "| rows | file | server: s | rows/s | first row s | CPU s | RSS before → peak MB"
+        "| rows | file | server: s | rows/s | first row s | CPU s | DB CPU s | RSS before → peak MB"
         " | stored | in-process: s | rows/s | RSS before → peak MB | other load % |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["runs"]:
-        s, loc = r["server"], r["local"]
+        s, loc = r["server"], r["local"] or {"seconds": 0, "rows_s": 0}
         lines.append(
             f"| {r['rows']:,} | {r['file_mb']} MB | {s['seconds']:.2f} | {s['rows_s']:,} | "
-            f"{s['first_line_s']:.2f} | {s['server_cpu_s']} | {s['server_rss_before_mb']} → "
-            f"{s['server_peak_rss_mb']} | {s['stored_at_response_end']:,} | "
-            f"{loc['seconds']:.2f} | {loc['rows_s']:,} | {loc['rss_before_mb']} → "
-            f"{loc['peak_rss_mb']} | {r['other_load_pct']['server']:.0f} · "
-            f"{r['other_load_pct']['local']:.0f} |"
+            f"{s['first_line_s']:.2f} | {s['server_cpu_s']} | {s['database_cpu_s']} | "
+            f"{s['server_rss_before_mb']} → {s['server_peak_rss_mb']} | "
+            f"{s['stored_at_response_end']:,} | {loc['seconds']:.2f} | {loc['rows_s']:,} | "
+            f"{loc.get('rss_before_mb', '–')} → {loc.get('peak_rss_mb', '–')} | "
+            f"{r['other_load_pct']['server']:.0f} · {r['other_load_pct']['local']:.0f} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--train-rows", type=int, default=20_000)
-    parser.add_argument("--quick", action="store_true", help="10k and 50k rows (smoke test)")
-    parser.add_argument("--score-file", type=Path, help=argparse.SUPPRESS)  # child mode
-    args = parser.parse_args()
-    if args.score_file:
-        score_file(args.score_file)
-        return
-    sizes = [10_000, 50_000] if args.quick else args.rows
-    RESULTS_DIR.mkdir(exist_ok=True)
-    report: dict[str, Any] = {
-        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": COMMAND,
-        "machine": machine_info(),
-        "goal_rows_s": GOAL_ROWS_S,
-        "runs": [],
-    }
+def run_sizes(sizes: list[int], train_rows: int, local: bool) -> list[dict[str, Any]]:
+    runs = []
     with tempfile.TemporaryDirectory(prefix="driftscope-batch-") as tmp:
         work = Path(tmp)
         data_dir, logs = work / "data", work / "logs"
         logs.mkdir()
-        print(f"training ({args.train_rows:,} rows) ...", file=sys.stderr)
-        train(data_dir, args.train_rows, logs / "train.log")
+        print(f"training ({train_rows:,} rows) ...", file=sys.stderr)
+        train(data_dir, train_rows, logs / "train.log")
         warm = work / "warm.csv"
         write_csv(warm, 100, seed=3)
         for rows in sizes:
@@ -218,23 +246,65 @@ def main() -> None:
             print(f"{rows:,} rows ({size / 1e6:.0f} MB): server ...", file=sys.stderr)
             load_server = background_load(2.0)
             server = run_server(data_dir, path, warm, logs)
-            print(f"{rows:,} rows: in-process score-csv ...", file=sys.stderr)
-            load_local = background_load(2.0)
-            local = run_local(data_dir, path)
-            report["runs"].append(
+            load_local = background_load(2.0) if local else 0.0
+            if local:
+                print(f"{rows:,} rows: in-process score-csv ...", file=sys.stderr)
+            runs.append(
                 {
                     "rows": rows,
                     "file_mb": round(size / 1e6),
                     "server": server,
-                    "local": local,
+                    "local": run_local(data_dir, path) if local else None,
                     # % of one core used by other processes just before each phase
                     "other_load_pct": {"server": load_server, "local": load_local},
                 }
             )
             path.unlink()
-    (RESULTS_DIR / "batch_csv.json").write_text(json.dumps(report, indent=2))
+    return runs
+
+
+def fresh_postgres(server_url: str) -> str:
+    """A new database on `server_url`'s server for this run; its URL (DATABASE_URL)."""
+    from sqlalchemy.engine import make_url
+
+    name = f"driftscope_bench_{os.getpid()}_{int(time.time())}"
+    postgres(server_url, f'CREATE DATABASE "{name}"')
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--train-rows", type=int, default=20_000)
+    parser.add_argument("--quick", action="store_true", help="10k and 50k rows (smoke test)")
+    parser.add_argument("--postgres", help="log on a fresh database of this PostgreSQL server")
+    parser.add_argument("--no-local", action="store_true", help="skip in-process score-csv")
+    parser.add_argument("--score-file", type=Path, help=argparse.SUPPRESS)  # child mode
+    args = parser.parse_args()
+    if args.score_file:
+        score_file(args.score_file)
+        return
+    RESULTS_DIR.mkdir(exist_ok=True)
+    report: dict[str, Any] = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": COMMAND,
+        "machine": machine_info(),
+        "database": "PostgreSQL (binary COPY)" if args.postgres else "SQLite",
+        "goal_rows_s": GOAL_ROWS_S,
+    }
+    if args.postgres:  # every child process (train, serve) logs there
+        os.environ["DATABASE_URL"] = fresh_postgres(args.postgres)
+    try:
+        sizes = [10_000, 50_000] if args.quick else args.rows
+        report["runs"] = run_sizes(sizes, args.train_rows, not args.no_local)
+    finally:
+        if args.postgres:
+            name = os.environ.pop("DATABASE_URL").rsplit("/", 1)[1]
+            postgres(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    suffix = "_postgres" if args.postgres else ""
+    (RESULTS_DIR / f"batch_csv{suffix}.json").write_text(json.dumps(report, indent=2))
     table = markdown(report)
-    (RESULTS_DIR / "batch_csv.md").write_text(table)
+    (RESULTS_DIR / f"batch_csv{suffix}.md").write_text(table)
     print(table)
 
 

@@ -26,11 +26,13 @@ declare -A BENCHMARKS=(
     [rate_limit_spike]="bench/rate_limit_spike.py"
     [demo_footprint]="bench/demo_footprint.py"
     [batch_csv]="bench/batch_csv.py"
+    [batch_csv_postgres]="bench/batch_csv_postgres.py" # PostgreSQL at DRIFTSCOPE_BENCH_POSTGRES
+    [retention]="bench/retention.py"                   # PostgreSQL: a day of 5M rows dropped
     [shadow_latency]="bench/shadow_latency.py"
     [content_latency]="bench/content_latency.py"
     [alert_quality]="bench/alert_quality.py"
 )
-ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently batch_csv ws_fanout shadow_latency content_latency alert_quality rate_limit_spike demo_footprint)
+ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently batch_csv batch_csv_postgres retention ws_fanout shadow_latency content_latency alert_quality rate_limit_spike demo_footprint)
 
 # Project venv (scripts/setup.sh), wrk from Debian when we may install it; Evidently gets its own
 # venv in bench/drift_vs_evidently/run.sh.

@@ -56,3 +56,15 @@ def test_uuid7_carries_the_millisecond_and_sorts_by_time() -> None:
     later = uuid7(now_ns + 1_000_000)  # one millisecond later always sorts after
     assert later > made and uuid.UUID(str(later)) == later
     assert len({uuid7(now_ns) for _ in range(1_000)}) == 1_000  # random below the millisecond
+
+
+def test_uuid7_ids_made_one_after_another_sort_in_the_order_made() -> None:
+    """What lets the primary-key index append: a later id is greater, across milliseconds
+    (within one millisecond the random bits decide, which an index does not mind)."""
+    from driftscope.ids import uuid7
+
+    start = 1_764_850_000_000_000_000
+    made = [uuid7(start + k * 1_000_000) for k in range(2_000)]  # one a millisecond
+    assert made == sorted(made)
+    assert [m.bytes for m in made] == sorted(m.bytes for m in made)  # as PostgreSQL compares
+    assert all(m.version == 7 for m in made)

@@ -48,7 +48,13 @@ def test_register_adds_the_worker_command() -> None:
 
 
 def test_jobs_are_registered_in_one_place() -> None:
-    assert set(JOBS) == {"drift_and_performance", "label_join", "retention", "auto_retrain"}
+    assert set(JOBS) == {
+        "drift_and_performance",
+        "label_join",
+        "retention",
+        "partitions",
+        "auto_retrain",
+    }
     settings = Settings(monitor_interval_s=30, auto_retrain_interval_s=120)
     assert JOBS["auto_retrain"].every_s(settings) == 120
     assert JOBS["drift_and_performance"].every_s(settings) == 30

@@ -20,7 +20,6 @@ and only for the performance alert.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from sqlalchemy import insert, select
 from driftscope.db import DriftReport, Label, Prediction
 from driftscope.drift.segments import moved_segments
 from driftscope.generator import DEFAULT_FRAUD_RATE, generate_columns
+from driftscope.ids import uuid7
 from driftscope.scenarios import make_scenario
 from driftscope.serving.artifact import LoadedModel
 from driftscope.settings import Settings
@@ -167,7 +167,7 @@ class ContentSource:
 def _rows(model: LoadedModel, tick: Tick, stamps: list[datetime]) -> list[dict[str, Any]]:
     return [
         {
-            "id": uuid.uuid4(),
+            "id": uuid7(int(ts.timestamp() * 1e9)),  # time-ordered by the row's own time
             "model_name": model.model_name,
             "model_version": model.version,
             "ts": ts,

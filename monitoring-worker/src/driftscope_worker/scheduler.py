@@ -18,6 +18,7 @@ from driftscope_worker.context import WorkerContext
 from driftscope_worker.lock import LeaderLock
 from driftscope_worker.monitor import drift_and_performance, label_join
 from driftscope_worker.notify import WebhookNotifier
+from driftscope_worker.partitions import partitions_ahead
 from driftscope_worker.retention import retention
 from driftscope_worker.retrain import auto_retrain
 
@@ -35,6 +36,8 @@ JOBS: dict[str, Job] = {
     "drift_and_performance": Job(drift_and_performance, lambda s: s.monitor_interval_s),
     "label_join": Job(label_join, lambda s: max(60.0, s.monitor_interval_s)),
     "retention": Job(retention, lambda s: 3600.0),
+    # PostgreSQL: day partitions of the prediction log for today and the days ahead.
+    "partitions": Job(partitions_ahead, lambda s: 3600.0),
     # Off unless DRIFTSCOPE_AUTO_RETRAIN_ENABLED; training runs in a thread, one at a time.
     "auto_retrain": Job(auto_retrain, lambda s: s.auto_retrain_interval_s),
 }

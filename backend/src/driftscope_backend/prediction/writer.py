@@ -8,6 +8,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from driftscope.db import Prediction, WindowCount
 from driftscope.db.bulk import BulkInsert
+from driftscope.db.copy import CopyRows, copy_rows
 from driftscope.errors import OverloadedError
 from driftscope.ids import uuid7
 from driftscope.settings import Settings
@@ -189,11 +191,23 @@ class PredictionWriter:
         """Run prepared INSERTs of `rows` rows (a batch block, from `bulk`) in one transaction,
         past the buffer, counted as written rows; on failure nothing is stored and the error
         is raised for the caller to retry."""
+        await self._past_buffer(lambda: self._execute(statements), rows)
+
+    async def copy_now(self, block: CopyRows) -> None:
+        """`write_now` for a block given as COPY records (`bulk.copy_columns`, PostgreSQL):
+        one binary COPY, a retried block storing nothing twice (driftscope.db.copy)."""
+        await self._past_buffer(lambda: self._copy(block), len(block))
+
+    async def _copy(self, block: CopyRows) -> None:
+        async with self.engine.connect() as conn:
+            await copy_rows(conn, block)
+
+    async def _past_buffer(self, write: Callable[[], Awaitable[None]], rows: int) -> None:
         # Taken per attempt, between flushes: SQLite has one writer at a time, and waiting on
         # the lock beats the busy handler's polling.
         async with self._flush_lock:
             try:
-                await self._execute(statements)
+                await write()
             except Exception as exc:
                 self._failed(exc, rows)
                 raise

@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
@@ -394,16 +394,21 @@ async def test_batch_prediction_ids_take_feedback_as_soon_as_they_are_sent(api: 
 
 
 def failing_writes(api: Api, monkeypatch: pytest.MonkeyPatch, fail: Callable[[int], bool]) -> None:
-    """Make the database refuse the writer's n-th write (from 0) when `fail(n)`."""
-    execute, calls = api.writer._execute, [0]
+    """Make the database refuse the writer's n-th write (from 0) when `fail(n)`: its INSERTs
+    (SQLite) or its COPY (a batch block on PostgreSQL)."""
+    calls = [0]
 
-    async def flaky(statements: Any) -> None:
-        calls[0] += 1
-        if fail(calls[0] - 1):
-            raise ConnectionRefusedError("database is down")
-        await execute(statements)
+    def flaky(write: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+        async def maybe_refused(rows: Any) -> None:
+            calls[0] += 1
+            if fail(calls[0] - 1):
+                raise ConnectionRefusedError("database is down")
+            await write(rows)
 
-    monkeypatch.setattr(api.writer, "_execute", flaky)
+        return maybe_refused
+
+    for method in ("_execute", "_copy"):
+        monkeypatch.setattr(api.writer, method, flaky(getattr(api.writer, method)))
 
 
 async def test_a_block_waits_for_the_database_and_is_then_stored(

@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import JSON, Table
 from sqlalchemy.engine import Dialect
 
+from driftscope.db.copy import CopyRows
+
 # Rows per statement on SQLite: columns x rows stays under SQLITE_MAX_VARIABLE_NUMBER (32766).
 SQLITE_ROWS_PER_STATEMENT = 1_000
 
@@ -109,16 +111,27 @@ class BulkInsert:
         conflict. A list holds one value per row, already as the driver takes it (what bind
         processing gives: ids as 32 hex digits, JSON as text, SQLite timestamps as text);
         any other value is every row's, bound here once. Columns not given are NULL."""
+        return self._statements(*self._bound_columns(columns))
+
+    def copy_columns(self, columns: Mapping[str, Any]) -> CopyRows:
+        """The rows `insert_columns` takes, as records for a binary COPY (PostgreSQL only:
+        asyncpg's binary codecs take the same driver values as its INSERT parameters)."""
+        if not self.postgres:
+            raise NotImplementedError("COPY is PostgreSQL's; SQLite takes insert_columns")
+        bound, _ = self._bound_columns(columns)
+        return CopyRows(self.table.name, tuple(self.names), list(zip(*bound, strict=True)))
+
+    def _bound_columns(self, columns: Mapping[str, Any]) -> tuple[list[list[Any]], int]:
         n = max((len(v) for v in columns.values() if isinstance(v, list)), default=0)
         bound = [
             value if isinstance(value := columns.get(name), list) else [self._value(i, value)] * n
             for i, name in enumerate(self.names)
         ]
-        return self._statements(bound, n)
+        if any(len(column) != n for column in bound):
+            raise ValueError("every column needs one value per row")
+        return bound, n
 
     def _statements(self, columns: list[list[Any]], n: int) -> list[tuple[str, Any]]:
-        if any(len(column) != n for column in columns):
-            raise ValueError("every column needs one value per row")
         if not n:
             return []
         if self.postgres:

@@ -6,6 +6,7 @@ import asyncio
 import fcntl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,8 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from driftscope.db.partitions import create_partitions_ahead
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x44534D47  # "DSMG": advisory lock key held while migrating
@@ -39,6 +42,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             # the lock is released with the transaction. Others then find nothing to do.
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_run)
+        # Every start also makes sure the days ahead have their partitions (PostgreSQL):
+        # a database nobody's worker ran on for days still takes its rows by day.
+        await create_partitions_ahead(conn, datetime.now(UTC).date())
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from driftscope.contract import get_contract
 from driftscope.db import create_engine, make_sessionmaker, upgrade
+from driftscope.ids import uuid7
 from driftscope.registry import register_version
 from driftscope.serving.artifact import read_manifest
 from driftscope.settings import Settings
@@ -161,7 +162,7 @@ def prediction_row(
     """A `predictions` row of `model_name` as the backend's writer stores it, for tests that
     log directly."""
     return {
-        "id": uuid.uuid4(),
+        "id": uuid7(),
         "model_name": model_name,
         "model_version": version,
         "ts": ts,

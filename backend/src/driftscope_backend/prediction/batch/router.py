@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from driftscope.contract import FRAUD_CONTRACT
+from driftscope.db.copy import CopyRows
 from driftscope.errors import OverloadedError
 from driftscope.logs import request_id_var
 from driftscope.serving.artifact import LoadedModel
@@ -19,12 +20,13 @@ from driftscope_backend.http import LeanRoute
 from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
 from driftscope_backend.prediction.batch.service import (
     BatchScorer,
+    LogWrite,
     Processed,
     ScoredBlock,
 )
 from driftscope_backend.prediction.batch.upload import spool_upload
 from driftscope_backend.prediction.state import FRAUD_CLASSES
-from driftscope_backend.prediction.writer import PredictionWriter, Statements
+from driftscope_backend.prediction.writer import PredictionWriter
 from driftscope_backend.runtime import MODEL_NAME_PARAMETER, Runtime
 from driftscope_backend.security import require_client
 
@@ -116,7 +118,7 @@ def _process_next(scorer: BatchScorer, blocks: Iterator[bytes]) -> Processed | N
     return None if block is None else scorer.process(block)
 
 
-async def store_block(writer: PredictionWriter, inserts: Statements, scored: ScoredBlock) -> int:
+async def store_block(writer: PredictionWriter, inserts: LogWrite, scored: ScoredBlock) -> int:
     """Write a block's log rows in one transaction, retrying with backoff while the database
     is unavailable: a batch waits rather than drop rows, up to LOG_WAIT_S, then it fails.
     Returns the rows stored."""
@@ -126,7 +128,10 @@ async def store_block(writer: PredictionWriter, inserts: Statements, scored: Sco
     deadline = time.monotonic() + LOG_WAIT_S
     while True:
         try:
-            await writer.write_now(inserts, rows)
+            if isinstance(inserts, CopyRows):
+                await writer.copy_now(inserts)
+            else:
+                await writer.write_now(inserts, rows)
             return rows
         except Exception as exc:
             if time.monotonic() + delay > deadline:

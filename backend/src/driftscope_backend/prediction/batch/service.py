@@ -15,6 +15,7 @@ import pandas as pd
 
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db.bulk import BulkInsert
+from driftscope.db.copy import CopyRows
 from driftscope.serving.artifact import LoadedModel
 from driftscope_backend.prediction.batch.checks import check_feature, check_ids
 from driftscope_backend.prediction.batch.ids import PredictionIds, prediction_ids
@@ -56,7 +57,8 @@ class ScoredBlock:
         return len(self.errors)
 
 
-Processed = tuple[ScoredBlock, bytes, Statements]  # a block's result, CSV rows, log INSERTs
+LogWrite = Statements | CopyRows  # a block's log rows: INSERTs (SQLite), COPY records (PostgreSQL)
+Processed = tuple[ScoredBlock, bytes, LogWrite]  # a block's result, CSV rows, its log write
 
 
 class BatchScorer:
@@ -152,15 +154,17 @@ class BatchScorer:
         ]
         return ("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode()
 
-    def inserts(self, block: ScoredBlock) -> Statements:
-        """INSERTs logging the valid rows (source "batch"), their values built column by column
-        as the driver takes them; latency is the block's processing time shared out per row."""
+    def inserts(self, block: ScoredBlock) -> LogWrite:
+        """The write logging the valid rows (source "batch"): a binary COPY on PostgreSQL (5-8x
+        the rows/s of INSERT, docs/BENCHMARKS.md), INSERTs on SQLite; values built column by
+        column as the driver takes them; latency is the block's processing time per row."""
         log, valid = self.log, block.valid
         if log is None or block.prediction_ids is None or not valid.any():
             return []
         model, names = self.model, self.contract.names
         features = [np.asarray(block.features[name])[valid].tolist() for name in names]
-        return log.insert_columns(
+        write = log.copy_columns if log.postgres else log.insert_columns
+        return write(
             {
                 "id": block.prediction_ids.hex(valid),
                 "model_name": model.model_name,
