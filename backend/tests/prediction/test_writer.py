@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from backend.tests.conftest import error_of, transaction
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from driftscope.db import Prediction, WindowCount, create_engine
 from driftscope.settings import Settings
@@ -146,21 +146,22 @@ async def test_ready_reports_a_nearly_full_queue(
         assert (await api.client.get("/ready")).status_code == 200
 
 
-async def test_rows_are_written_in_multi_row_statements(api: Api) -> None:
+async def test_rows_are_written_in_multi_row_statements(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inserts: list[str] = []
+    execute = api.writer._execute
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO PREDICTIONS"):
-            inserts.append(statement)
+    async def recorded(statements: list[tuple[str, Any]]) -> None:
+        inserts.extend(
+            sql for sql, _ in statements if sql.upper().startswith("INSERT INTO PREDICTIONS")
+        )
+        await execute(statements)
 
-    engine = api.app.state.runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        responses = await asyncio.gather(*(api.predict(transaction()) for _ in range(500)))
-        assert {r.status_code for r in responses} == {200}
-        await api.flush()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    monkeypatch.setattr(api.writer, "_execute", recorded)
+    responses = await asyncio.gather(*(api.predict(transaction()) for _ in range(500)))
+    assert {r.status_code for r in responses} == {200}
+    await api.flush()
 
     assert await api.count() == 500
     assert api.writer.rows_written == 500

@@ -21,6 +21,7 @@ from driftscope.errors import OverloadedError
 from driftscope.ids import uuid7
 from driftscope.settings import Settings
 from driftscope_backend.prediction.counting import Profiles, counts_rows
+from driftscope_backend.prediction.sqlite_executor import SqliteExecutor
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -76,6 +77,7 @@ class PredictionWriter:
         self.last_error: str | None = None
         self._bulk: BulkInsert | None = None
         self._counts_bulk: BulkInsert | None = None
+        self._sqlite = SqliteExecutor.for_engine(engine)  # None: through the async engine
 
     @property
     def depth(self) -> int:
@@ -181,6 +183,9 @@ class PredictionWriter:
         await self._execute(statements)
 
     async def _execute(self, statements: Statements) -> None:
+        if self._sqlite is not None:
+            await self._sqlite.execute(statements)
+            return
         async with self.engine.begin() as conn:
             for sql, params in statements:
                 await conn.exec_driver_sql(sql, params)
@@ -224,6 +229,8 @@ class PredictionWriter:
             log.error(
                 "database unreachable at shutdown: %d prediction rows saved to %s", len(left), path
             )
+        if self._sqlite is not None:
+            self._sqlite.close()
 
     async def _drain(self, deadline: float) -> None:
         if self._task is not None:
