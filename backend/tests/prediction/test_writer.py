@@ -195,6 +195,32 @@ async def test_concurrent_flushes_write_each_row_once(
     assert api.writer.depth == 0
 
 
+async def test_periodic_flush_leaves_rows_that_arrive_while_it_writes_to_the_next_tick(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under sustained load the periodic flush writes one batch a tick, not back-to-back small
+    batches of what arrived during the previous write; flush() still drains everything."""
+    task = api.writer._task
+    assert task is not None
+    task.cancel()  # only the flushes called below write
+    written: list[int] = []
+    held: list[int] = []
+    gate = hold_writes(api, monkeypatch, written, held)
+    await api.predict([transaction()] * 6)
+    periodic = asyncio.create_task(api.writer.flush(until_empty=False))
+    await wait_until(lambda: held == [6], what="the 6 buffered rows held at the write gate")
+    await api.predict([transaction()] * 4)  # arrives while the periodic flush writes
+    gate.set()
+
+    assert await periodic
+    assert written == [6]
+    assert api.writer.depth == 4  # for the next tick
+    assert await api.writer.flush()
+    assert written == [6, 4]
+    assert api.writer.depth == 0
+    assert await api.count() == 10
+
+
 async def test_shutdown_writes_buffered_rows(serve: Serve, registered_settings: Settings) -> None:
     async with serve(registered_settings) as api:
         task = api.writer._task
