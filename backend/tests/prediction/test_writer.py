@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from backend.tests.conftest import error_of, transaction
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from driftscope.db import Prediction, WindowCount, create_engine
 from driftscope.settings import Settings
@@ -145,21 +145,22 @@ async def test_ready_reports_a_nearly_full_queue(
         assert (await api.client.get("/ready")).status_code == 200
 
 
-async def test_rows_are_written_in_multi_row_statements(api: Api) -> None:
+async def test_rows_are_written_in_multi_row_statements(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inserts: list[str] = []
+    execute = api.writer._execute
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO PREDICTIONS"):
-            inserts.append(statement)
+    async def recorded(statements: list[tuple[str, Any]]) -> None:
+        inserts.extend(
+            sql for sql, _ in statements if sql.upper().startswith("INSERT INTO PREDICTIONS")
+        )
+        await execute(statements)
 
-    engine = api.app.state.runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        responses = await asyncio.gather(*(api.predict(transaction()) for _ in range(500)))
-        assert {r.status_code for r in responses} == {200}
-        await api.flush()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    monkeypatch.setattr(api.writer, "_execute", recorded)
+    responses = await asyncio.gather(*(api.predict(transaction()) for _ in range(500)))
+    assert {r.status_code for r in responses} == {200}
+    await api.flush()
 
     assert await api.count() == 500
     assert api.writer.rows_written == 500
@@ -191,6 +192,32 @@ async def test_concurrent_flushes_write_each_row_once(
     assert sum(written) == 17
     assert api.writer.rows_written == 17
     assert api.writer.depth == 0
+
+
+async def test_periodic_flush_leaves_rows_that_arrive_while_it_writes_to_the_next_tick(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under sustained load the periodic flush writes one batch a tick, not back-to-back small
+    batches of what arrived during the previous write; flush() still drains everything."""
+    task = api.writer._task
+    assert task is not None
+    task.cancel()  # only the flushes called below write
+    written: list[int] = []
+    held: list[int] = []
+    gate = hold_writes(api, monkeypatch, written, held)
+    await api.predict([transaction()] * 6)
+    periodic = asyncio.create_task(api.writer.flush(until_empty=False))
+    await wait_until(lambda: held == [6], what="the 6 buffered rows held at the write gate")
+    await api.predict([transaction()] * 4)  # arrives while the periodic flush writes
+    gate.set()
+
+    assert await periodic
+    assert written == [6]
+    assert api.writer.depth == 4  # for the next tick
+    assert await api.writer.flush()
+    assert written == [6, 4]
+    assert api.writer.depth == 0
+    assert await api.count() == 10
 
 
 async def test_shutdown_writes_buffered_rows(serve: Serve, registered_settings: Settings) -> None:

@@ -23,6 +23,7 @@ from driftscope.errors import OverloadedError
 from driftscope.ids import uuid7
 from driftscope.settings import Settings
 from driftscope_backend.prediction.counting import Profiles, counts_rows
+from driftscope_backend.prediction.sqlite_executor import SqliteExecutor
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -78,6 +79,7 @@ class PredictionWriter:
         self.last_error: str | None = None
         self._bulk: BulkInsert | None = None
         self._counts_bulk: BulkInsert | None = None
+        self._sqlite = SqliteExecutor.for_engine(engine)  # None: through the async engine
 
     @property
     def depth(self) -> int:
@@ -109,19 +111,30 @@ class PredictionWriter:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.flush_interval_s)
             self._wakeup.clear()
-            await self.flush()
+            await self.flush(until_empty=False)
 
-    async def flush(self) -> bool:
-        """Write everything buffered now; on failure keep it for the next attempt."""
+    async def flush(self, *, until_empty: bool = True) -> bool:
+        """Write everything buffered now; on failure keep it for the next attempt.
+
+        `until_empty`: also the rows buffered while writing, until none is left. The periodic
+        flush passes False: rows that arrive during a write wait for the next tick (or a full
+        batch). Looping until empty under load wrote back-to-back batches of a few rows, each a
+        transaction and a hand-off to the database thread (docs/BENCHMARKS.md, "Request edge,
+        third pass")."""
         # One flush at a time: a concurrent one would rewrite `_inflight` and clear it while the
         # other is still writing it (returning before those rows are stored, or losing them).
         async with self._flush_lock:
-            return await self._flush_buffered()
+            return await self._flush_buffered(None if until_empty else len(self._rows))
 
-    async def _flush_buffered(self) -> bool:
-        while self._rows or self._inflight:
+    async def _flush_buffered(self, limit: int | None) -> bool:
+        """Write batches until the buffer is empty, or until `limit` rows have been taken."""
+        while self._inflight or (self._rows and (limit is None or limit > 0)):
             if not self._inflight:
-                count = min(len(self._rows), self.batch_rows)
+                count = min(
+                    len(self._rows), self.batch_rows, len(self._rows) if limit is None else limit
+                )
+                if limit is not None:
+                    limit -= count
                 self._inflight = [self._rows.popleft() for _ in range(count)]
                 self._inflight_bound = [self._bound.popleft() for _ in range(count)]
                 self._inflight_counts = await self.count(self._inflight)
@@ -183,6 +196,9 @@ class PredictionWriter:
         await self._execute(statements)
 
     async def _execute(self, statements: Statements) -> None:
+        if self._sqlite is not None:
+            await self._sqlite.execute(statements)
+            return
         async with self.engine.begin() as conn:
             for sql, params in statements:
                 await conn.exec_driver_sql(sql, params)
@@ -238,6 +254,8 @@ class PredictionWriter:
             log.error(
                 "database unreachable at shutdown: %d prediction rows saved to %s", len(left), path
             )
+        if self._sqlite is not None:
+            self._sqlite.close()
 
     async def _drain(self, deadline: float) -> None:
         if self._task is not None:
