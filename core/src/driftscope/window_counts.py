@@ -44,7 +44,34 @@ def bucket_of(ts: datetime, bucket_s: int = BUCKET_S) -> datetime:
 
 
 def _numeric(values: Sequence[Any] | np.ndarray) -> np.ndarray:
-    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(np.float64)
+    try:  # numbers, None (NaN) and numeric strings, as JSON may send them: one C pass
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):  # something that is not a number: missing, row by row
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(np.float64)
+
+
+def _label(value: Any) -> str:
+    """A category value as `binning.category_labels` makes it (booleans 'true'/'false')."""
+    return ("true" if value else "false") if isinstance(value, (bool, np.bool_)) else str(value)
+
+
+def _categorical(values: Sequence[Any] | np.ndarray, categories: Sequence[str]) -> list[int]:
+    """`binning.count_categorical` for the few rows of one flush: a tally of the distinct
+    values, each labelled once (pandas' set-up costs more than the counting here)."""
+    if isinstance(values, np.ndarray) or len(values) > 10_000:
+        counts, unseen, missing = count_categorical(values, categories)
+        return [*counts, unseen, missing]
+    index = {c: i for i, c in enumerate(categories)}
+    counts = [0] * (len(categories) + 2)  # then unseen, then missing
+    try:
+        tally = Counter(values)
+    except TypeError:  # an unhashable value (not a category): labelled by pandas
+        counted, unseen, missing = count_categorical(values, categories)
+        return [*counted, unseen, missing]
+    for value, k in tally.items():
+        slot = -1 if value is None or pd.isna(value) else index.get(_label(value), -2)
+        counts[slot] += k
+    return counts
 
 
 def count_feature(entry: Mapping[str, Any], values: Sequence[Any] | np.ndarray) -> list[int]:
@@ -52,8 +79,7 @@ def count_feature(entry: Mapping[str, Any], values: Sequence[Any] | np.ndarray) 
     if entry["type"] == "numeric":
         counts, missing = count_numeric(_numeric(values), entry["fine_edges"])
         return [*counts, missing]
-    counts, unseen, missing = count_categorical(values, entry["categories"])
-    return [*counts, unseen, missing]
+    return _categorical(values, entry["categories"])
 
 
 def _moments(scores: np.ndarray, thresholds: np.ndarray) -> dict[str, float]:

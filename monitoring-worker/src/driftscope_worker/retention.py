@@ -15,7 +15,15 @@ from typing import Any
 
 from sqlalchemy import column, delete, select, table
 
-from driftscope.db import Alert, DriftReport, Event, Label, PerformanceSnapshot, Prediction
+from driftscope.db import (
+    Alert,
+    DriftReport,
+    Event,
+    Label,
+    PerformanceSnapshot,
+    Prediction,
+    WindowCount,
+)
 from driftscope.db.partitions import default_partition, drop_partitions_before, is_partitioned
 from driftscope_worker.context import WorkerContext
 
@@ -27,6 +35,7 @@ TARGETS: list[tuple[Any, Any, Any]] = [
     (Label, Label.prediction_id, Label.ts),
     (DriftReport, DriftReport.id, DriftReport.window_end),
     (PerformanceSnapshot, PerformanceSnapshot.id, PerformanceSnapshot.window_end),
+    (WindowCount, WindowCount.id, WindowCount.bucket),
     (Event, Event.id, Event.ts),
     (Alert, Alert.id, Alert.resolved_at),  # only resolved alerts have resolved_at
 ]
