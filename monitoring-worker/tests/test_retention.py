@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 
-from driftscope.db import Alert, DriftReport, Event, Label, PerformanceSnapshot, Prediction
+from driftscope.db import (
+    Alert,
+    DriftReport,
+    Event,
+    Label,
+    PerformanceSnapshot,
+    Prediction,
+    WindowCount,
+)
 from driftscope_worker.retention import retention
 
 if TYPE_CHECKING:
@@ -52,6 +60,18 @@ async def seed(harness: Harness, age: timedelta, n: int) -> None:
                 )
             )
             session.add(Event(model_name="fraud", kind="drift", payload={"k": k}, ts=ts))
+            session.add(
+                WindowCount(
+                    id=uuid.uuid4(),
+                    model_name="fraud",
+                    model_version=1,
+                    variant="production",
+                    source="online",
+                    bucket=ts,
+                    n=1,
+                    counts={"n": 1},
+                )
+            )
 
 
 def alert(status: str, seen: Any, resolved: Any = None) -> Alert:
@@ -90,11 +110,12 @@ async def test_old_rows_are_deleted_in_batches_and_recent_rows_kept(harness: Har
         "labels": 5,
         "drift_reports": 5,
         "performance_snapshots": 5,
+        "window_counts": 5,
         "events": 5,
         "alerts": 1,
         "partitions": 0,  # the rows are in no day partition (PostgreSQL: in the DEFAULT one)
     }
-    for table in (Prediction, Label, DriftReport, PerformanceSnapshot, Event):
+    for table in (Prediction, Label, DriftReport, PerformanceSnapshot, Event, WindowCount):
         assert await harness.count(table) == 3, table.__tablename__
     kept = await harness.all(Alert, Alert.id)
     assert [a.status for a in kept] == ["resolved", "open", "acknowledged"]

@@ -37,6 +37,17 @@ def estimate(scores: np.ndarray, threshold: float) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "fraud_rate": float(p.mean())}
 
 
+def estimate_from_moments(moments: dict[str, float]) -> dict[str, float]:
+    """`estimate` from a window's counted sums (`window_counts`: scored, flagged, Σp flagged,
+    Σp not flagged), equal to `estimate` of the same scores."""
+    scored, flagged = moments["scored"], moments["flagged"]
+    if not scored:
+        return estimate(np.empty(0), 0.5)
+    tp, fn = moments["p_flagged"], moments["p_unflagged"]
+    precision, recall, f1 = precision_recall_f1(tp, flagged - tp, fn)
+    return {"precision": precision, "recall": recall, "f1": f1, "fraud_rate": (tp + fn) / scored}
+
+
 def evidence(
     y: np.ndarray, p: np.ndarray, realised: dict[str, Any], *, min_positives: int, level: float
 ) -> dict[str, Any]:
@@ -104,3 +115,24 @@ def configured_performance(
         min_positives=settings.performance_min_positives,
         level=settings.performance_confidence,
     )
+
+
+def counted_performance(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    moments: dict[str, float],
+    threshold: float,
+    settings: Settings,
+) -> dict[str, Any]:
+    """`configured_performance` of a window read as counts plus its labelled rows (`scores`,
+    `labels`): realised metrics from the labelled rows, the window's size, predicted rate and
+    label-free estimate from its counted `moments`."""
+    metrics = configured_performance(scores, labels, threshold, settings)
+    n = int(moments["scored"])
+    metrics.update(
+        n_predictions=n,
+        label_coverage=min(1.0, metrics["n_labelled"] / n) if n else 0.0,
+        predicted_rate=moments["flagged"] / n if n else float("nan"),
+        estimated=estimate_from_moments(moments),
+    )
+    return metrics

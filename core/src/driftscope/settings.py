@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     # Backends count logged predictions into window counts (per 10 s bucket) and the worker
     # computes drift from them: a run's cost does not grow with traffic. Off: raw rows only.
     window_counts: bool = True
+    # With window counts, performance reads a window's labelled rows only, at most this many.
+    performance_max_labelled_rows: int = Field(default=50_000, ge=100)
 
     @field_validator("data_dir")
     @classmethod

@@ -5,6 +5,7 @@ cannot be monitored is logged and skipped, the others go on."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,14 +14,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import DriftReport, ModelVersion
-from driftscope.drift import compare_to_profile
+from driftscope.drift import DriftReport as DriftResult
+from driftscope.drift import compare_counts_to_profile, compare_to_profile
 from driftscope.events import notify
-from driftscope.text.vocabulary import vocabulary_features
+from driftscope.text.vocabulary import vocabulary_features, vocabulary_from_counts
 from driftscope_worker import alerts, conditions, reports
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.models import MonitoredModel, monitored_models
 from driftscope_worker.window_data import (
+    WindowCounts,
     WindowData,
+    load_counts,
     load_profile,
     load_window,
     model_version,
@@ -64,7 +68,11 @@ async def monitor_model(ctx: WorkerContext, model: MonitoredModel) -> int:
 async def compute_window(ctx: WorkerContext, model: MonitoredModel, window: Window) -> int:
     async with ctx.sessionmaker() as session:
         in_window = await versions_in_window(
-            session, model.name, window, include_batch=ctx.settings.drift_include_batch
+            session,
+            model.name,
+            window,
+            include_batch=ctx.settings.drift_include_batch,
+            counted=ctx.settings.window_counts,
         )
     versions = set(in_window)
     if model.production_version is not None:
@@ -95,18 +103,12 @@ async def _compute_version(
         if profile is None or mv is None:
             log.warning("no reference profile for %s v%d; skipping", name, version)
             return None
-        data = await _window_data(session, ctx, (name, version), window, profile, texts=True)
-        scored = data.scores[~np.isnan(data.scores)]
-        vocabulary = vocabulary_features(profile, data.features, model.drift)
-        report = compare_to_profile(
-            profile, data.features, scored, config=model.drift, extra=vocabulary
-        )
-        metrics = reports.performance(data, mv.threshold, settings)
+        n, report, data, metrics = await _measure(ctx, session, model, window, profile, mv)
         reports.add_error_segments(metrics, data, mv, report.to_dict(), settings)
         key = {"model_name": name, "model_version": version, "window_end": window.end}
-        await reports.upsert_report(session, key, window, data.n, report)
+        await reports.upsert_report(session, key, window, n, report)
         await reports.upsert_performance(session, key, window, metrics)
-        await reports.add_window_events(session, key, window, data.n, report, metrics)
+        await reports.add_window_events(session, key, window, n, report, metrics)
         serving = report.sufficient and version == model.production_version
         # Alerts are about the model answering clients: canary/shadow versions have their own
         # reports and snapshots, but must not open or resolve production's alerts.
@@ -118,11 +120,67 @@ async def _compute_version(
         window.end.isoformat(),
         name,
         version,
-        data.n,
+        n,
         report.drifted_features,
         metrics["n_labelled"],
     )
     return pages
+
+
+async def _measure(
+    ctx: WorkerContext,
+    session: AsyncSession,
+    model: MonitoredModel,
+    window: Window,
+    profile: dict[str, Any],
+    mv: ModelVersion,
+) -> tuple[int, DriftResult, WindowData, dict[str, Any]]:
+    """(rows, drift report, the rows read, performance) of one version's window: drift from
+    the window counts when backends counted it (the labelled rows read for performance),
+    from every raw row otherwise."""
+    key = (model.name, mv.version)
+    data, counted = await _performance_data(session, ctx, key, window, profile, texts=True)
+    if counted is None:
+        scored = data.scores[~np.isnan(data.scores)]
+        vocabulary = vocabulary_features(profile, data.features, model.drift)
+        report = compare_to_profile(
+            profile, data.features, scored, config=model.drift, extra=vocabulary
+        )
+        return data.n, report, data, reports.performance(data, mv.threshold, ctx.settings)
+    document = counted.document
+    report = compare_counts_to_profile(
+        profile,
+        document,
+        config=model.drift,
+        extra=vocabulary_from_counts(profile, document, model.drift),
+    )
+    metrics = reports.performance(data, mv.threshold, ctx.settings, document["moments"])
+    return counted.n, report, data, metrics
+
+
+async def _performance_data(
+    session: AsyncSession,
+    ctx: WorkerContext,
+    key: tuple[str, int],
+    window: Window,
+    profile: dict[str, Any],
+    *,
+    texts: bool = False,
+) -> tuple[WindowData, WindowCounts | None]:
+    """The window's counts and its labelled rows (rows per variant from the counts); without
+    counts, every row of the window (with `texts`, text features too) and None."""
+    settings = ctx.settings
+    counted = None
+    if settings.window_counts:
+        counted = await load_counts(
+            session, *key, window, include_batch=settings.drift_include_batch
+        )
+    if counted is None:
+        return await _window_data(session, ctx, key, window, profile, texts=texts), None
+    data = await _window_data(
+        session, ctx, key, window, profile, labelled_at_most=settings.performance_max_labelled_rows
+    )
+    return replace(data, variants=counted.variants), counted
 
 
 async def _window_data(
@@ -133,6 +191,7 @@ async def _window_data(
     profile: dict[str, Any],
     *,
     texts: bool = False,
+    labelled_at_most: int | None = None,
 ) -> WindowData:
     """The window's rows of (model, version), with the features its reference profile has, and
     with `texts` those of the text features it profiles a vocabulary of (drift only)."""
@@ -145,6 +204,7 @@ async def _window_data(
         window,
         [*profile["features"], *vocabulary],
         include_batch=ctx.settings.drift_include_batch,
+        labelled_at_most=labelled_at_most,
     )
 
 
@@ -217,8 +277,9 @@ async def _refresh_performance(
     mv = await model_version(session, name, version)
     if profile is None or mv is None:
         return 0
-    data = await _window_data(session, ctx, key, window, profile)
-    metrics = reports.performance(data, mv.threshold, ctx.settings)
+    data, counted = await _performance_data(session, ctx, key, window, profile)
+    moments = None if counted is None else counted.document["moments"]
+    metrics = reports.performance(data, mv.threshold, ctx.settings, moments)
     row_key = {"model_name": name, "model_version": version, "window_end": window.end}
     drift = await session.scalar(select(DriftReport).filter_by(**row_key))
     if drift is not None:

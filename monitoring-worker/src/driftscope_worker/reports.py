@@ -13,7 +13,7 @@ from driftscope.drift import DriftReport as DriftResult
 from driftscope.drift.error_segments import error_segments
 from driftscope.drift.report import strict_json
 from driftscope.events import add_event
-from driftscope.performance import configured_performance
+from driftscope.performance import configured_performance, counted_performance
 from driftscope.settings import Settings
 from driftscope_worker.conditions import SEGMENTS_SAID, performance_bad
 from driftscope_worker.window_data import WindowData
@@ -43,11 +43,22 @@ def _drift_summary(report: DriftResult) -> dict[str, Any]:
     }
 
 
-def performance(data: WindowData, threshold: float, settings: Settings) -> dict[str, Any]:
+def performance(
+    data: WindowData,
+    threshold: float,
+    settings: Settings,
+    moments: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Window metrics on the rows that carry a score (a model logged from elsewhere may send
-    none), plus the rows per variant, so the history shows canary/shadow A/B."""
+    none), plus the rows per variant, so the history shows canary/shadow A/B. With `moments`
+    (the window's counted sums), `data` holds only its labelled rows."""
     scored = ~np.isnan(data.scores)
-    metrics = configured_performance(data.scores[scored], data.labels[scored], threshold, settings)
+    scores, labels = data.scores[scored], data.labels[scored]
+    metrics = (
+        configured_performance(scores, labels, threshold, settings)
+        if moments is None
+        else counted_performance(scores, labels, moments, threshold, settings)
+    )
     return strict_json({**metrics, "variants": data.variants})
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope.db import Label, ModelVersion, Prediction, ReferenceProfile
+from driftscope.db import Label, ModelVersion, Prediction, ReferenceProfile, WindowCount
 from driftscope.variants import SHADOW, shadow_labels
+from driftscope.window_counts import bucket_of, merge
 from driftscope_worker.windows import Window
 
 BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/predict/batch
@@ -44,14 +45,72 @@ def _in_window(model_name: str, window: Window, include_batch: bool) -> list[Any
 
 
 async def versions_in_window(
-    session: AsyncSession, model_name: str, window: Window, *, include_batch: bool = False
+    session: AsyncSession,
+    model_name: str,
+    window: Window,
+    *,
+    include_batch: bool = False,
+    counted: bool = False,
 ) -> list[int]:
+    """Versions with predictions in `window`; `counted`: read from the window counts (a few
+    rows a bucket) when there are any, from the predictions otherwise."""
+    if counted:
+        found = await session.scalars(
+            select(WindowCount.model_version)
+            .distinct()
+            .where(
+                WindowCount.model_name == model_name,
+                WindowCount.bucket >= bucket_of(window.start),
+                WindowCount.bucket < bucket_of(window.end),
+                *([] if include_batch else [WindowCount.source != BATCH_SOURCE]),
+            )
+        )
+        if versions := sorted(found):
+            return versions
     rows = await session.scalars(
         select(Prediction.model_version)
         .distinct()
         .where(*_in_window(model_name, window, include_batch))
     )
     return sorted(rows)
+
+
+@dataclass(frozen=True)
+class WindowCounts:
+    """A window's counts (`driftscope.window_counts`, summed over its buckets) and its rows per
+    variant."""
+
+    document: dict[str, Any]
+    variants: dict[str, int]
+
+    @property
+    def n(self) -> int:
+        return int(self.document["n"])
+
+
+async def load_counts(
+    session: AsyncSession, model_name: str, version: int, window: Window, *, include_batch: bool
+) -> WindowCounts | None:
+    """The counts of the buckets in `window` (its edges floored to bucket boundaries), None
+    when no backend counted any (counting off, or no reference profile)."""
+    where = [
+        WindowCount.model_name == model_name,
+        WindowCount.model_version == version,
+        WindowCount.bucket >= bucket_of(window.start),
+        WindowCount.bucket < bucket_of(window.end),
+    ]
+    if not include_batch:
+        where.append(WindowCount.source != BATCH_SOURCE)
+    rows = (
+        await session.execute(select(WindowCount.variant, WindowCount.counts).where(*where))
+    ).all()
+    document = merge(r.counts for r in rows)
+    if document is None:
+        return None
+    variants: Counter[str] = Counter()
+    for r in rows:
+        variants[r.variant] += int(r.counts["n"])
+    return WindowCounts(document, dict(variants))
 
 
 async def load_window(
@@ -62,15 +121,22 @@ async def load_window(
     names: list[str],
     *,
     include_batch: bool = False,
+    labelled_at_most: int | None = None,
 ) -> WindowData:
-    result = await session.execute(
+    """The window's rows; with `labelled_at_most`, only labelled rows (and shadow rows, whose
+    labels are their online twins'), at most that many: what performance needs when drift
+    comes from counts."""
+    query = (
         select(
             Prediction.id, Prediction.variant, Prediction.features, Prediction.score, Label.label
         )
         .outerjoin(Label, Label.prediction_id == Prediction.id)
         .where(*_in_window(model_name, window, include_batch), Prediction.model_version == version)
     )
-    rows = result.all()
+    if labelled_at_most is not None:
+        labelled = or_(Label.label.is_not(None), Prediction.variant == SHADOW)
+        query = query.where(labelled).limit(labelled_at_most)
+    rows = (await session.execute(query)).all()
     features = pd.DataFrame([r.features for r in rows], columns=names)
     # A prediction logged for a model served elsewhere may come without a score: NaN.
     scores = np.fromiter(
