@@ -168,44 +168,24 @@ async def _performance_data(
     texts: bool = False,
 ) -> tuple[WindowData, WindowCounts | None]:
     """The window's counts and its labelled rows (rows per variant from the counts); without
-    counts, every row of the window (with `texts`, text features too) and None."""
+    counts, every row of the window and None. Rows carry the features the reference profile
+    has, and with `texts` (raw drift only) the text features it profiles a vocabulary of."""
     settings = ctx.settings
     counted = None
     if settings.window_counts:
         counted = await load_counts(
             session, *key, window, include_batch=settings.drift_include_batch
         )
-    if counted is None:
-        return await _window_data(session, ctx, key, window, profile, texts=texts), None
-    data = await _window_data(
-        session, ctx, key, window, profile, labelled_at_most=settings.performance_max_labelled_rows
-    )
-    return replace(data, variants=counted.variants), counted
-
-
-async def _window_data(
-    session: AsyncSession,
-    ctx: WorkerContext,
-    key: tuple[str, int],
-    window: Window,
-    profile: dict[str, Any],
-    *,
-    texts: bool = False,
-    labelled_at_most: int | None = None,
-) -> WindowData:
-    """The window's rows of (model, version), with the features its reference profile has, and
-    with `texts` those of the text features it profiles a vocabulary of (drift only)."""
-    name, version = key
-    vocabulary = list(profile.get("vocabulary") or {}) if texts else []
-    return await load_window(
+    vocabulary = list(profile.get("vocabulary") or {}) if texts and counted is None else []
+    data = await load_window(
         session,
-        name,
-        version,
+        *key,
         window,
         [*profile["features"], *vocabulary],
-        include_batch=ctx.settings.drift_include_batch,
-        labelled_at_most=labelled_at_most,
+        include_batch=settings.drift_include_batch,
+        labelled_at_most=None if counted is None else settings.performance_max_labelled_rows,
     )
+    return (data, None) if counted is None else (replace(data, variants=counted.variants), counted)
 
 
 async def _evaluate_alerts(
