@@ -29,6 +29,7 @@ async def count_logged_rows(harness: Harness) -> int:
     """Count the logged rows into window_counts as a backend would (one row per bucket)."""
     async with harness.ctx.sessionmaker() as session, session.begin():
         profile = await session.scalar(select(ReferenceProfile.profile))
+        assert profile is not None
         rows = (await session.execute(select(Prediction))).scalars().all()
         groups: dict[Any, list[Prediction]] = defaultdict(list)
         for row in rows:
