@@ -8,7 +8,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -169,6 +169,12 @@ class PredictionWriter:
             self._counts_bulk = BulkInsert(WindowCount.__table__, self.engine.dialect)  # type: ignore[arg-type]
         return self._counts_bulk
 
+    async def profile_of(self, model_name: str, version: int) -> Mapping[str, Any] | None:
+        """The reference profile a version's rows are counted into (None: not counted)."""
+        if self.profiles is None:
+            return None
+        return (await self.profiles.get_many([(model_name, version)])).get((model_name, version))
+
     async def count(self, rows: list[Row]) -> list[Row]:
         """The window counts rows of `rows` (none without profiles). Counting never costs a
         row: if it fails, the rows are written without counts (the worker reads them raw)."""
@@ -203,20 +209,25 @@ class PredictionWriter:
             for sql, params in statements:
                 await conn.exec_driver_sql(sql, params)
 
-    async def write_now(self, statements: Statements, rows: int) -> None:
-        """Run prepared INSERTs of `rows` rows (a batch block, from `bulk`) in one transaction,
-        past the buffer, counted as written rows; on failure nothing is stored and the error
-        is raised for the caller to retry."""
-        await self._past_buffer(lambda: self._execute(statements), rows)
+    async def write_now(
+        self, statements: Statements, rows: int, counts: list[Row] | None = None
+    ) -> None:
+        """Run prepared INSERTs of `rows` rows (a batch block, from `bulk`) and their window
+        `counts` rows in one transaction, past the buffer, counted as written rows; on failure
+        nothing is stored and the error is raised for the caller to retry (with the same
+        `counts`: their ids make a retry that committed after all add nothing)."""
+        also = self.counts_bulk.statements(counts) if counts else []
+        await self._past_buffer(lambda: self._execute([*statements, *also]), rows)
 
-    async def copy_now(self, block: CopyRows) -> None:
+    async def copy_now(self, block: CopyRows, counts: list[Row] | None = None) -> None:
         """`write_now` for a block given as COPY records (`bulk.copy_columns`, PostgreSQL):
         one binary COPY, a retried block storing nothing twice (driftscope.db.copy)."""
-        await self._past_buffer(lambda: self._copy(block), len(block))
+        also = self.counts_bulk.statements(counts) if counts else []
+        await self._past_buffer(lambda: self._copy(block, also), len(block))
 
-    async def _copy(self, block: CopyRows) -> None:
+    async def _copy(self, block: CopyRows, then: Statements) -> None:
         async with self.engine.connect() as conn:
-            await copy_rows(conn, block)
+            await copy_rows(conn, block, then)
 
     async def _past_buffer(self, write: Callable[[], Awaitable[None]], rows: int) -> None:
         # Taken per attempt, between flushes: SQLite has one writer at a time, and waiting on

@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from backend.tests.conftest import error_fields, error_of, transaction
+from sqlalchemy import select
 
 from driftscope.contract import FRAUD_CONTRACT
+from driftscope.db import WindowCount
 from driftscope.errors import OverloadedError
 from driftscope.generator import generate_frame
 from driftscope.settings import Settings
+from driftscope.window_counts import count_window, merge
 from driftscope_backend.prediction.batch import router as batch_router
 from driftscope_backend.prediction.batch.reader import parse_header, read_header
 from driftscope_backend.prediction.batch.service import OUTPUT_HEADER, BatchScorer
@@ -398,12 +401,12 @@ def failing_writes(api: Api, monkeypatch: pytest.MonkeyPatch, fail: Callable[[in
     (SQLite) or its COPY (a batch block on PostgreSQL)."""
     calls = [0]
 
-    def flaky(write: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
-        async def maybe_refused(rows: Any) -> None:
+    def flaky(write: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        async def maybe_refused(*args: Any) -> None:
             calls[0] += 1
             if fail(calls[0] - 1):
                 raise ConnectionRefusedError("database is down")
-            await write(rows)
+            await write(*args)
 
         return maybe_refused
 
@@ -421,6 +424,59 @@ async def test_a_block_waits_for_the_database_and_is_then_stored(
 
         assert len(out) == 200 and api.writer.failed_flushes == 2
         assert set(await stored(api)) == {r["prediction_id"] for r in out}
+
+
+async def batch_counts(api: Api) -> dict[str, Any] | None:
+    async with api.app.state.runtime.sessionmaker() as session:
+        found = await session.scalars(select(WindowCount).where(WindowCount.source == "batch"))
+        return merge(row.counts for row in found)
+
+
+async def test_batch_blocks_are_counted_once_even_when_a_write_is_retried(
+    serve: Serve, block_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = frame(200).astype(object)
+    data.loc[[3, 70, 150], "amount"] = "lots"  # invalid rows: answered, neither logged nor counted
+    async with serve(block_settings) as api:  # blocks of 64 rows
+        # the second block's first write commits, then its acknowledgement is lost: retried
+        calls = [0]
+        write, copy = api.writer._execute, api.writer._copy
+
+        async def lost_ack(real: Callable[..., Awaitable[None]], *args: Any) -> None:
+            calls[0] += 1
+            await real(*args)
+            if calls[0] == 2:
+                raise ConnectionResetError("connection lost after commit")
+
+        monkeypatch.setattr(api.writer, "_execute", lambda *a: lost_ack(write, *a))
+        monkeypatch.setattr(api.writer, "_copy", lambda *a: lost_ack(copy, *a))
+
+        out = results(await post(api, to_csv(data)))
+
+        assert api.writer.failed_flushes == 1 and calls[0] == 5  # 4 blocks, one written twice
+        rows = list((await stored(api)).values())
+        assert len(rows) == 197 == sum(1 for r in out if not r["error"])
+        model = api.app.state.runtime.model
+        profile = await api.writer.profile_of(model.model_name, model.version)
+        assert profile is not None
+        columns = {c: [r.features.get(c) for r in rows] for c in profile["features"]}
+        direct = count_window(
+            profile, columns, [r.score for r in rows], [r.threshold for r in rows]
+        )
+        counted = await batch_counts(api)
+        assert counted is not None and counted["n"] == 197
+        assert counted["features"] == direct["features"]
+        assert counted["score"] == direct["score"]
+        assert counted["moments"] == pytest.approx(direct["moments"])
+
+
+async def test_batch_rows_of_a_version_without_profile_are_logged_uncounted(
+    serve: Serve, block_settings: Settings
+) -> None:
+    async with serve(block_settings.model_copy(update={"window_counts": False})) as api:
+        out = results(await post(api, to_csv(frame(100))))
+        assert len(await stored(api)) == 100 == len(out)
+        assert await batch_counts(api) is None
 
 
 async def test_a_batch_ends_early_when_the_database_stays_down(

@@ -20,9 +20,8 @@ from driftscope_backend.http import LeanRoute
 from driftscope_backend.prediction.batch.reader import parse_header, read_header, row_blocks
 from driftscope_backend.prediction.batch.service import (
     BatchScorer,
-    LogWrite,
+    BlockLog,
     Processed,
-    ScoredBlock,
 )
 from driftscope_backend.prediction.batch.upload import spool_upload
 from driftscope_backend.prediction.state import FRAUD_CLASSES
@@ -71,6 +70,7 @@ async def _score_upload(
             log=runtime.writer.bulk,
             request_id=request_id_var.get(),
             classes=classes,
+            profile=await runtime.writer.profile_of(model.model_name, model.version),
         )
     except BaseException:
         source.close()
@@ -92,8 +92,8 @@ async def stream_results(
         pending = asyncio.ensure_future(asyncio.to_thread(_process_next, scorer, blocks))
         while (processed := await pending) is not None:
             pending = asyncio.ensure_future(asyncio.to_thread(_process_next, scorer, blocks))
-            scored, out, inserts = processed
-            logged += await store_block(writer, inserts, scored)
+            _, out, block_log = processed
+            logged += await store_block(writer, block_log)
             yield out
         log.info(
             "batch scored: %d rows logged in %.1f s (model v%d)",
@@ -118,21 +118,20 @@ def _process_next(scorer: BatchScorer, blocks: Iterator[bytes]) -> Processed | N
     return None if block is None else scorer.process(block)
 
 
-async def store_block(writer: PredictionWriter, inserts: LogWrite, scored: ScoredBlock) -> int:
-    """Write a block's log rows in one transaction, retrying with backoff while the database
-    is unavailable: a batch waits rather than drop rows, up to LOG_WAIT_S, then it fails.
-    Returns the rows stored."""
-    if not inserts:
+async def store_block(writer: PredictionWriter, logged: BlockLog) -> int:
+    """Write a block's log rows and counts in one transaction, retrying with backoff while the
+    database is unavailable: a batch waits rather than drop rows, up to LOG_WAIT_S, then it
+    fails. Returns the rows stored."""
+    if not logged.rows:
         return 0
-    rows, delay = int(scored.valid.sum()), 0.1
-    deadline = time.monotonic() + LOG_WAIT_S
+    delay, deadline = 0.1, time.monotonic() + LOG_WAIT_S
     while True:
         try:
-            if isinstance(inserts, CopyRows):
-                await writer.copy_now(inserts)
+            if isinstance(logged.write, CopyRows):
+                await writer.copy_now(logged.write, logged.counts)
             else:
-                await writer.write_now(inserts, rows)
-            return rows
+                await writer.write_now(logged.write, logged.rows, logged.counts)
+            return logged.rows
         except Exception as exc:
             if time.monotonic() + delay > deadline:
                 raise OverloadedError(f"prediction log unavailable: {exc}") from exc

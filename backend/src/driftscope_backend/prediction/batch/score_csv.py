@@ -120,12 +120,17 @@ async def score_file(
         src.seek(0)
         layout = parse_header(read_header(src), model.contract)
         log = writer.bulk if writer is not None else None
-        scorer = BatchScorer(model, layout, use_rules=settings.rules_enabled, log=log)
+        profile = None
+        if writer is not None:
+            profile = await writer.profile_of(model.model_name, model.version)
+        scorer = BatchScorer(
+            model, layout, use_rules=settings.rules_enabled, log=log, profile=profile
+        )
         out.write(OUTPUT_HEADER)
         blocks = _checked(row_blocks(src, settings.batch_chunk_rows))
-        for scored, text, inserts in score_blocks(scorer, blocks):
+        for scored, text, logged in score_blocks(scorer, blocks):
             if writer is not None:
-                await store_block(writer, inserts, scored)
+                await store_block(writer, logged)
             out.write(text)
             rows, errors = rows + scored.n, errors + int((~scored.valid).sum())
             bar.update(task, completed=src.tell())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,14 +17,19 @@ import pandas as pd
 from driftscope.contract import FRAUD_CONTRACT
 from driftscope.db.bulk import BulkInsert
 from driftscope.db.copy import CopyRows
+from driftscope.ids import uuid7
 from driftscope.serving.artifact import LoadedModel
+from driftscope.window_counts import bucket_of
 from driftscope_backend.prediction.batch.checks import check_feature, check_ids
 from driftscope_backend.prediction.batch.ids import PredictionIds, prediction_ids
 from driftscope_backend.prediction.batch.reader import CsvLayout, parse_block
+from driftscope_backend.prediction.counting import counts_row
 from driftscope_backend.prediction.service import REQUEST_ID_MAX
 from driftscope_backend.prediction.state import FRAUD_CLASSES
-from driftscope_backend.prediction.writer import Statements
+from driftscope_backend.prediction.writer import Row, Statements
 
+log = logging.getLogger(__name__)
+BATCH_SOURCE = "batch"  # predictions.source of batch-scored rows
 OUTPUT_COLUMNS = (
     "id",
     "fraud_probability",
@@ -58,7 +64,20 @@ class ScoredBlock:
 
 
 LogWrite = Statements | CopyRows  # a block's log rows: INSERTs (SQLite), COPY records (PostgreSQL)
-Processed = tuple[ScoredBlock, bytes, LogWrite]  # a block's result, CSV rows, its log write
+
+
+@dataclass(frozen=True)
+class BlockLog:
+    """A block's log write and the window counts of its rows, stored in one transaction. The
+    counts row's id is fixed when the block is made, so a retried write adds nothing twice."""
+
+    write: LogWrite
+    rows: int
+    counts: list[Row]
+
+
+NOTHING_LOGGED = BlockLog([], 0, [])
+Processed = tuple[ScoredBlock, bytes, BlockLog]  # a block's result, CSV rows, its log write
 
 
 class BatchScorer:
@@ -73,8 +92,10 @@ class BatchScorer:
         log: BulkInsert | None = None,
         request_id: str | None = None,
         classes: tuple[str, str] = FRAUD_CLASSES,
+        profile: Mapping[str, Any] | None = None,
     ) -> None:
         self.model = model
+        self.profile = profile  # the version's reference profile: logged blocks are counted
         # Decisions are named by the model's classes (positive first), as CSV fields.
         self.classes = (_cell(classes[0]), _cell(classes[1]))
         self.header = OUTPUT_HEADER if classes == FRAUD_CLASSES else MODEL_OUTPUT_HEADER
@@ -154,37 +175,57 @@ class BatchScorer:
         ]
         return ("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode()
 
-    def inserts(self, block: ScoredBlock) -> LogWrite:
+    def inserts(self, block: ScoredBlock) -> BlockLog:
         """The write logging the valid rows (source "batch"): a binary COPY on PostgreSQL (5-8x
         the rows/s of INSERT, docs/BENCHMARKS.md), INSERTs on SQLite; values built column by
-        column as the driver takes them; latency is the block's processing time per row."""
+        column as the driver takes them; latency is the block's processing time per row.
+        With a profile, the rows' window counts too (one bucket: the block's time)."""
         log, valid = self.log, block.valid
         if log is None or block.prediction_ids is None or not valid.any():
-            return []
+            return NOTHING_LOGGED
         model, names = self.model, self.contract.names
         features = [np.asarray(block.features[name])[valid].tolist() for name in names]
+        logged = [
+            self._logged(dict(zip(names, values, strict=True)))
+            for values in zip(*features, strict=True)
+        ]
+        scores, ts = block.probability[valid].tolist(), datetime.now(UTC)
         write = log.copy_columns if log.postgres else log.insert_columns
-        return write(
+        rows = write(
             {
                 "id": block.prediction_ids.hex(valid),
                 "model_name": model.model_name,
                 "model_version": model.version,
-                "ts": datetime.now(UTC),
+                "ts": ts,
                 "transaction_id": [block.ids[row] for row in np.flatnonzero(valid).tolist()],
-                "features": [
-                    log.json_text(self._logged(dict(zip(names, values, strict=True))))
-                    for values in zip(*features, strict=True)
-                ],
-                "score": block.probability[valid].tolist(),
+                "features": [log.json_text(record) for record in logged],
+                "score": scores,
                 "decision": block.fraud[valid].tolist(),
                 "threshold": model.threshold,
                 "path": np.where(block.by_rules[valid], "rules", "model").tolist(),
                 "variant": "production",
                 "latency_us": block.elapsed_us // max(block.n, 1),
                 "request_id": self.request_id,
-                "source": "batch",
+                "source": BATCH_SOURCE,
             }
         )
+        return BlockLog(rows, len(scores), self._counts(logged, scores, ts))
+
+    def _counts(self, logged: list[dict[str, Any]], scores: list[float], ts: datetime) -> list[Row]:
+        """The block's window counts row (none without a profile). Counting never costs a row:
+        if it fails, the block is logged without counts (the worker reads it raw)."""
+        if self.profile is None:
+            return []
+        model = self.model
+        key = (model.model_name, model.version, "production", BATCH_SOURCE, bucket_of(ts))
+        thresholds = [model.threshold] * len(scores)
+        try:
+            return [counts_row(key, self.profile, logged, scores, thresholds, uuid7())]
+        except Exception:
+            log.exception(
+                "counting a batch block of %d rows failed; logged without counts", len(scores)
+            )
+            return []
 
     def _logged(self, record: dict[str, Any]) -> dict[str, Any]:
         """A row's logged features, as /predict logs them (a text model: text + descriptors)."""
@@ -192,7 +233,7 @@ class BatchScorer:
         return record if describe is None else describe(record, None)
 
     def process(self, block: bytes) -> Processed:
-        """Score a block: the result, its CSV rows, and the INSERTs logging it (none unless
+        """Score a block: the result, its CSV rows, and the write logging it (nothing unless
         logged)."""
         scored = self.score(block)
         return scored, self.to_csv(scored), self.inserts(scored)
