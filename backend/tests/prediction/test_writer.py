@@ -13,6 +13,7 @@ from backend.tests.conftest import error_of, transaction
 from sqlalchemy import func, select
 
 from driftscope.db import Prediction, WindowCount, create_engine
+from driftscope.db.copy import CopyRows
 from driftscope.settings import Settings
 from driftscope.testing.waiting import wait_until
 from driftscope_backend.prediction.writer import spilled_rows as writer_spilled_rows
@@ -145,19 +146,28 @@ async def test_ready_reports_a_nearly_full_queue(
         assert (await api.client.get("/ready")).status_code == 200
 
 
-async def test_rows_are_written_in_multi_row_statements(
+async def test_rows_are_written_in_one_statement_a_flush(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inserts: list[str] = []
-    execute = api.writer._execute
+    """SQLite: one multi-row INSERT a flush; PostgreSQL: one binary COPY of the whole flush."""
+    writes: list[int] = []
+    execute, copy = api.writer._execute, api.writer._copy
 
     async def recorded(statements: list[tuple[str, Any]]) -> None:
-        inserts.extend(
-            sql for sql, _ in statements if sql.upper().startswith("INSERT INTO PREDICTIONS")
+        writes.extend(
+            len(params) // len(api.writer.bulk.names)
+            for sql, params in statements
+            if sql.upper().startswith("INSERT INTO PREDICTIONS")
         )
         await execute(statements)
 
+    async def copied(block: CopyRows, then: list[tuple[str, Any]]) -> None:
+        assert not any(sql.upper().startswith("INSERT INTO PREDICTIONS") for sql, _ in then)
+        writes.append(len(block))
+        await copy(block, then)
+
     monkeypatch.setattr(api.writer, "_execute", recorded)
+    monkeypatch.setattr(api.writer, "_copy", copied)
     responses = await asyncio.gather(*(api.predict(transaction()) for _ in range(500)))
     assert {r.status_code for r in responses} == {200}
     await api.flush()
@@ -165,7 +175,7 @@ async def test_rows_are_written_in_multi_row_statements(
     assert await api.count() == 500
     assert api.writer.rows_written == 500
     assert 1 <= api.writer.flushes <= 25
-    assert len(inserts) == api.writer.flushes  # one INSERT … VALUES (…), (…), … per flush
+    assert len(writes) == api.writer.flushes and sum(writes) == 500  # one write a flush
 
 
 async def test_concurrent_flushes_write_each_row_once(

@@ -33,6 +33,7 @@ class BulkInsert:
         self.dialect = dialect
         self.columns = list(table.columns)
         self.names = [c.name for c in self.columns]
+        self.column_names = tuple(self.names)
         self.postgres = dialect.name == "postgresql"
         if dialect.name not in ("postgresql", "sqlite"):
             raise NotImplementedError(f"unsupported database dialect: {dialect.name}")
@@ -119,7 +120,7 @@ class BulkInsert:
         if not self.postgres:
             raise NotImplementedError("COPY is PostgreSQL's; SQLite takes insert_columns")
         bound, _ = self._bound_columns(columns)
-        return CopyRows(self.table.name, tuple(self.names), list(zip(*bound, strict=True)))
+        return CopyRows(self.table.name, self.column_names, list(zip(*bound, strict=True)))
 
     def _bound_columns(self, columns: Mapping[str, Any]) -> tuple[list[list[Any]], int]:
         n = max((len(v) for v in columns.values() if isinstance(v, list)), default=0)
