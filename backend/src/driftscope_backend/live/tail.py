@@ -25,6 +25,8 @@ from driftscope_backend.runtime import Runtime
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 15.0
 ALIAS_CHECK_S = 2.0
+CONNECT_TIMEOUT_S = 10.0  # the LISTEN connection; on failure the tail polls and tries again
+CLOSE_TIMEOUT_S = 5.0
 
 
 def now_iso() -> str:
@@ -61,6 +63,7 @@ class EventTail:
 
         url = make_url(self.runtime.engine.url.render_as_string(hide_password=False))
         self._listener = await asyncpg.connect(
+            timeout=CONNECT_TIMEOUT_S,
             host=url.host,
             port=url.port or 5432,
             user=url.username,
@@ -102,9 +105,13 @@ class EventTail:
                 log.warning("reading events failed: %s", exc)
 
     async def close(self) -> None:
+        """Close the LISTEN connection: gracefully within CLOSE_TIMEOUT_S, else abruptly (a
+        server that does not answer must not hold the shutdown)."""
         if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close()
+            try:
+                await self._listener.close(timeout=CLOSE_TIMEOUT_S)
+            except Exception:
+                self._listener.terminate()
 
 
 async def simulator_summary(runtime: Runtime) -> dict[str, Any] | None:
