@@ -5,13 +5,14 @@ is its own `driftscope serve` (own trained data dir, same uvicorn options as the
 rounds alternate: bare hello, then every variant, the next round in reverse order. `--src
 NAME=DIR` serves a variant from another checkout's `backend/src` and `core/src` (put ahead of this
 tree on PYTHONPATH; e.g. `git archive main backend/src core/src | tar -x -C DIR`);
-`--partial-index` adds this tree with `uq(model_name, transaction_id)` replaced by a partial
+`--without-counts` adds this tree with window counting off (DRIFTSCOPE_WINDOW_COUNTS=false:
+what counting at flush costs the request path, issue #19); `--partial-index` adds this tree with `uq(model_name, transaction_id)` replaced by a partial
 unique index `WHERE transaction_id IS NOT NULL` (set by hand on the trained SQLite file).
 
 Per round and variant: wrk req/s, its ratio to the bare hello of that round, the server main
 thread's CPU µs a request, other processes' CPU; and every 2xx logged (rows_written).
 
-    flock /tmp/ds-bench.lock uv run --frozen python bench/predict_ab.py --src base=DIR [--partial-index]
+    flock /tmp/ds-bench.lock uv run --frozen python bench/predict_ab.py --src base=DIR [--partial-index] [--without-counts]
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def partial_unique_index(db: Path) -> None:
 def start_variants(args: argparse.Namespace, work: Path, stack: ExitStack) -> dict[str, Server]:
     src: dict[str, Path | None] = {name: Path(tree) for name, _, tree in args.src}
     src["this"] = None
+    if args.without_counts:
+        src["uncounted"] = None
     if args.partial_index:
         src["this+partial"] = None
     servers: dict[str, Server] = {}
@@ -72,7 +75,7 @@ def start_variants(args: argparse.Namespace, work: Path, stack: ExitStack) -> di
         train(data, args.rows, work / f"train-{name}.log")
         if name.endswith("+partial"):
             partial_unique_index(data / "driftscope.db")
-        env = {}
+        env = {"DRIFTSCOPE_WINDOW_COUNTS": "false"} if name == "uncounted" else {}
         if tree is not None:
             paths = [str(Path(tree, part, "src")) for part in ("backend", "core")]
             env["PYTHONPATH"] = os.pathsep.join([*paths, os.environ.get("PYTHONPATH", "")])
@@ -151,6 +154,7 @@ def main() -> int:
     parser.add_argument("--src", action="append", default=[], type=lambda s: s.partition("="),
                         metavar="NAME=DIR", help="a variant served from another checkout")  # fmt: skip
     parser.add_argument("--partial-index", action="store_true")
+    parser.add_argument("--without-counts", action="store_true")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--duration", type=float, default=8.0, help="s per phase")
     parser.add_argument("--connections", type=int, default=16)
