@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
@@ -62,6 +63,15 @@ async def test_get_returns_the_default_state(client: httpx.AsyncClient) -> None:
     assert state["desired"] == DEFAULT_DESIRED
     assert (state["status"], state["online"], state["heartbeat_at"]) == (None, False, None)
     assert state["desired_updated_at"]
+
+
+async def test_concurrent_first_reads_make_one_control_row(api: Api) -> None:
+    """The control row is made on first use; requests racing to make it all succeed."""
+    responses = await asyncio.gather(*(api.client.get(URL) for _ in range(8)))
+    assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]
+    async with api.app.state.runtime.sessionmaker() as session:
+        rows = list(await session.scalars(select(SimulatorControl)))
+    assert [(r.name, r.desired) for r in rows] == [("default", DEFAULT_DESIRED)]
 
 
 async def test_put_needs_the_admin_key(client: httpx.AsyncClient) -> None:

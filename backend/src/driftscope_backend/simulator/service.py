@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import SimulatorControl, utcnow
+from driftscope.db.upsert import insert_ignore
 from driftscope.events import add_event, notify
 from driftscope_backend.http import contract_error
 from driftscope_backend.simulator.schemas import (
@@ -22,16 +23,19 @@ ONLINE_WITHIN = timedelta(seconds=5)
 
 
 async def _row(session: AsyncSession) -> SimulatorControl:
+    """The control row, made with the defaults on first use. Two requests (or replicas) may
+    both find it missing: the INSERT skips a row another one made meanwhile."""
     row = await session.get(SimulatorControl, ROW)
     if row is None:
-        row = SimulatorControl(
-            name=ROW,
-            desired=SimulatorDesired().model_dump(),
-            status={},
-            desired_updated_at=utcnow(),
-        )
-        session.add(row)
-        await session.flush()
+        default = {
+            "name": ROW,
+            "desired": SimulatorDesired().model_dump(),
+            "status": {},
+            "desired_updated_at": utcnow(),
+        }
+        dialect = session.get_bind().dialect.name
+        await session.execute(insert_ignore(dialect, SimulatorControl.__table__, [default]))
+        row = await session.get_one(SimulatorControl, ROW, populate_existing=True)
     return row
 
 
