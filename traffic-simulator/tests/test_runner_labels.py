@@ -43,7 +43,9 @@ async def test_labels_arrive_after_their_delay_with_the_set_coverage(
     counters = await running.stop()
     stored, delays = await server.label_delays()
     assert stored == counters.ok >= PREDICTIONS
-    assert (counters.failed, counters.throttled, counters.labels_failed) == (0, 0, 0)
+    assert (counters.failed, counters.throttled, counters.labels_failed) == (0, 0, 0), (
+        sim.fraud.last_failure
+    )
     assert len(delays) == counters.labels_sent
     assert len(delays) / stored == pytest.approx(0.5, abs=0.08)
     # Stored label time − stored prediction time: the drawn delay (1–2 s) plus the label

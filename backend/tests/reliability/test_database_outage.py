@@ -91,9 +91,11 @@ async def test_predictions_survive_an_outage_under_load(
 
     assert traffic.errors == []
     assert traffic.statuses == {200: int(RATE * SECONDS)}, traffic.statuses
-    last_degraded = degraded(during)[-1]
     assert all(status == 200 for status, _ in during), during  # still in the load balancer
-    assert any(r.startswith(fault.expected_reason) for r in last_degraded["reasons"]), during
+    # /ready named the fault (an answer just after the restore may name only the writer's
+    # last failed flush: the database answers again before the writer's next flush succeeds)
+    reasons = [r for body in degraded(during) for r in body["reasons"]]
+    assert any(r.startswith(fault.expected_reason) for r in reasons), during
     assert after.status_code == 200 and after.json()["status"] == "ready", after.text
     assert writer.failed_flushes >= 1  # the outage was real: writes failed and were retried
 

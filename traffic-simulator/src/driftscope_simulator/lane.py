@@ -85,6 +85,7 @@ class Lane(Generic[S]):
         self.paused_until = 0.0
         self.backoff_s = 0.0
         self.served = True  # False after a 404 until an answer comes back
+        self.last_failure: str | None = None  # why the latest failed request failed
         self.available: bool | None = None  # the source prepared (None: not yet tried)
         self._slots = asyncio.Semaphore(config.max_in_flight)
         self.in_flight: set[asyncio.Task[None]] = set()
@@ -171,6 +172,7 @@ class Lane(Generic[S]):
 
     def _failed(self, reason: str) -> None:
         self.counts.failed += 1
+        self.last_failure = reason
         if time.monotonic() < self.paused_until:
             return  # in flight when an earlier failure paused us: same outage, no extra doubling
         self.backoff_s = min(10.0, max(0.5, self.backoff_s * 2))
