@@ -19,8 +19,9 @@ Poisson-binomial variable with mean E = Σπ_i. For each segment:
   times how far its error rate moved — and what segments are ranked by: a broad segment that
   merely contains the culprit (the low-score band holding most rows) has as many excess
   errors as the culprit, but a far smaller rate ratio;
-- **p-value**: the exact one-sided tail P(X ≥ e) of that Poisson-binomial (a recursion over the
-  segment's rows, truncated at e — exact where a normal approximation fails: few errors);
+- **p-value**: the exact one-sided tail P(X ≥ e) of that Poisson-binomial (its generating
+  polynomial truncated at e, multiplied out by FFT — exact where a normal approximation fails:
+  few errors);
 - **q-value**: Benjamini–Hochberg across all segments, so testing a hundred bins does not
   invent a culprit.
 
@@ -68,16 +69,26 @@ class ErrorSegment:
 
 
 def at_least_p(probabilities: np.ndarray, errors: int) -> float:
-    """P(X ≥ errors) for X a sum of independent Bernoulli(probabilities), exactly: the
-    distribution of X below `errors`, built one row at a time."""
+    """P(X ≥ errors) for X a sum of independent Bernoulli(probabilities): one minus the
+    probabilities of X below `errors`, the first coefficients of ∏(1 − π + π·z). The factors
+    are multiplied pairwise, a whole level at once by FFT, keeping only the coefficients below
+    `errors` (the higher ones never feed a lower one): log₂(rows) array operations instead of
+    one per row, exact to ≈ 1e-12."""
     if errors <= 0:
         return 1.0
-    below = np.zeros(errors)  # below[k] = P(X = k) for k < errors
-    below[0] = 1.0
-    for pi in np.asarray(probabilities, dtype=np.float64):
-        below[1:] = below[1:] * (1 - pi) + below[:-1] * pi
-        below[0] *= 1 - pi
-    return float(min(1.0, max(0.0, 1.0 - below.sum())))
+    p = np.asarray(probabilities, dtype=np.float64)
+    if len(p) < errors:
+        return 0.0
+    polynomials = np.stack([1 - p, p], axis=1)
+    while len(polynomials) > 1:
+        if len(polynomials) % 2:  # an odd one out is multiplied by 1
+            one = np.zeros((1, polynomials.shape[1]))
+            one[0, 0] = 1.0
+            polynomials = np.vstack([polynomials, one])
+        size = 2 * polynomials.shape[1] - 1
+        spectra = np.fft.rfft(polynomials, size, axis=1)
+        polynomials = np.fft.irfft(spectra[0::2] * spectra[1::2], size, axis=1)[:, :errors]
+    return float(min(1.0, max(0.0, 1.0 - polynomials[0, :errors].sum())))
 
 
 def bin_index(feature: Mapping[str, Any], values: pd.Series | np.ndarray) -> np.ndarray:
