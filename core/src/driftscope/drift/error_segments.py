@@ -20,7 +20,7 @@ Poisson-binomial variable with mean E = Σπ_i. For each segment:
   merely contains the culprit (the low-score band holding most rows) has as many excess
   errors as the culprit, but a far smaller rate ratio;
 - **p-value**: the exact one-sided tail P(X ≥ e) of that Poisson-binomial (its generating
-  polynomial truncated at e, multiplied out by FFT — exact where a normal approximation fails:
+  polynomial truncated at e, multiplied out pairwise — exact where a normal approximation fails:
   few errors);
 - **q-value**: Benjamini–Hochberg across all segments, so testing a hundred bins does not
   invent a culprit.
@@ -68,12 +68,30 @@ class ErrorSegment:
         return {**asdict(self), "description": self.describe()}
 
 
+DIRECT_PRODUCT = 32  # below this many coefficients, multiplying directly beats the FFT
+
+
+def _products(left: np.ndarray, right: np.ndarray, keep: int) -> np.ndarray:
+    """Row-wise products of two stacks of polynomials (coefficients by power), the first
+    `keep` coefficients: directly while short, by FFT once long."""
+    width = left.shape[1]
+    size = 2 * width - 1
+    if width > DIRECT_PRODUCT:
+        spectra = np.fft.rfft(left, size, axis=1) * np.fft.rfft(right, size, axis=1)
+        return np.fft.irfft(spectra, size, axis=1)[:, :keep]
+    product = np.zeros((len(left), min(size, keep)))
+    for power in range(min(width, keep)):
+        span = min(width, keep - power)
+        product[:, power : power + span] += left[:, power : power + 1] * right[:, :span]
+    return product
+
+
 def at_least_p(probabilities: np.ndarray, errors: int) -> float:
     """P(X ≥ errors) for X a sum of independent Bernoulli(probabilities): one minus the
     probabilities of X below `errors`, the first coefficients of ∏(1 − π + π·z). The factors
-    are multiplied pairwise, a whole level at once by FFT, keeping only the coefficients below
-    `errors` (the higher ones never feed a lower one): log₂(rows) array operations instead of
-    one per row, exact to ≈ 1e-12."""
+    are multiplied pairwise, a whole level at once, keeping only the coefficients below
+    `errors` (the higher ones never feed a lower one): a few array operations per level
+    instead of one per row; exact to ≈ 1e-12."""
     if errors <= 0:
         return 1.0
     p = np.asarray(probabilities, dtype=np.float64)
@@ -85,9 +103,7 @@ def at_least_p(probabilities: np.ndarray, errors: int) -> float:
             one = np.zeros((1, polynomials.shape[1]))
             one[0, 0] = 1.0
             polynomials = np.vstack([polynomials, one])
-        size = 2 * polynomials.shape[1] - 1
-        spectra = np.fft.rfft(polynomials, size, axis=1)
-        polynomials = np.fft.irfft(spectra[0::2] * spectra[1::2], size, axis=1)[:, :errors]
+        polynomials = _products(polynomials[0::2], polynomials[1::2], errors)
     return float(min(1.0, max(0.0, 1.0 - polynomials[0, :errors].sum())))
 
 
