@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import fft as sp_fft
 
 from driftscope.drift.binning import category_labels
 from driftscope.drift.multiple import benjamini_hochberg
@@ -77,8 +78,9 @@ def _products(left: np.ndarray, right: np.ndarray, keep: int) -> np.ndarray:
     width = left.shape[1]
     size = 2 * width - 1
     if width > DIRECT_PRODUCT:
-        spectra = np.fft.rfft(left, size, axis=1) * np.fft.rfft(right, size, axis=1)
-        return np.fft.irfft(spectra, size, axis=1)[:, :keep]
+        fast = sp_fft.next_fast_len(size, real=True)  # 2^k + 1 has large prime factors
+        spectra = sp_fft.rfft(left, fast, axis=1) * sp_fft.rfft(right, fast, axis=1)
+        return sp_fft.irfft(spectra, fast, axis=1)[:, : min(size, keep)]
     product = np.zeros((len(left), min(size, keep)))
     for power in range(min(width, keep)):
         span = min(width, keep - power)
