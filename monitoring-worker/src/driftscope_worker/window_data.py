@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import Label, ModelVersion, Prediction, ReferenceProfile, WindowCount
@@ -126,17 +126,18 @@ async def load_window(
     """The window's rows; with `labelled_at_most`, only labelled rows (and shadow rows, whose
     labels are their online twins'), at most that many: what performance needs when drift
     comes from counts."""
+    # Only a shadow row's id is used (its label is its twin's): the others' are not decoded.
+    shadow_id = case((Prediction.variant == SHADOW, Prediction.id)).label("id")
     query = (
-        select(
-            Prediction.id, Prediction.variant, Prediction.features, Prediction.score, Label.label
-        )
+        select(shadow_id, Prediction.variant, Prediction.features, Prediction.score, Label.label)
         .outerjoin(Label, Label.prediction_id == Prediction.id)
         .where(*_in_window(model_name, window, include_batch), Prediction.model_version == version)
     )
     if labelled_at_most is not None:
         labelled = or_(Label.label.is_not(None), Prediction.variant == SHADOW)
         query = query.where(labelled).limit(labelled_at_most)
-    rows = (await session.execute(query)).all()
+    # Through the connection: plain rows, without the ORM's per-row bookkeeping.
+    rows = (await (await session.connection()).execute(query)).all()
     features = pd.DataFrame([r.features for r in rows], columns=names)
     # A prediction logged for a model served elsewhere may come without a score: NaN.
     scores = np.fromiter(
