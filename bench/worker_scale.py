@@ -289,7 +289,8 @@ async def measure(
     profile = artifact.trained.profile
     # Tomorrow: on PostgreSQL its day partition exists (created ahead), as for live traffic.
     base = datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    out: dict[str, Any] = {"sizes": {}}
+    cap = settings.performance_max_labelled_rows  # DRIFTSCOPE_PERFORMANCE_MAX_LABELLED_ROWS
+    out: dict[str, Any] = {"performance_max_labelled_rows": cap, "sizes": {}}
     try:
         for k, (size, per_flush) in enumerate((s, f) for s in args.sizes for f in (False, True)):
             if per_flush and not args.per_flush:
@@ -337,7 +338,7 @@ def summary_rows(backend: str, result: dict[str, Any]) -> list[dict[str, Any]]:
                 + " / ".join(f"{run['counts_rows']:,}" for _, run in runs)
                 + " rows)",
                 "value": " / ".join(f"{m} s" for m in medians)
-                + f" median (max {max(run['max_s'] for _, run in runs)} s); largest ÷ smallest "
+                + f" median (max {max(run['max_s'] for _, run in runs)} s); slowest ÷ fastest "
                 f"{spread:.2f}",
                 "goal": "≤ 1 s each, within 2×",
                 "met": max(medians) <= 1.0 and spread <= 2.0,
