@@ -108,7 +108,7 @@ def make_pool(artifact: TrainedArtifact) -> Pool:
     features = values.where(values.notna(), None).to_dict("records")
     columns = {name: values[name].tolist() for name in FRAUD_CONTRACT.names}
     labels = frame[FRAUD_CONTRACT.label].to_numpy()
-    return Pool(features, columns, scores, labels, model.threshold)  # type: ignore[arg-type]
+    return Pool(features, columns, scores, labels, model.threshold)
 
 
 def scaled(document: Counts, factor: int) -> Counts:
@@ -232,7 +232,7 @@ async def timed_runs(
         read.append(await original(*args, **kwargs))
         return read[-1]
 
-    monitor.load_counts = spy  # type: ignore[assignment]
+    monitor.load_counts = spy
     walls, cpus = [], []
     try:
         for _ in range(repeats):
@@ -241,7 +241,7 @@ async def timed_runs(
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
     finally:
-        monitor.load_counts = original  # type: ignore[assignment]
+        monitor.load_counts = original
     # The path taken: counts read on every run, or never asked for.
     assert all(r is not None and r.n == case.size for r in read) and len(read) == (
         repeats if counted else 0
