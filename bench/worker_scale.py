@@ -12,10 +12,11 @@ window:
   multiplied). Two layouts of those rows: one per replica per bucket (2, 3 and 11 replicas
   at 1×, 10× and 100×: docs/SCALING.md), and one per writer flush per replica as the
   writer writes them today (a flush every 200 ms: 50 a bucket per replica). Raw rows: every
-  prediction at 150k and 1.5M (the pool replicated), at 15M the pool only (the 1 % a 100×
-  deployment keeps, plus every labelled row), so performance reads the same
+  prediction in the windows also read raw (the pool replicated), else the pool once (a 1-10 %
+  sample, as a sampled log keeps, with every labelled row), so performance reads the same
   DRIFTSCOPE_PERFORMANCE_MAX_LABELLED_ROWS (50,000) labelled rows at every size.
-- **raw-row path** (`window_counts=False`): the same 150k and 1.5M windows read row by row.
+- **raw-row path** (`window_counts=False`): the per-replica windows of `--raw-sizes` (default
+  150k; 1.5M loads and runs for minutes) read row by row.
 
 Each run is checked: the report's `n` is the window's, the drift it finds is the injected one,
 the snapshot read the capped labelled rows, and the counts path really read counts.
@@ -24,7 +25,7 @@ dropped after). Writes bench/results/worker_scale.json and prints the tables of
 docs/BENCHMARKS.md.
 
     uv run --frozen python bench/worker_scale.py [--sizes 150000 1500000 15000000]
-        [--raw-sizes 150000 1500000] [--repeats 5] [--postgres-only]
+        [--raw-sizes 150000 [1500000]] [--repeats 5] [--no-per-flush] [--postgres-only]
 """
 
 from __future__ import annotations
