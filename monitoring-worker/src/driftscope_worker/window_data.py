@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from driftscope.db import Label, ModelVersion, Prediction, ReferenceProfile, WindowCount
 from driftscope.variants import SHADOW, shadow_labels
 from driftscope.window_counts import bucket_of, merge
+from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.windows import Window
 
 BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/predict/batch
@@ -89,10 +90,17 @@ class WindowCounts:
 
 
 async def load_counts(
-    session: AsyncSession, model_name: str, version: int, window: Window, *, include_batch: bool
+    session: AsyncSession,
+    model_name: str,
+    version: int,
+    window: Window,
+    *,
+    include_batch: bool,
+    sums: BucketSums | None = None,
 ) -> WindowCounts | None:
     """The counts of the buckets in `window` (its edges floored to bucket boundaries), None
-    when no backend counted any (counting off, or no reference profile)."""
+    when no backend counted any (counting off, or no reference profile). With `sums`, the
+    buckets summed by an earlier run and unchanged since are not read again."""
     where = [
         WindowCount.model_name == model_name,
         WindowCount.model_version == version,
@@ -101,15 +109,22 @@ async def load_counts(
     ]
     if not include_batch:
         where.append(WindowCount.source != BATCH_SOURCE)
-    rows = (
-        await session.execute(select(WindowCount.variant, WindowCount.counts).where(*where))
-    ).all()
-    document = merge(r.counts for r in rows)
+    if sums is not None:
+        buckets = await sums.read(session, (model_name, version, include_batch), where, window.end)
+        parts = [(b.document, b.variants) for b in buckets]
+    else:
+        rows = (
+            await session.execute(
+                select(WindowCount.variant, WindowCount.n, WindowCount.counts).where(*where)
+            )
+        ).all()
+        parts = [(r.counts, {r.variant: int(r.n)}) for r in rows]
+    document = merge(doc for doc, _ in parts)
     if document is None:
         return None
     variants: Counter[str] = Counter()
-    for r in rows:
-        variants[r.variant] += int(r.counts["n"])
+    for _, counted in parts:
+        variants.update(counted)
     return WindowCounts(document, dict(variants))
 
 
