@@ -21,7 +21,7 @@ from driftscope.db import WindowCount
 from driftscope.window_counts import Counts, merge
 
 # Buckets older than this before the end of the window asked for are forgotten: a 300 s window
-# and label_join's 600 s horizon. A sum is ≈ 0.1–0.4 MB of Python ints (12 features' bins).
+# and label_join's 600 s horizon. A sum holds ≈ 9,000 Python ints (≈ 0.1–0.4 MB, estimated).
 KEEP_S = 900.0
 Series = tuple[str, int, bool]  # model, version, include_batch
 
