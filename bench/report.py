@@ -28,6 +28,7 @@ ORDER = [
     "lost_rows",
     "drift_vs_evidently",
     "batch_csv",
+    "worker_scale",
     "ws_fanout",
     "shadow_latency",
     "content_latency",

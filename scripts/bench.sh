@@ -31,8 +31,9 @@ declare -A BENCHMARKS=(
     [shadow_latency]="bench/shadow_latency.py"
     [content_latency]="bench/content_latency.py"
     [alert_quality]="bench/alert_quality.py"
+    [worker_scale]="bench/worker_scale.py" # + PostgreSQL when DRIFTSCOPE_BENCH_POSTGRES is set
 )
-ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently batch_csv batch_csv_postgres retention ws_fanout shadow_latency content_latency alert_quality rate_limit_spike demo_footprint)
+ORDER=(predict_vs_hello naive_vs_ours lost_rows drift_vs_evidently batch_csv batch_csv_postgres retention worker_scale ws_fanout shadow_latency content_latency alert_quality rate_limit_spike demo_footprint)
 
 # Project venv (scripts/setup.sh), wrk from Debian when we may install it; Evidently gets its own
 # venv in bench/drift_vs_evidently/run.sh.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,7 +20,10 @@ from driftscope.db import (
     WindowCount,
 )
 from driftscope.window_counts import bucket_of, count_window
+from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.monitor import drift_and_performance
+from driftscope_worker.window_data import load_counts
+from driftscope_worker.windows import Window
 
 if TYPE_CHECKING:
     from conftest import Harness
@@ -99,3 +103,43 @@ async def test_a_counted_window_gives_the_raw_rows_decisions(harness: Harness) -
     assert counted_perf.n_labelled == raw_perf.n_labelled == 600
     for key in ("predicted_rate", "estimated", "realised"):
         assert counted_perf.metrics[key] == pytest.approx(raw_perf.metrics[key], rel=1e-9), key
+
+
+async def test_bucket_sums_reread_only_buckets_that_got_rows(harness: Harness) -> None:
+    end = harness.clock.now
+    await harness.log(harness.transactions(900, seed=3), end)
+    assert await count_logged_rows(harness) == 6  # six 10 s buckets of a 60 s window
+    window = Window(end - timedelta(seconds=60), end)
+    sums = BucketSums()
+    where = [WindowCount.model_name == "fraud", WindowCount.model_version == 1]
+    async with harness.ctx.sessionmaker() as session:
+        first = await sums.read(session, ("fraud", 1, False), where, end)
+        plain = await load_counts(session, "fraud", 1, window, include_batch=False)
+        summed = await load_counts(session, "fraud", 1, window, include_batch=False, sums=sums)
+    assert plain is not None and summed is not None
+    assert summed.n == plain.n == 900 and summed.variants == plain.variants == {"production": 900}
+    assert summed.document["features"] == plain.document["features"]
+
+    late = first[0].document  # a late batch for the first bucket: its counts once more
+    async with harness.ctx.sessionmaker() as session, session.begin():
+        bucket = min(await session.scalars(select(WindowCount.bucket)))
+        row = {"model_name": "fraud", "model_version": 1, "variant": "production"}
+        await session.execute(
+            insert(WindowCount),
+            [
+                {
+                    **row,
+                    "id": uuid.uuid4(),
+                    "source": "online",
+                    "bucket": bucket,
+                    "n": late["n"],
+                    "counts": late,
+                }
+            ],
+        )
+    async with harness.ctx.sessionmaker() as session:
+        second = await sums.read(session, ("fraud", 1, False), where, end)
+        summed = await load_counts(session, "fraud", 1, window, include_batch=False, sums=sums)
+    assert summed is not None and summed.n == 900 + late["n"]
+    assert second[0] is not first[0] and second[0].n == 2 * first[0].n
+    assert all(a is b for a, b in zip(first[1:], second[1:], strict=True))  # not summed again

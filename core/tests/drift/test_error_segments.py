@@ -23,6 +23,18 @@ def test_the_tail_of_unequal_chances_by_hand() -> None:
     assert at_least_p(np.array([0.5, 0.2]), 3) == pytest.approx(0.0)
 
 
+def test_the_tail_of_a_large_segment_matches_scipy() -> None:
+    # An odd number of rows (padded levels) and thousands of errors: the FFT products agree
+    # with scipy's Poisson-binomial and binomial tails far below any significance level.
+    chances = np.random.default_rng(3).uniform(0.0, 0.6, 20_001)
+    errors = int(chances.sum()) + 150
+    expected = stats.poisson_binom.sf(errors - 1, chances)
+    assert at_least_p(chances, errors) == pytest.approx(expected, abs=1e-11)
+    assert at_least_p(np.full(5_001, 0.1), 520) == pytest.approx(
+        stats.binom.sf(519, 5_001, 0.1), abs=1e-11
+    )
+
+
 def test_rows_are_counted_into_the_reports_bins() -> None:
     amount = {"kind": "numeric", "bins": [10.0, 100.0]}
     index = bin_index(amount, np.array([5.0, 10.0, 99.0, 100.0, np.nan]))

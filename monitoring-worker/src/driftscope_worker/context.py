@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from driftscope.db import utcnow
 from driftscope.settings import Settings
+from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.notify import WebhookNotifier
 
 
@@ -24,4 +25,5 @@ class WorkerContext:
     profiles: dict[tuple[str, int], dict[str, Any]] = field(
         default_factory=dict
     )  # cache by version
+    counts: BucketSums = field(default_factory=BucketSums)  # window counts summed per bucket
     retraining: bool = False  # an auto_retrain run is training: at most one at a time

@@ -174,7 +174,7 @@ async def _performance_data(
     counted = None
     if settings.window_counts:
         counted = await load_counts(
-            session, *key, window, include_batch=settings.drift_include_batch
+            session, *key, window, include_batch=settings.drift_include_batch, sums=ctx.counts
         )
     vocabulary = list(profile.get("vocabulary") or {}) if texts and counted is None else []
     data = await load_window(

@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope.db import Label, ModelVersion, Prediction, ReferenceProfile, WindowCount
 from driftscope.variants import SHADOW, shadow_labels
 from driftscope.window_counts import bucket_of, merge
+from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.windows import Window
 
 BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/predict/batch
@@ -89,10 +90,17 @@ class WindowCounts:
 
 
 async def load_counts(
-    session: AsyncSession, model_name: str, version: int, window: Window, *, include_batch: bool
+    session: AsyncSession,
+    model_name: str,
+    version: int,
+    window: Window,
+    *,
+    include_batch: bool,
+    sums: BucketSums | None = None,
 ) -> WindowCounts | None:
     """The counts of the buckets in `window` (its edges floored to bucket boundaries), None
-    when no backend counted any (counting off, or no reference profile)."""
+    when no backend counted any (counting off, or no reference profile). With `sums`, the
+    buckets summed by an earlier run and unchanged since are not read again."""
     where = [
         WindowCount.model_name == model_name,
         WindowCount.model_version == version,
@@ -101,15 +109,22 @@ async def load_counts(
     ]
     if not include_batch:
         where.append(WindowCount.source != BATCH_SOURCE)
-    rows = (
-        await session.execute(select(WindowCount.variant, WindowCount.counts).where(*where))
-    ).all()
-    document = merge(r.counts for r in rows)
+    if sums is not None:
+        buckets = await sums.read(session, (model_name, version, include_batch), where, window.end)
+        parts = [(b.document, b.variants) for b in buckets]
+    else:
+        rows = (
+            await session.execute(
+                select(WindowCount.variant, WindowCount.n, WindowCount.counts).where(*where)
+            )
+        ).all()
+        parts = [(r.counts, {r.variant: int(r.n)}) for r in rows]
+    document = merge(doc for doc, _ in parts)
     if document is None:
         return None
     variants: Counter[str] = Counter()
-    for r in rows:
-        variants[r.variant] += int(r.counts["n"])
+    for _, counted in parts:
+        variants.update(counted)
     return WindowCounts(document, dict(variants))
 
 
@@ -126,17 +141,18 @@ async def load_window(
     """The window's rows; with `labelled_at_most`, only labelled rows (and shadow rows, whose
     labels are their online twins'), at most that many: what performance needs when drift
     comes from counts."""
+    # Only a shadow row's id is used (its label is its twin's): the others' are not decoded.
+    shadow_id = case((Prediction.variant == SHADOW, Prediction.id)).label("id")
     query = (
-        select(
-            Prediction.id, Prediction.variant, Prediction.features, Prediction.score, Label.label
-        )
+        select(shadow_id, Prediction.variant, Prediction.features, Prediction.score, Label.label)
         .outerjoin(Label, Label.prediction_id == Prediction.id)
         .where(*_in_window(model_name, window, include_batch), Prediction.model_version == version)
     )
     if labelled_at_most is not None:
         labelled = or_(Label.label.is_not(None), Prediction.variant == SHADOW)
         query = query.where(labelled).limit(labelled_at_most)
-    rows = (await session.execute(query)).all()
+    # Through the connection: plain rows, without the ORM's per-row bookkeeping.
+    rows = (await (await session.connection()).execute(query)).all()
     features = pd.DataFrame([r.features for r in rows], columns=names)
     # A prediction logged for a model served elsewhere may come without a score: NaN.
     scores = np.fromiter(
