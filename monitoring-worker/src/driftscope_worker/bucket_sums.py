@@ -4,7 +4,8 @@ late or replayed batch), not the whole window again.
 
 A bucket's sum is known by the counts rows it was summed from (how many, and their
 predictions): counts rows are only ever added (a retried batch adds nothing, retention removes
-whole old buckets), so a bucket whose rows and predictions are unchanged has the same sum.
+whole old buckets, compaction moves a bucket's counts into one of its rows and leaves the
+others empty), so a bucket whose rows and predictions are unchanged has the same sum.
 """
 
 from __future__ import annotations
@@ -61,19 +62,26 @@ class BucketSums:
             or (known.rows, known.n) != (rows, n)
         ]
         if stale:
-            await self._sum(session, series, where, stale)
+            known = {bucket: (rows, n) for bucket, rows, n in signature}
+            await self._sum(session, series, where, {b: known[b] for b in stale})
         self._forget(window_end - self.keep)
         found = (self._sums.get((series, bucket)) for bucket, _, _ in signature)
         return [s for s in found if s is not None]
 
     async def _sum(
-        self, session: AsyncSession, series: Series, where: list[Any], buckets: list[datetime]
+        self,
+        session: AsyncSession,
+        series: Series,
+        where: list[Any],
+        buckets: dict[datetime, tuple[int, int]],
     ) -> None:
+        """Sum `buckets` (each with its signature: rows, predictions) from their non-empty rows
+        (compaction empties all rows of a bucket but one, and leaves its signature as it was)."""
         rows = (
             await session.execute(
                 select(
                     WindowCount.bucket, WindowCount.variant, WindowCount.n, WindowCount.counts
-                ).where(*where, WindowCount.bucket.in_(buckets))
+                ).where(*where, WindowCount.bucket.in_(list(buckets)), WindowCount.n > 0)
             )
         ).all()
         by_bucket: dict[datetime, list[Any]] = defaultdict(list)
@@ -85,8 +93,8 @@ class BucketSums:
                 variants[row.variant] += int(row.n)
             document = merge(row.counts for row in group)
             assert document is not None  # a bucket with rows
-            total = sum(int(row.n) for row in group)
-            self._sums[series, bucket] = BucketSum(len(group), total, document, dict(variants))
+            count, total = buckets[bucket]
+            self._sums[series, bucket] = BucketSum(count, total, document, dict(variants))
 
     def _forget(self, before: datetime) -> None:
         for key in [k for k in self._sums if k[1] < before]:

@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.settings import Settings
+from driftscope_worker.compaction import compact_counts
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.lock import LeaderLock
 from driftscope_worker.monitor import drift_and_performance, label_join
@@ -36,6 +37,8 @@ JOBS: dict[str, Job] = {
     "drift_and_performance": Job(drift_and_performance, lambda s: s.monitor_interval_s),
     "label_join": Job(label_join, lambda s: max(60.0, s.monitor_interval_s)),
     "retention": Job(retention, lambda s: 3600.0),
+    # A closed 10 s bucket's counts rows (one per backend flush) rolled into one.
+    "compact_counts": Job(compact_counts, lambda s: s.monitor_interval_s),
     # PostgreSQL: day partitions of the prediction log for today and the days ahead.
     "partitions": Job(partitions_ahead, lambda s: 3600.0),
     # Off unless DRIFTSCOPE_AUTO_RETRAIN_ENABLED; training runs in a thread, one at a time.

@@ -115,7 +115,10 @@ async def load_counts(
     else:
         rows = (
             await session.execute(
-                select(WindowCount.variant, WindowCount.n, WindowCount.counts).where(*where)
+                select(WindowCount.variant, WindowCount.n, WindowCount.counts).where(
+                    *where,
+                    WindowCount.n > 0,  # not a row emptied by compaction
+                )
             )
         ).all()
         parts = [(r.counts, {r.variant: int(r.n)}) for r in rows]
