@@ -62,8 +62,8 @@ class BucketSums:
             or (known.rows, known.n) != (rows, n)
         ]
         if stale:
-            known = {bucket: (rows, n) for bucket, rows, n in signature}
-            await self._sum(session, series, where, {b: known[b] for b in stale})
+            seen = {bucket: (rows, n) for bucket, rows, n in signature}
+            await self._sum(session, series, where, {b: seen[b] for b in stale})
         self._forget(window_end - self.keep)
         found = (self._sums.get((series, bucket)) for bucket, _, _ in signature)
         return [s for s in found if s is not None]

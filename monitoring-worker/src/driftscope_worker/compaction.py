@@ -66,7 +66,7 @@ async def compact_counts(ctx: WorkerContext) -> Compacted:
                 .limit(MAX_GROUPS_PER_RUN)
             )
         ).all()
-    keys: list[GroupKey] = [tuple(g) for g in groups]  # type: ignore[misc]
+    keys: list[GroupKey] = [tuple(g) for g in groups]
     emptied = 0
     for start in range(0, len(keys), GROUPS_PER_TRANSACTION):
         emptied += await _compact(ctx, keys[start : start + GROUPS_PER_TRANSACTION])
