@@ -52,6 +52,7 @@ def test_jobs_are_registered_in_one_place() -> None:
         "drift_and_performance",
         "label_join",
         "retention",
+        "log_sample",
         "partitions",
         "auto_retrain",
     }

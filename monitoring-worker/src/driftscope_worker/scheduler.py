@@ -16,6 +16,7 @@ from driftscope.db import create_engine, make_sessionmaker, upgrade
 from driftscope.settings import Settings
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.lock import LeaderLock
+from driftscope_worker.log_sample import prune_unkept
 from driftscope_worker.monitor import drift_and_performance, label_join
 from driftscope_worker.notify import WebhookNotifier
 from driftscope_worker.partitions import partitions_ahead
@@ -36,6 +37,8 @@ JOBS: dict[str, Job] = {
     "drift_and_performance": Job(drift_and_performance, lambda s: s.monitor_interval_s),
     "label_join": Job(label_join, lambda s: max(60.0, s.monitor_interval_s)),
     "retention": Job(retention, lambda s: 3600.0),
+    # Off unless DRIFTSCOPE_LOG_SAMPLE_RATE < 1: unkept raw rows past the hold, unlabelled, go.
+    "log_sample": Job(prune_unkept, lambda s: 600.0),
     # PostgreSQL: day partitions of the prediction log for today and the days ahead.
     "partitions": Job(partitions_ahead, lambda s: 3600.0),
     # Off unless DRIFTSCOPE_AUTO_RETRAIN_ENABLED; training runs in a thread, one at a time.
