@@ -70,11 +70,12 @@ async def run(url: str, rows: int, rate: float) -> str:
     ts = datetime.now(UTC) - timedelta(days=2)
     async with ctx.engine.begin() as conn:  # the day's own partition (PostgreSQL)
         await create_partitions_ahead(conn, ts.date(), 2)
-    bulk = {t: BulkInsert(t.__table__, ctx.engine.dialect) for t in (Prediction, Label)}  # type: ignore[arg-type]
+    tables: tuple[Any, ...] = (Prediction, Label)
+    bulk = {t: BulkInsert(t.__table__, ctx.engine.dialect) for t in tables}
     for start in range(0, rows, PIECE):
         made = piece(start, min(rows, start + PIECE), ts, rate)
         async with ctx.engine.begin() as conn:
-            for table, values in zip((Prediction, Label), made, strict=True):
+            for table, values in zip(tables, made, strict=True):
                 for sql, params in bulk[table].statements(values):
                     await conn.exec_driver_sql(sql, params)
     wall, cpu = time.perf_counter(), time.process_time()

@@ -82,6 +82,4 @@ async def _settle(
         return
     where = (Prediction.id.in_(ids), Prediction.ts < cutoff)
     statement = update(Prediction).values(kept=True) if keep else delete(Prediction)
-    await session.execute(
-        statement.where(*where).execution_options(synchronize_session=False)
-    )
+    await session.execute(statement.where(*where).execution_options(synchronize_session=False))

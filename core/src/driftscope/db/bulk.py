@@ -19,8 +19,8 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Column, Table
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from driftscope.db.copy import CopyRows
 

@@ -112,12 +112,13 @@ class Prediction(Base):
         Index("ix_predictions_ts", "ts"),
         Index("ix_predictions_model_version_ts", "model_name", "model_version", "ts"),
         UniqueConstraint("model_name", "transaction_id", name="uq_predictions_transaction"),
-        # Only the rows the `log_sample` job may remove: empty unless sampling is on.
+        # Only the rows the `log_sample` job may remove: empty unless sampling is on. Each
+        # condition as SQLAlchemy renders `~Prediction.kept` there, so the planner uses it.
         Index(
             "ix_predictions_unkept_ts",
             "ts",
             postgresql_where=text("NOT kept"),
-            sqlite_where=text("NOT kept"),
+            sqlite_where=text("kept = 0"),
         ),
     )
 

@@ -18,8 +18,6 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-UNKEPT = sa.text("NOT kept")
-
 
 def upgrade() -> None:
     op.add_column(
@@ -30,8 +28,9 @@ def upgrade() -> None:
         "ix_predictions_unkept_ts",
         "predictions",
         ["ts"],
-        postgresql_where=UNKEPT,
-        sqlite_where=UNKEPT,
+        # as SQLAlchemy renders `~Prediction.kept` on each: the query must match the condition
+        postgresql_where=sa.text("NOT kept"),
+        sqlite_where=sa.text("kept = 0"),
     )
 
 
