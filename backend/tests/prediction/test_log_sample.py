@@ -12,6 +12,7 @@ from driftscope.contract import FRAUD_CONTRACT
 from driftscope.generator import generate_frame
 from driftscope.sampling import keeps_row
 from driftscope.settings import Settings
+from driftscope_backend.prediction.writer import keep_uncounted
 
 if TYPE_CHECKING:
     from backend.tests.conftest import Api
@@ -59,3 +60,16 @@ async def test_a_rate_of_one_keeps_every_row(serve: Serve, registered_settings: 
         rows = await logged(api, 100)
 
     assert len(rows) == 100 and all(r.kept for r in rows)
+
+
+def test_only_rows_of_uncounted_versions_are_marked_kept() -> None:
+    rows = [
+        {"model_name": "fraud", "model_version": 1, "kept": False},  # counted: stays unkept
+        {"model_name": "fraud", "model_version": 2, "kept": False},  # no counts row: kept
+        {"model_name": "flights", "model_version": 1, "kept": False},  # another model: kept
+        {"model_name": "fraud", "model_version": 2, "kept": True},
+    ]
+    counts = [{"model_name": "fraud", "model_version": 1}]
+
+    assert keep_uncounted(rows, counts) == [1, 2]
+    assert [row["kept"] for row in rows] == [False, True, True, True]
