@@ -5,7 +5,7 @@
   and window, K = M = 2), with `clock` and a notifier that records pages instead of posting.
 - `harness`: that context plus helpers: `log` rows into `predictions` as the backend's writer
   would (features from generator rows, scores from the session model), `log_scored` for the
-  rows of any model with given scores, `count`, `all`.
+  rows of any model with given scores, `count_logged` into window counts, `take_results`, `count`, `all`.
 - `flights_model`: the flights model of driftscope.testing.user_model registered beside fraud
   (production v1), as a LoggedModel for `log_scored`.
 - `content_model`: the session's content model (driftscope.testing.content_model) registered
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,17 +25,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from driftscope.contract import FRAUD_CONTRACT
-from driftscope.db import Prediction, create_engine, make_sessionmaker, upgrade
+from driftscope.db import (
+    DriftReport,
+    PerformanceSnapshot,
+    Prediction,
+    ReferenceProfile,
+    WindowCount,
+    create_engine,
+    make_sessionmaker,
+    upgrade,
+)
 from driftscope.generator import generate_frame
 from driftscope.serving.artifact import LoadedModel, load_model
 from driftscope.settings import Settings
 from driftscope.testing import TrainedArtifact, prediction_row
 from driftscope.testing.content_model import ContentArtifact, register_content
 from driftscope.testing.user_model import FLIGHTS_TARGET, flights, train_flights
+from driftscope.window_counts import bucket_of, count_window
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.notify import RecordingNotifier
 from driftscope_worker.scheduler import make_context
@@ -163,6 +174,47 @@ class Harness:
             async with self.ctx.sessionmaker() as session, session.begin():
                 await session.execute(insert(Prediction), rows)
         return ids
+
+    async def count_logged(self) -> int:
+        """Count the logged fraud rows into window_counts as a backend would (one row per
+        bucket); returns the buckets counted."""
+        async with self.ctx.sessionmaker() as session, session.begin():
+            profile = await session.scalar(select(ReferenceProfile.profile))
+            assert profile is not None
+            groups: dict[Any, list[Prediction]] = defaultdict(list)
+            for row in await session.scalars(select(Prediction)):
+                groups[row.model_version, row.variant, row.source, bucket_of(row.ts)].append(row)
+            names = list(profile["features"])
+            for (version, variant, source, bucket), group in groups.items():
+                columns = {n: [r.features.get(n) for r in group] for n in names}
+                doc = count_window(
+                    profile, columns, [r.score for r in group], [r.threshold for r in group]
+                )
+                counts = {"model_name": "fraud", "model_version": version, "variant": variant}
+                await session.execute(
+                    insert(WindowCount),
+                    [
+                        {
+                            **counts,
+                            "id": uuid.uuid4(),
+                            "source": source,
+                            "bucket": bucket,
+                            "n": doc["n"],
+                            "counts": doc,
+                        }
+                    ],
+                )
+        return len(groups)
+
+    async def take_results(self) -> tuple[DriftReport, PerformanceSnapshot]:
+        """The one drift report and performance snapshot written, deleted so that the same
+        window can be computed again."""
+        (report,) = await self.all(DriftReport)
+        (snapshot,) = await self.all(PerformanceSnapshot)
+        async with self.ctx.sessionmaker() as session, session.begin():
+            await session.execute(delete(DriftReport))
+            await session.execute(delete(PerformanceSnapshot))
+        return report, snapshot
 
     async def count(self, table: Any, *where: Any) -> int:
         async with self.ctx.sessionmaker() as session:

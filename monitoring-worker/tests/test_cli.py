@@ -53,6 +53,7 @@ def test_jobs_are_registered_in_one_place() -> None:
         "label_join",
         "retention",
         "compact_counts",
+        "log_sample",
         "partitions",
         "auto_retrain",
     }

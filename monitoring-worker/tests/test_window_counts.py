@@ -4,22 +4,14 @@ the raw rows, performance from the labelled rows plus the counted sums."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 
-from driftscope.db import (
-    DriftReport,
-    Label,
-    PerformanceSnapshot,
-    Prediction,
-    ReferenceProfile,
-    WindowCount,
-)
-from driftscope.window_counts import bucket_of, count_window
+from driftscope.db import Label, WindowCount
+from driftscope.window_counts import bucket_of
 from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.monitor import drift_and_performance
 from driftscope_worker.window_data import load_counts
@@ -27,48 +19,6 @@ from driftscope_worker.windows import Window
 
 if TYPE_CHECKING:
     from conftest import Harness
-
-
-async def count_logged_rows(harness: Harness) -> int:
-    """Count the logged rows into window_counts as a backend would (one row per bucket)."""
-    async with harness.ctx.sessionmaker() as session, session.begin():
-        profile = await session.scalar(select(ReferenceProfile.profile))
-        assert profile is not None
-        rows = (await session.execute(select(Prediction))).scalars().all()
-        groups: dict[Any, list[Prediction]] = defaultdict(list)
-        for row in rows:
-            groups[row.model_version, row.variant, row.source, bucket_of(row.ts)].append(row)
-        for (version, variant, source, bucket), group in groups.items():
-            names = list(profile["features"])
-            columns = {n: [r.features.get(n) for r in group] for n in names}
-            doc = count_window(
-                profile, columns, [r.score for r in group], [r.threshold for r in group]
-            )
-            await session.execute(
-                insert(WindowCount),
-                [
-                    {
-                        "id": uuid.uuid4(),
-                        "model_name": "fraud",
-                        "model_version": version,
-                        "variant": variant,
-                        "source": source,
-                        "bucket": bucket,
-                        "n": doc["n"],
-                        "counts": doc,
-                    }
-                ],
-            )
-    return len(groups)
-
-
-async def results(harness: Harness) -> tuple[DriftReport, PerformanceSnapshot]:
-    (report,) = await harness.all(DriftReport)
-    (snapshot,) = await harness.all(PerformanceSnapshot)
-    async with harness.ctx.sessionmaker() as session, session.begin():
-        await session.execute(delete(DriftReport))
-        await session.execute(delete(PerformanceSnapshot))
-    return report, snapshot
 
 
 async def test_a_counted_window_gives_the_raw_rows_decisions(harness: Harness) -> None:
@@ -85,12 +35,12 @@ async def test_a_counted_window_gives_the_raw_rows_decisions(harness: Harness) -
         )
     harness.configure(window_counts=False)
     assert await drift_and_performance(harness.ctx) == 1
-    raw, raw_perf = await results(harness)
+    raw, raw_perf = await harness.take_results()
 
-    assert await count_logged_rows(harness) >= 6
+    assert await harness.count_logged() >= 6
     harness.configure(window_counts=True, performance_min_labels=50)
     assert await drift_and_performance(harness.ctx) == 1
-    counted, counted_perf = await results(harness)
+    counted, counted_perf = await harness.take_results()
 
     assert counted.n == raw.n == 1_500
     drifted = {n for n, f in raw.features.items() if f["drifted"]}
@@ -108,7 +58,7 @@ async def test_a_counted_window_gives_the_raw_rows_decisions(harness: Harness) -
 async def test_bucket_sums_reread_only_buckets_that_got_rows(harness: Harness) -> None:
     end = harness.clock.now
     await harness.log(harness.transactions(900, seed=3), end)
-    assert await count_logged_rows(harness) == 6  # six 10 s buckets of a 60 s window
+    assert await harness.count_logged() == 6  # six 10 s buckets of a 60 s window
     window = Window(end - timedelta(seconds=60), end)
     sums = BucketSums()
     where = [WindowCount.model_name == "fraud", WindowCount.model_version == 1]

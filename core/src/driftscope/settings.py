@@ -131,11 +131,26 @@ class Settings(BaseSettings):
     window_counts: bool = True
     # With window counts, performance reads a window's labelled rows only, at most this many.
     performance_max_labelled_rows: int = Field(default=50_000, ge=100)
+    # Raw-row sampling (driftscope.sampling; docs/SCALING.md "Raw-row sampling"): below 1, a
+    # prediction's raw row outlives the hold only if the hash of its id falls in this share,
+    # its decision was positive, or it got a label; rows no window count covers are all kept.
+    log_sample_rate: float = 1.0
+    log_sample_hold_s: float = Field(default=86_400.0, gt=0)  # labels must arrive within it
 
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("log_sample_rate")
+    @classmethod
+    def _a_share(cls, value: float) -> float:
+        if not 0 < value <= 1:
+            raise ValueError(
+                f"DRIFTSCOPE_LOG_SAMPLE_RATE must be > 0 and ≤ 1 (the share of predictions whose "
+                f"raw rows are kept; 1 keeps every row), got {value:g}"
+            )
+        return value
 
     @property
     def resolved_database_url(self) -> str:

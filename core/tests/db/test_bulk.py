@@ -37,6 +37,7 @@ def rows() -> list[dict[str, Any]]:
             "latency_us": 17,
             "request_id": None,
             "source": "batch",
+            "kept": i % 5 != 0,
         }
         for i in range(ROWS)
     ]
@@ -44,7 +45,7 @@ def rows() -> list[dict[str, Any]]:
 
 def columns(bulk: BulkInsert, given: list[dict[str, Any]]) -> dict[str, Any]:
     """The same rows column by column: per-row values as the driver takes them, the rest once."""
-    per_row = ("transaction_id", "score", "decision")
+    per_row = ("transaction_id", "score", "decision", "kept")
     return {
         **{name: given[0][name] for name in bulk.names if name not in per_row},
         **{name: [row[name] for row in given] for name in per_row},
@@ -74,6 +75,21 @@ async def test_column_wise_rows_are_stored_as_rows_of_dicts(engine: AsyncEngine)
 
     assert len(by_dict) == ROWS
     assert by_column == by_dict
+
+
+async def test_a_column_left_out_takes_its_default(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
+    left_out = ("source", "kept")
+    given = [{k: v for k, v in row.items() if k not in left_out} for row in rows()[:3]]
+    by_column = {
+        k: v for k, v in columns(bulk, rows()[3:6]).items() if k not in left_out
+    }  # three more rows, column by column
+
+    stored = await insert_and_read(engine, bulk.statements(given) + bulk.insert_columns(by_column))
+
+    where = bulk.names.index("source"), bulk.names.index("kept")
+    assert [(row[where[0]], bool(row[where[1]])) for row in stored] == [("online", True)] * 6
 
 
 async def test_column_wise_rows_already_stored_are_skipped(engine: AsyncEngine) -> None:

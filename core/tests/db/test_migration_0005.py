@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from driftscope.db import Prediction, upgrade, utcnow
 from driftscope.db.migrate import current_revision, downgrade
+from driftscope.testing import predictions_before_0008
 
 
 def row(score: float | None, decision: bool | None) -> dict[str, object]:
@@ -38,8 +39,9 @@ async def nullable_columns(engine: AsyncEngine) -> dict[str, bool]:
 
 
 async def stored_scores(engine: AsyncEngine) -> list[tuple[float | None, bool | None]]:
+    predictions = predictions_before_0008()  # the columns every revision here has
     async with engine.connect() as conn:
-        result = await conn.execute(sqlalchemy.select(Prediction.score, Prediction.decision))
+        result = await conn.execute(sqlalchemy.select(predictions.c.score, predictions.c.decision))
         return sorted(map(tuple, result.all()), key=repr)
 
 
@@ -52,7 +54,8 @@ async def test_upgrade_makes_score_and_decision_nullable(engine: AsyncEngine) ->
     assert await current_revision(engine) == "0005"
     assert await nullable_columns(engine) == {"score": True, "decision": True}
     async with engine.begin() as conn:
-        await conn.execute(sqlalchemy.insert(Prediction), [row(None, None), row(0.7, True)])
+        rows = [row(None, None), row(0.7, True)]
+        await conn.execute(sqlalchemy.insert(predictions_before_0008()), rows)
     assert await stored_scores(engine) == [(0.7, True), (None, None)]
 
 

@@ -31,6 +31,7 @@ INDEXES = {
     "predictions": {
         "ix_predictions_ts": ["ts"],
         "ix_predictions_model_version_ts": ["model_name", "model_version", "ts"],
+        "ix_predictions_unkept_ts": ["ts"],  # partial: WHERE NOT kept
     },
     "labels": {"ix_labels_ts": ["ts"]},
     "alerts": {"ix_alerts_status": ["model_name", "status"]},

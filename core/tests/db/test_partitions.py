@@ -14,6 +14,7 @@ from driftscope.db.bulk import BulkInsert
 from driftscope.db.migrate import downgrade
 from driftscope.db.partitions import create_partitions_ahead, day_partition, default_partition
 from driftscope.ids import uuid7
+from driftscope.testing import predictions_before_0008
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 # today, yesterday, long ago (no partition: DEFAULT), an odd future timestamp (DEFAULT)
@@ -41,9 +42,9 @@ def prediction(ts: datetime, transaction_id: str | None = None, **extra: Any) ->
     }
 
 
-async def insert(engine: AsyncEngine, rows: list[dict[str, Any]]) -> None:
+async def insert(engine: AsyncEngine, rows: list[dict[str, Any]], table: Any = None) -> None:
     """As the writer inserts: one INSERT … ON CONFLICT DO NOTHING (bulk.BulkInsert)."""
-    bulk = BulkInsert(Prediction.__table__, engine.dialect)  # type: ignore[arg-type]
+    bulk = BulkInsert(Prediction.__table__ if table is None else table, engine.dialect)  # type: ignore[arg-type]
     async with engine.begin() as conn:
         for sql, params in bulk.statements(rows):
             await conn.exec_driver_sql(sql, params)
@@ -75,18 +76,19 @@ async def partition_of(engine: AsyncEngine, table: str, key: str, value: Any) ->
 async def test_upgrade_from_a_populated_0005_database_keeps_every_row(engine: AsyncEngine) -> None:
     await upgrade(engine, "0005")
     rows = [prediction(ts, f"t-{name}") for name, ts in {**AGES, **ODD}.items()]
-    await insert(engine, rows)
+    predictions = predictions_before_0008()  # read back without the column 0008 adds
+    await insert(engine, rows, predictions)
     labels = [
         {"prediction_id": r["id"], "model_name": "fraud", "label": 1, "ts": r["ts"]} for r in rows
     ]
     async with engine.begin() as conn:
         await conn.execute(sqlalchemy.insert(Label), labels)
-    before = await stored(engine, Prediction, Prediction.id)
+    before = await stored(engine, predictions, predictions.c.id)
     labels_before = await stored(engine, Label, Label.prediction_id)
 
     await upgrade(engine)
 
-    assert await stored(engine, Prediction, Prediction.id) == before
+    assert await stored(engine, predictions, predictions.c.id) == before
     assert await stored(engine, Label, Label.prediction_id) == labels_before
     if engine.dialect.name == "postgresql":
         where = {
@@ -103,7 +105,7 @@ async def test_upgrade_from_a_populated_0005_database_keeps_every_row(engine: As
         assert today_label == day_partition("labels", NOW.date())
 
     await downgrade(engine, "0005")  # and back, rows still all there
-    assert await stored(engine, Prediction, Prediction.id) == before
+    assert await stored(engine, predictions, predictions.c.id) == before
     assert await stored(engine, Label, Label.prediction_id) == labels_before
 
 

@@ -17,6 +17,7 @@ from driftscope.settings import Settings
 from driftscope_worker.compaction import compact_counts
 from driftscope_worker.context import WorkerContext
 from driftscope_worker.lock import LeaderLock
+from driftscope_worker.log_sample import prune_unkept
 from driftscope_worker.monitor import drift_and_performance, label_join
 from driftscope_worker.notify import WebhookNotifier
 from driftscope_worker.partitions import partitions_ahead
@@ -39,6 +40,8 @@ JOBS: dict[str, Job] = {
     "retention": Job(retention, lambda s: 3600.0),
     # A closed 10 s bucket's counts rows (one per backend flush) rolled into one.
     "compact_counts": Job(compact_counts, lambda s: s.monitor_interval_s),
+    # Off unless DRIFTSCOPE_LOG_SAMPLE_RATE < 1: unkept raw rows past the hold, unlabelled, go.
+    "log_sample": Job(prune_unkept, lambda s: 600.0),
     # PostgreSQL: day partitions of the prediction log for today and the days ahead.
     "partitions": Job(partitions_ahead, lambda s: 3600.0),
     # Off unless DRIFTSCOPE_AUTO_RETRAIN_ENABLED; training runs in a thread, one at a time.

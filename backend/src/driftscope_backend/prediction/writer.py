@@ -21,6 +21,7 @@ from driftscope.db.bulk import BulkInsert
 from driftscope.db.copy import CopyRows, copy_rows
 from driftscope.errors import OverloadedError
 from driftscope.ids import uuid7
+from driftscope.sampling import keeps_row
 from driftscope.settings import Settings
 from driftscope_backend.prediction.counting import Profiles, counts_rows
 from driftscope_backend.prediction.sqlite_executor import SqliteExecutor
@@ -43,6 +44,8 @@ class PredictionWriter:
 
     With `profiles`, each batch written also writes its window counts (prediction.counting),
     made once when the batch is taken from the buffer, in the same transaction as its rows.
+    With `sample_rate` below 1 each row is marked `kept` or not (driftscope.sampling) as it is
+    buffered; a row its batch's counts do not cover is kept whatever its hash.
     """
 
     def __init__(
@@ -54,9 +57,11 @@ class PredictionWriter:
         flush_interval_s: float,
         spill_dir: Path,
         profiles: Profiles | None = None,
+        sample_rate: float = 1.0,
     ) -> None:
         self.engine = engine
         self.profiles = profiles
+        self.sample_rate = sample_rate
         self.capacity = capacity
         self.batch_rows = batch_rows
         self.flush_interval_s = flush_interval_s
@@ -93,6 +98,7 @@ class PredictionWriter:
         if self.depth + len(rows) > self.capacity or self._stopping:
             self.rejected += 1
             raise OverloadedError("prediction log is full; retry shortly", retry_after_s=1)
+        self._sample(rows)
         bound = [self.bulk.bind(row) for row in rows]  # raises before anything is buffered
         self._bound.extend(bound)
         for row in rows:
@@ -102,6 +108,11 @@ class PredictionWriter:
                 self.pending_by_transaction[(row["model_name"], row["transaction_id"])] = row
         if len(self._rows) >= self.batch_rows:
             self._wakeup.set()
+
+    def _sample(self, rows: list[Row]) -> None:
+        rate = self.sample_rate
+        for row in rows:  # every row gets the column: a row missing one binds the slow way
+            row["kept"] = keeps_row(row["id"], row["variant"], row["decision"], rate)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="prediction-writer")
@@ -138,6 +149,8 @@ class PredictionWriter:
                 self._inflight = [self._rows.popleft() for _ in range(count)]
                 self._inflight_bound = [self._bound.popleft() for _ in range(count)]
                 self._inflight_counts = await self.count(self._inflight)
+                for index in keep_uncounted(self._inflight, self._inflight_counts):
+                    self._inflight_bound[index] = self.bulk.bind(self._inflight[index])
             try:
                 await self._write(self._inflight, self._inflight_bound, self._inflight_counts)
             except Exception as exc:  # DB down or locked: keep rows, report, retry later
@@ -310,6 +323,7 @@ class PredictionWriter:
             ]
             rows = [_row_from_json(line) for line in lines if WINDOW_COUNTS not in line]
             counts += await self.count([row for row in rows if not row.pop(COUNTED, False)])
+            keep_uncounted(rows, counts)
             await self._write(rows, None, counts)
             path.unlink(missing_ok=True)  # another replica sharing the dir got there first
             replayed += len(rows)
@@ -320,6 +334,20 @@ class PredictionWriter:
 
 WINDOW_COUNTS = "window_counts"  # a spill line holding a counts row
 COUNTED = "_counted"  # a spilled row whose counts were made before the spill
+
+
+def keep_uncounted(rows: list[Row], counts: list[Row]) -> list[int]:
+    """Mark kept the unkept rows of versions no `counts` row covers (no reference profile, or
+    counting failed): their raw rows are their only record. Returns the indices changed."""
+    counted = {(c["model_name"], c["model_version"]) for c in counts}
+    changed = [
+        index
+        for index, row in enumerate(rows)
+        if row.get("kept") is False and (row["model_name"], row["model_version"]) not in counted
+    ]
+    for index in changed:
+        rows[index]["kept"] = True
+    return changed
 
 
 def spilled_rows(spill_dir: Path) -> int:
@@ -349,4 +377,5 @@ def make_writer(settings: Settings, engine: AsyncEngine) -> PredictionWriter:
         flush_interval_s=settings.writer_flush_interval_ms / 1000,
         spill_dir=settings.data_dir / "spill",
         profiles=Profiles(engine) if settings.window_counts else None,
+        sample_rate=settings.log_sample_rate,
     )

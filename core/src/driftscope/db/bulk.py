@@ -18,8 +18,9 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Column, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from driftscope.db.copy import CopyRows
 
@@ -51,6 +52,8 @@ class BulkInsert:
             ]
         self.processors = [_faster(p) for p in processors]
         names = self.names
+        # A column left out takes its constant default, as an ORM insert would; else NULL.
+        self.defaults = {c.name: _constant_default(c) for c in self.columns}
         self._getter = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
         self._processed = [(i, p) for i, p in enumerate(self.processors) if p is not None]
 
@@ -82,8 +85,8 @@ class BulkInsert:
         The online writer binds each row when it is buffered, so a flush only joins tuples."""
         try:
             values = list(self._getter(row))
-        except KeyError:  # a column left out: NULL
-            values = [row.get(name) for name in self.names]
+        except KeyError:  # a column left out: its default
+            values = [row.get(name, self.defaults[name]) for name in self.names]
         for index, processor in self._processed:
             if (value := values[index]) is not None:
                 values[index] = processor(value)
@@ -111,7 +114,8 @@ class BulkInsert:
         """(sql, parameters) pairs that insert rows given column by column, skipping rows that
         conflict. A list holds one value per row, already as the driver takes it (what bind
         processing gives: ids as 32 hex digits, JSON as text, SQLite timestamps as text);
-        any other value is every row's, bound here once. Columns not given are NULL."""
+        any other value is every row's, bound here once. Columns not given take their
+        constant default, else NULL."""
         return self._statements(*self._bound_columns(columns))
 
     def copy_columns(self, columns: Mapping[str, Any]) -> CopyRows:
@@ -125,7 +129,9 @@ class BulkInsert:
     def _bound_columns(self, columns: Mapping[str, Any]) -> tuple[list[list[Any]], int]:
         n = max((len(v) for v in columns.values() if isinstance(v, list)), default=0)
         bound = [
-            value if isinstance(value := columns.get(name), list) else [self._value(i, value)] * n
+            value
+            if isinstance(value := columns.get(name, self.defaults[name]), list)
+            else [self._value(i, value)] * n
             for i, name in enumerate(self.names)
         ]
         if any(len(column) != n for column in bound):
@@ -143,6 +149,11 @@ class BulkInsert:
             params = tuple(chain.from_iterable(zip(*chunk, strict=True)))
             out.append((self._values_sql(len(chunk[0])), params))
         return out
+
+
+def _constant_default(column: Column[Any]) -> Any:
+    default = column.default
+    return default.arg if isinstance(default, ScalarElementColumnDefault) else None
 
 
 def _sqlite_utc_text(value: datetime) -> str:

@@ -19,6 +19,8 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -110,6 +112,14 @@ class Prediction(Base):
         Index("ix_predictions_ts", "ts"),
         Index("ix_predictions_model_version_ts", "model_name", "model_version", "ts"),
         UniqueConstraint("model_name", "transaction_id", name="uq_predictions_transaction"),
+        # Only the rows the `log_sample` job may remove: empty unless sampling is on. Each
+        # condition as SQLAlchemy renders `~Prediction.kept` there, so the planner uses it.
+        Index(
+            "ix_predictions_unkept_ts",
+            "ts",
+            postgresql_where=text("NOT kept"),
+            sqlite_where=text("kept = 0"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -128,6 +138,9 @@ class Prediction(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # "online" (POST /predict) or "batch" (CSV scoring): drift windows may exclude batch rows.
     source: Mapped[str] = mapped_column(String(16), default="online", server_default="online")
+    # False: the raw row may go once older than DRIFTSCOPE_LOG_SAMPLE_HOLD_S unless labelled
+    # (driftscope.sampling); set by the writer, True for every row no window count covers.
+    kept: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Label(Base):

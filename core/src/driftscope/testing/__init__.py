@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import MetaData, Table
 from sqlalchemy.engine import make_url
 
 from driftscope.contract import get_contract
@@ -176,3 +177,12 @@ def prediction_row(
         "latency_us": 150,
         "request_id": None,
     }
+
+
+def predictions_before_0008() -> Table:
+    """The `predictions` table as migrations 0005-0007 leave it (no `kept`, migration 0008):
+    for tests that write and read rows at those revisions."""
+    from driftscope.db import Prediction
+
+    columns = [c._copy() for c in Prediction.__table__.columns if c.name != "kept"]
+    return Table("predictions", MetaData(), *columns)
