@@ -23,7 +23,9 @@ def dump_tasks(nodeid: str) -> None:
     out = sys.__stderr__
     if out is None:
         return
-    print(f"\n=== {nodeid}: still running after {TASKS_DUMP_AFTER_S:.0f} s; asyncio tasks:", file=out)
+    print(
+        f"\n=== {nodeid}: still running after {TASKS_DUMP_AFTER_S:.0f} s; asyncio tasks:", file=out
+    )
     loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]
     for loop in loops:
         if loop.is_closed() or not loop.is_running():
