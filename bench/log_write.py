@@ -79,7 +79,7 @@ async def run_path(engine: Any, bulk: Any, path: str, blocks: list[dict[str, Any
         async with engine.connect() as conn:
             if path == "copy_staging":
                 raw = await conn.get_raw_connection()
-                await _copy_skipping_stored(raw.driver_connection, block)
+                await _copy_skipping_stored(raw.driver_connection, block, ())
             elif path == "copy_no_indexes":
                 await copy_rows(conn, CopyRows("predictions_plain", block.columns, block.records))
             else:

@@ -175,36 +175,39 @@ class Harness:
                 await session.execute(insert(Prediction), rows)
         return ids
 
-    async def count_logged(self) -> int:
-        """Count the logged fraud rows into window_counts as a backend would (one row per
-        bucket); returns the buckets counted."""
+    async def count_logged(self, flushes: int = 1) -> list[dict[str, Any]]:
+        """Count the logged fraud rows into window_counts as a backend would: `flushes` rows
+        per bucket (its rows dealt out among them, as that many flushes would count them);
+        returns the counts rows written."""
+        made: list[dict[str, Any]] = []
         async with self.ctx.sessionmaker() as session, session.begin():
             profile = await session.scalar(select(ReferenceProfile.profile))
             assert profile is not None
             groups: dict[Any, list[Prediction]] = defaultdict(list)
-            for row in await session.scalars(select(Prediction)):
+            for row in await session.scalars(select(Prediction).order_by(Prediction.ts)):
                 groups[row.model_version, row.variant, row.source, bucket_of(row.ts)].append(row)
             names = list(profile["features"])
             for (version, variant, source, bucket), group in groups.items():
-                columns = {n: [r.features.get(n) for r in group] for n in names}
-                doc = count_window(
-                    profile, columns, [r.score for r in group], [r.threshold for r in group]
-                )
-                counts = {"model_name": "fraud", "model_version": version, "variant": variant}
-                await session.execute(
-                    insert(WindowCount),
-                    [
+                for part in range(flushes):
+                    flush = group[part::flushes]
+                    columns = {n: [r.features.get(n) for r in flush] for n in names}
+                    doc = count_window(
+                        profile, columns, [r.score for r in flush], [r.threshold for r in flush]
+                    )
+                    made.append(
                         {
-                            **counts,
+                            "model_name": "fraud",
+                            "model_version": version,
+                            "variant": variant,
                             "id": uuid.uuid4(),
                             "source": source,
                             "bucket": bucket,
                             "n": doc["n"],
                             "counts": doc,
                         }
-                    ],
-                )
-        return len(groups)
+                    )
+            await session.execute(insert(WindowCount), made)
+        return made
 
     async def take_results(self) -> tuple[DriftReport, PerformanceSnapshot]:
         """The one drift report and performance snapshot written, deleted so that the same

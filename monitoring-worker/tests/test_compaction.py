@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, insert, select
 
-from driftscope.db import Prediction, ReferenceProfile, WindowCount
+from driftscope.db import WindowCount
 from driftscope.db.bulk import BulkInsert
-from driftscope.window_counts import bucket_of, count_window
 from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.compaction import Compacted, compact_counts
 from driftscope_worker.window_data import load_counts
@@ -22,39 +20,6 @@ if TYPE_CHECKING:
     from conftest import Harness
 
 FLUSHES = 3  # counts rows per bucket, as three flushes of one backend would write them
-
-
-async def count_in_flushes(harness: Harness) -> list[dict[str, Any]]:
-    """Count the logged rows as a backend flushing FLUSHES times a bucket would; the rows."""
-    async with harness.ctx.sessionmaker() as session, session.begin():
-        profile = await session.scalar(select(ReferenceProfile.profile))
-        assert profile is not None
-        logged = (await session.execute(select(Prediction).order_by(Prediction.ts))).scalars()
-        buckets: dict[Any, list[Prediction]] = defaultdict(list)
-        for row in logged:
-            buckets[bucket_of(row.ts)].append(row)
-        made = []
-        for bucket, group in buckets.items():
-            for part in range(FLUSHES):
-                flush = group[part::FLUSHES]
-                columns = {n: [r.features.get(n) for r in flush] for n in profile["features"]}
-                doc = count_window(
-                    profile, columns, [r.score for r in flush], [r.threshold for r in flush]
-                )
-                made.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "model_name": "fraud",
-                        "model_version": 1,
-                        "variant": "production",
-                        "source": "online",
-                        "bucket": bucket,
-                        "n": doc["n"],
-                        "counts": doc,
-                    }
-                )
-        await session.execute(insert(WindowCount), made)
-    return made
 
 
 async def window_counts(harness: Harness, window: Window, sums: BucketSums | None = None) -> Any:
@@ -74,7 +39,7 @@ def same_counts(a: Any, b: Any) -> None:
 async def test_closed_buckets_are_rolled_into_one_row_and_read_the_same(harness: Harness) -> None:
     end = harness.clock.now
     await harness.log(harness.transactions(900, seed=3), end)
-    made = await count_in_flushes(harness)
+    made = await harness.count_logged(FLUSHES)
     assert len(made) == 6 * FLUSHES  # six 10 s buckets of the 60 s window
     window = Window(end - timedelta(seconds=60), end)
     sums = BucketSums()
@@ -109,7 +74,7 @@ async def test_closed_buckets_are_rolled_into_one_row_and_read_the_same(harness:
 async def test_a_retried_batch_adds_nothing_to_a_compacted_bucket(harness: Harness) -> None:
     end = harness.clock.now
     await harness.log(harness.transactions(300, seed=5), end)
-    made = await count_in_flushes(harness)
+    made = await harness.count_logged(FLUSHES)
     window = Window(end - timedelta(seconds=60), end)
     before = await window_counts(harness, window)
     harness.clock.advance(timedelta(seconds=60))
