@@ -278,7 +278,8 @@ async def compacted_runs(
         compact_s = time.perf_counter() - wall
     finally:
         ctx.clock = clock
-    assert done.groups == WINDOW_S // BUCKET_S, done
+    # this window's buckets, and any earlier case's left (already measured)
+    assert done.groups >= WINDOW_S // BUCKET_S, done
     out: dict[str, Any] = {
         "compact_s": round(compact_s, 3),
         "groups": done.groups,
