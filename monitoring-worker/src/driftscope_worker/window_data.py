@@ -11,13 +11,18 @@ import pandas as pd
 from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from driftscope.db import Label, ModelVersion, Prediction, ReferenceProfile, WindowCount
+from driftscope.db import (
+    BATCH_SOURCE,
+    Label,
+    ModelVersion,
+    Prediction,
+    ReferenceProfile,
+    WindowCount,
+)
 from driftscope.variants import SHADOW, shadow_labels
 from driftscope.window_counts import bucket_of, merge
 from driftscope_worker.bucket_sums import BucketSums
 from driftscope_worker.windows import Window
-
-BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/predict/batch
 
 
 @dataclass(frozen=True)

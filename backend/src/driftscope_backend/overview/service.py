@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from driftscope import registry
 from driftscope.db import (
+    BATCH_SOURCE,
     Alert,
     DriftReport,
     ModelAlias,
@@ -99,7 +100,7 @@ async def _rates(session: AsyncSession, names: list[str]) -> dict[str, float]:
     since = utcnow() - timedelta(seconds=RATE_WINDOW_S)
     query = (
         select(Prediction.model_name, func.count())
-        .where(Prediction.ts >= since, Prediction.source != "batch")
+        .where(Prediction.ts >= since, Prediction.source != BATCH_SOURCE)
         .where(Prediction.model_name.in_(names))
         .group_by(Prediction.model_name)
     )

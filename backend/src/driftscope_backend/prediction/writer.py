@@ -229,20 +229,19 @@ class PredictionWriter:
                 await conn.exec_driver_sql(sql, params)
 
     async def write_now(
-        self, statements: Statements, rows: int, counts: list[Row] | None = None
+        self, write: Statements | CopyRows, rows: int, counts: list[Row] | None = None
     ) -> None:
-        """Run prepared INSERTs of `rows` rows (a batch block, from `bulk`) and their window
-        `counts` rows in one transaction, past the buffer, counted as written rows; on failure
-        nothing is stored and the error is raised for the caller to retry (with the same
-        `counts`: their ids make a retry that committed after all add nothing)."""
+        """Store a batch block of `rows` rows past the buffer, with their window `counts` rows,
+        in one transaction: prepared INSERTs (from `bulk`), or COPY records (`bulk.copy_columns`,
+        PostgreSQL: a retried block storing nothing twice, driftscope.db.copy). Counted as
+        written rows; on failure nothing is stored and the error is raised for the caller to
+        retry (with the same `counts`: their ids make a retry that committed after all add
+        nothing)."""
         also = self.counts_bulk.statements(counts) if counts else []
-        await self._past_buffer(lambda: self._execute([*statements, *also]), rows)
-
-    async def copy_now(self, block: CopyRows, counts: list[Row] | None = None) -> None:
-        """`write_now` for a block given as COPY records (`bulk.copy_columns`, PostgreSQL):
-        one binary COPY, a retried block storing nothing twice (driftscope.db.copy)."""
-        also = self.counts_bulk.statements(counts) if counts else []
-        await self._past_buffer(lambda: self._copy(block, also), len(block))
+        if isinstance(write, CopyRows):
+            await self._past_buffer(lambda: self._copy(write, also), rows)
+        else:
+            await self._past_buffer(lambda: self._execute([*write, *also]), rows)
 
     async def _copy(self, block: CopyRows, then: Statements) -> None:
         async with self.engine.connect() as conn:

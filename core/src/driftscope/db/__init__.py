@@ -2,6 +2,7 @@
 
 from driftscope.db.migrate import upgrade
 from driftscope.db.models import (
+    BATCH_SOURCE,
     Alert,
     Base,
     DriftReport,
@@ -20,6 +21,7 @@ from driftscope.db.models import (
 from driftscope.db.session import create_engine, make_sessionmaker, script_sessions
 
 __all__ = [
+    "BATCH_SOURCE",
     "Alert",
     "Base",
     "DriftReport",

@@ -106,6 +106,9 @@ class ReferenceProfile(ModelScoped, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+BATCH_SOURCE = "batch"  # predictions.source of rows scored by POST /api/v1/predict/batch
+
+
 class Prediction(Base):
     __tablename__ = "predictions"
     __table_args__ = (

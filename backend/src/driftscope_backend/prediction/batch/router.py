@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from driftscope.contract import FRAUD_CONTRACT
-from driftscope.db.copy import CopyRows
 from driftscope.errors import OverloadedError
 from driftscope.logs import request_id_var
 from driftscope.serving.artifact import LoadedModel
@@ -127,10 +126,7 @@ async def store_block(writer: PredictionWriter, logged: BlockLog) -> int:
     delay, deadline = 0.1, time.monotonic() + LOG_WAIT_S
     while True:
         try:
-            if isinstance(logged.write, CopyRows):
-                await writer.copy_now(logged.write, logged.counts)
-            else:
-                await writer.write_now(logged.write, logged.rows, logged.counts)
+            await writer.write_now(logged.write, logged.rows, logged.counts)
             return logged.rows
         except Exception as exc:
             if time.monotonic() + delay > deadline:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from driftscope.contract import FRAUD_CONTRACT
+from driftscope.db import BATCH_SOURCE
 from driftscope.db.bulk import BulkInsert
 from driftscope.db.copy import CopyRows
 from driftscope.ids import uuid7
@@ -29,7 +30,6 @@ from driftscope_backend.prediction.state import FRAUD_CLASSES
 from driftscope_backend.prediction.writer import Row, Statements
 
 log = logging.getLogger(__name__)
-BATCH_SOURCE = "batch"  # predictions.source of batch-scored rows
 OUTPUT_COLUMNS = (
     "id",
     "fraud_probability",
