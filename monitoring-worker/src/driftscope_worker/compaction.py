@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 
 from driftscope.db import WindowCount
 from driftscope.window_counts import BUCKET_S, bucket_of, merge
@@ -76,24 +76,17 @@ async def compact_counts(ctx: WorkerContext) -> Compacted:
 
 
 async def _compact(ctx: WorkerContext, keys: list[GroupKey]) -> int:
-    """Compact `keys` (groups of one bucket range) in one transaction; returns rows emptied."""
-    wanted = set(keys)
-    buckets = sorted({k[4] for k in keys})
+    """Compact the groups `keys` in one transaction; returns the rows emptied."""
     async with ctx.sessionmaker() as session, session.begin():
         query = select(WindowCount.id, *_key_columns(), WindowCount.counts).where(
-            WindowCount.n > 0,
-            WindowCount.bucket >= buckets[0],
-            WindowCount.bucket <= buckets[-1],
-            WindowCount.model_name.in_({k[0] for k in keys}),
+            WindowCount.n > 0, tuple_(*_key_columns()).in_(keys)
         )
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()  # a concurrent compaction waits, then finds less
         rows = (await session.execute(query.order_by(WindowCount.id))).all()
         by_group: dict[GroupKey, list[Any]] = defaultdict(list)
         for row in rows:
-            key = (row.model_name, row.model_version, row.variant, row.source, row.bucket)
-            if key in wanted:
-                by_group[key].append(row)
+            by_group[tuple(row[1:6])].append(row)  # the key columns, after the id
         emptied = 0
         for group in by_group.values():
             if len(group) < 2:
