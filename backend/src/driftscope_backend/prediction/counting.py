@@ -42,8 +42,8 @@ def feature_columns(
 ) -> dict[str, Sequence[Any]]:
     """Rows' feature dicts as columns of `names` (a name a row lacks: None), transposed in C
     when every row has every name (what /predict logs), row by row otherwise."""
-    if not names:
-        return {}
+    if not names or not features:
+        return {c: [] for c in names}
     pick = itemgetter(*names)
     try:
         picked = [pick(f) for f in features]
@@ -51,11 +51,7 @@ def feature_columns(
         return {c: [f.get(c) for f in features] for c in names}
     if len(names) == 1:
         return {names[0]: picked}
-    return (
-        dict(zip(names, zip(*picked, strict=True), strict=True))
-        if picked
-        else {c: [] for c in names}
-    )
+    return dict(zip(names, zip(*picked, strict=True), strict=True))
 
 
 def counts_row(
