@@ -5,6 +5,8 @@ is its own `driftscope serve` (own trained data dir, same uvicorn options as the
 rounds alternate: bare hello, then every variant, the next round in reverse order. `--src
 NAME=DIR` serves a variant from another checkout's `backend/src` and `core/src` (put ahead of this
 tree on PYTHONPATH; e.g. `git archive main backend/src core/src | tar -x -C DIR`);
+`--env NAME=KEY=VALUE` adds this tree with one setting changed (e.g.
+`--env unlogged=DRIFTSCOPE_ACCESS_LOG=false`: what the access log costs);
 `--without-counts` adds this tree with window counting off (DRIFTSCOPE_WINDOW_COUNTS=false:
 what counting at flush costs the request path, issue #19); `--partial-index` adds this tree with `uq(model_name, transaction_id)` replaced by a partial
 unique index `WHERE transaction_id IS NOT NULL` (set by hand on the trained SQLite file).
@@ -65,6 +67,10 @@ def partial_unique_index(db: Path) -> None:
 def start_variants(args: argparse.Namespace, work: Path, stack: ExitStack) -> dict[str, Server]:
     src: dict[str, Path | None] = {name: Path(tree) for name, _, tree in args.src}
     src["this"] = None
+    settings: dict[str, dict[str, str]] = {}
+    for name, _, assignment in args.env:
+        key, _, value = assignment.partition("=")
+        src[name], settings[name] = None, {key: value}
     if args.without_counts:
         src["uncounted"] = None
     if args.partial_index:
@@ -76,6 +82,7 @@ def start_variants(args: argparse.Namespace, work: Path, stack: ExitStack) -> di
         if name.endswith("+partial"):
             partial_unique_index(data / "driftscope.db")
         env = {"DRIFTSCOPE_WINDOW_COUNTS": "false"} if name == "uncounted" else {}
+        env.update(settings.get(name, {}))
         if tree is not None:
             paths = [str(Path(tree, part, "src")) for part in ("backend", "core")]
             env["PYTHONPATH"] = os.pathsep.join([*paths, os.environ.get("PYTHONPATH", "")])
@@ -153,6 +160,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", action="append", default=[], type=lambda s: s.partition("="),
                         metavar="NAME=DIR", help="a variant served from another checkout")  # fmt: skip
+    parser.add_argument("--env", action="append", default=[], type=lambda s: s.partition("="),
+                        metavar="NAME=KEY=VALUE", help="a variant of this tree with a setting")  # fmt: skip
     parser.add_argument("--partial-index", action="store_true")
     parser.add_argument("--without-counts", action="store_true")
     parser.add_argument("--rounds", type=int, default=4)

@@ -24,26 +24,29 @@ def test_random_draws_span_block_refills_without_repeats() -> None:
     draws = [random_128() for _ in range(3 * 256 + 7)]  # three block refills and then some
     assert len(set(draws)) == len(draws)
     assert all(0 <= d < 2**128 for d in draws)
-    text = random_hex32()
-    assert len(text) == 32 and int(text, 16) >= 0
+    texts = [random_hex32() for _ in range(3 * 256 + 7)]  # request ids: their own blocks
+    assert len(set(texts)) == len(texts)
+    assert all(len(t) == 32 and t == f"{int(t, 16):032x}" for t in texts)  # lowercase hex
 
 
 def test_a_forked_child_does_not_reuse_the_parents_draws() -> None:
     import os
 
-    from driftscope.ids import random_128
+    from driftscope.ids import random_128, random_hex32
 
-    random_128()  # the parent now holds a partly used block
+    random_128(), random_hex32()  # the parent now holds partly used blocks
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # child: report its next draw, then leave without running pytest's cleanup
-        os.write(write_end, random_128().to_bytes(16))
+    if pid == 0:  # child: report its next draws, then leave without running pytest's cleanup
+        os.write(write_end, random_128().to_bytes(16) + random_hex32().encode())
         os._exit(0)
     os.waitpid(pid, 0)
-    child_draw = int.from_bytes(os.read(read_end, 16))
+    reported = os.read(read_end, 48)
     os.close(read_end)
     os.close(write_end)
-    assert child_draw != random_128()  # the parent's next draw is not the child's
+    # the parent's next draws are not the child's
+    assert int.from_bytes(reported[:16]) != random_128()
+    assert reported[16:].decode() != random_hex32()
 
 
 def test_uuid7_carries_the_millisecond_and_sorts_by_time() -> None:

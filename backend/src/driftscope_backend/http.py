@@ -28,9 +28,16 @@ NAME_PATTERN = r"^[^\x00-\x1f\x7f]{1,64}$"  # a short name: no control character
 
 def require_json(request: Request) -> None:
     """Refuse a body declared as something other than JSON (no Content-Type is taken as JSON),
-    as FastAPI's own JSON routes do, instead of scoring a form or text body that parses."""
-    declared = request.headers.get("content-type")
-    if declared is None:
+    as FastAPI's own JSON routes do, instead of scoring a form or text body that parses.
+    Reads the raw header pairs (the first Content-Type, as `request.headers.get`), without
+    building a Headers object on the hot path."""
+    for name, value in request.scope["headers"]:
+        if name == b"content-type":
+            if value == b"application/json":
+                return  # the usual case
+            declared = value.decode("latin-1")
+            break
+    else:
         return
     media = declared.split(";", 1)[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
@@ -53,15 +60,33 @@ class LeanRoute(APIRoute):
         return handler
 
 
+class JSONBytesResponse(Response):
+    """A JSON body already serialised: the same headers Starlette's Response gives
+    (content-length, then content-type), built without its generic header handling.
+    `start_message` is what the request edge sends for it with its own headers appended."""
+
+    media_type = "application/json"
+
+    def __init__(
+        self, body: bytes, status_code: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
+        self.body = body
+        self.status_code = status_code
+        self.background = None
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), _JSON_CONTENT_TYPE]
+        if headers:
+            self.raw_headers[:0] = [
+                (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+            ]
+
+
+_JSON_CONTENT_TYPE = (b"content-type", b"application/json")
+
+
 def json_response(
     content: Any, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    return Response(
-        orjson.dumps(content),
-        status_code=status_code,
-        media_type="application/json",
-        headers=headers,
-    )
+    return JSONBytesResponse(orjson.dumps(content), status_code, headers)
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

@@ -194,3 +194,26 @@ def test_rate_limit_identity_is_cheap_and_never_the_key_itself(
         middleware._client_of(scope, b"k%d" % n)
     assert len(middleware._KEY_IDS) <= 3
     assert middleware._client_of(scope, b"secret-a") == first  # recomputed identically
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "headers"),
+    [
+        ({"status": "ok"}, 200, None),
+        ({"error": {"code": "rate_limited"}}, 429, {"Retry-After": "2"}),
+        ([], 503, {"Retry-After": "1", "X-Extra": "é"}),
+    ],
+)
+def test_json_responses_carry_the_headers_starlette_would_give_them(
+    content: object, status: int, headers: dict[str, str] | None
+) -> None:
+    import orjson
+
+    lean = json_response(content, status, headers)
+    plain = Response(orjson.dumps(content), status, headers, media_type="application/json")
+    assert (lean.body, lean.status_code, lean.raw_headers) == (
+        plain.body,
+        plain.status_code,
+        plain.raw_headers,
+    )
+    assert lean.headers["content-type"] == "application/json"

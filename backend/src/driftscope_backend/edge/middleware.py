@@ -30,7 +30,7 @@ from driftscope_backend.edge.access_log import log_request
 from driftscope_backend.edge.deadlines import Deadlines
 from driftscope_backend.edge.ratelimit import RateLimiter
 from driftscope_backend.errors import unexpected_error_body
-from driftscope_backend.http import error_body, json_response
+from driftscope_backend.http import JSONBytesResponse, error_body, json_response
 from driftscope_backend.metrics import observe_request
 
 REQUEST_ID_SAFE = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
@@ -90,7 +90,7 @@ class _Outcome:
 
     __slots__ = ("headers", "send", "started", "status")
 
-    def __init__(self, send: Send, headers: tuple[tuple[bytes, bytes], ...]) -> None:
+    def __init__(self, send: Send, headers: list[tuple[bytes, bytes]]) -> None:
         self.send = send
         self.headers = headers
         self.status = 500
@@ -102,6 +102,23 @@ class _Outcome:
             self.started = True
             message["headers"] = [*message.get("headers", ()), *self.headers]
         await self.send(message)
+
+    async def respond(self, response: Response, scope: Scope, receive: Receive) -> None:
+        """Send `response` with the edge's headers: a JSON body straight to the server (two
+        messages, no wrapper in between), any other response through this wrapper."""
+        if type(response) is not JSONBytesResponse:
+            await response(scope, receive, self)
+            return
+        self.status = response.status_code
+        self.started = True
+        await self.send(
+            {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": response.raw_headers + self.headers,
+            }
+        )
+        await self.send({"type": "http.response.body", "body": response.body})
 
 
 class EdgeMiddleware:
@@ -138,7 +155,7 @@ class EdgeMiddleware:
         request_id: str = given_id
         token = request_id_var.set(request_id)
         path: str = scope["path"]
-        outcome = _Outcome(send, ((b"x-request-id", request_id.encode()), *SECURITY_HEADERS))
+        outcome = _Outcome(send, [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS])
         template = "other"
         try:
             if self.limiter is not None and path.startswith("/api/"):
@@ -151,9 +168,7 @@ class EdgeMiddleware:
                 fast = self._model_route(scope, path)
             if fast is not None:
                 template = fast.template
-                await self._within_deadline(
-                    scope, self._dispatch(fast, scope, receive, outcome), outcome
-                )
+                await self._dispatch(fast, scope, receive, outcome, started)
             elif path.endswith(UNTIMED_SUFFIX):
                 await self.app(scope, receive, outcome)
             else:
@@ -181,19 +196,32 @@ class EdgeMiddleware:
         scope["path_params"] = {"name": name}
         return fast
 
-    async def _dispatch(self, fast: FastRoute, scope: Scope, receive: Receive, send: Send) -> None:
-        """Call a hot route's endpoint; its domain errors through the app's exception handlers
+    async def _dispatch(
+        self, fast: FastRoute, scope: Scope, receive: Receive, outcome: _Outcome, started: float
+    ) -> None:
+        """Call a hot route's endpoint under the request deadline (as `_within_deadline`, without
+        a wrapping coroutine); its domain errors go through the app's exception handlers
         (unexpected ones propagate to Starlette's ServerErrorMiddleware, as for any route)."""
         scope["app"] = self.owner  # as Starlette sets it: request.app, request.app.state
         request = Request(scope, receive)
+        task = asyncio.current_task()
+        if task is not None:  # always under an ASGI server
+            self.deadlines.enter(task, started)
         try:
-            response = await fast.endpoint(request)
-        except Exception as exc:
-            handler = _handler_for(self.owner.exception_handlers, exc) if self.owner else None
-            if handler is None:
+            try:
+                response = await fast.endpoint(request)
+            except Exception as exc:
+                handler = _handler_for(self.owner.exception_handlers, exc) if self.owner else None
+                if handler is None:
+                    raise
+                response = await handler(request, exc)
+            await outcome.respond(response, scope, receive)
+        except asyncio.CancelledError:
+            if task is None or not await self._timed_out(task, scope, outcome):
                 raise
-            response = await handler(request, exc)
-        await response(scope, receive, send)
+        finally:
+            if task is not None:
+                self.deadlines.leave(task)
 
     async def _within_deadline(
         self, scope: Scope, call: Awaitable[None], outcome: _Outcome
@@ -207,14 +235,22 @@ class EdgeMiddleware:
         try:
             await call
         except asyncio.CancelledError:
-            if not self.deadlines.expired(task):
+            if not await self._timed_out(task, scope, outcome):
                 raise
-            task.uncancel()
-            if outcome.started:
-                raise  # part of the response is out: all we can do is drop the connection
-            await _refuse(scope, _never, outcome, 504, "timeout", self.deadlines.timeout_s)
         finally:
             self.deadlines.leave(task)
+
+    async def _timed_out(self, task: asyncio.Task[Any], scope: Scope, outcome: _Outcome) -> bool:
+        """After `task` was cancelled: True when its deadline did it and a 504 answered it;
+        False when the cancellation must go on (not ours, or part of the response is out: all
+        that is left then is to drop the connection)."""
+        if not self.deadlines.expired(task):
+            return False
+        task.uncancel()
+        if outcome.started:
+            return False
+        await _refuse(scope, _never, outcome, 504, "timeout", self.deadlines.timeout_s)
+        return True
 
 
 def _handler_for(
