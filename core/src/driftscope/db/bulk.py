@@ -157,7 +157,11 @@ def _constant_default(column: Column[Any]) -> Any:
 
 
 def _sqlite_utc_text(value: datetime) -> str:
-    """A UTC-aware timestamp as SQLite stores it: naive UTC text with microseconds."""
+    """A UTC-aware timestamp as SQLite stores it: naive UTC text with microseconds. A value
+    already in UTC (every logged row's `datetime.now(UTC)`) is formatted as it is, its
+    "+00:00" cut off, instead of converting it twice first."""
+    if value.tzinfo is UTC:
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is None:
         raise ValueError("naive datetime: Driftscope stores UTC-aware timestamps only")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
