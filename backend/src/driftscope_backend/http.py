@@ -62,8 +62,8 @@ class LeanRoute(APIRoute):
 
 class JSONBytesResponse(Response):
     """A JSON body already serialised: the same headers Starlette's Response gives
-    (content-length, then content-type), built without its generic header handling.
-    `start_message` is what the request edge sends for it with its own headers appended."""
+    (content-length, then content-type), built without its generic header handling. The
+    request edge sends it to the server itself, its own headers appended (`_Outcome.respond`)."""
 
     media_type = "application/json"
 

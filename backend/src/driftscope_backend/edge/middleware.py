@@ -5,7 +5,8 @@ Cost per request is what makes /predict keep up with a bare hello-world app (doc
 "what the edge costs"): header byte pairs are precomputed, the deadline is one shared timer
 instead of a timeout task per request, the access line is rendered when the log is flushed,
 and the hot routes (`POST /api/v1/predict`) skip Starlette's router and exception layers —
-their domain errors go through the app's own exception handlers, so responses are the same.
+their domain errors go through the app's own exception handlers, so responses are the same —
+and their JSON answers go to the server as two messages with the edge's headers appended once.
 """
 
 from __future__ import annotations
