@@ -60,6 +60,9 @@ class LeanRoute(APIRoute):
         return handler
 
 
+_JSON_CONTENT_TYPE = (b"content-type", b"application/json")
+
+
 class JSONBytesResponse(Response):
     """A JSON body already serialised: the same headers Starlette's Response gives
     (content-length, then content-type), built without its generic header handling. The
@@ -78,9 +81,6 @@ class JSONBytesResponse(Response):
             self.raw_headers[:0] = [
                 (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
             ]
-
-
-_JSON_CONTENT_TYPE = (b"content-type", b"application/json")
 
 
 def json_response(

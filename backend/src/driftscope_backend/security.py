@@ -15,12 +15,15 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
 from driftscope.errors import ForbiddenError, UnauthorizedError
 from driftscope.settings import Settings
+
+if TYPE_CHECKING:
+    from driftscope_backend.runtime import Runtime
 
 log = logging.getLogger(__name__)
 ROLES = ("admin", "client")
@@ -137,7 +140,12 @@ def require_admin(request: Request) -> str:
 
 def require_client(request: Request) -> str | None:
     """For prediction endpoints: a key is needed only when DRIFTSCOPE_REQUIRE_PREDICT_KEY is on."""
-    runtime = request.app.state.runtime
+    return check_client(request.app.state.runtime, request)
+
+
+def check_client(runtime: Runtime, request: Request) -> str | None:
+    """`require_client` for an endpoint that already holds the runtime (the hot routes: no
+    second lookup through `request.app.state`)."""
     if not runtime.settings.require_predict_key:
         return None
     return authenticate(runtime.keys, request.headers.get("x-api-key"), role="client")

@@ -22,7 +22,7 @@ from driftscope_backend.http import (
 )
 from driftscope_backend.prediction.schemas import MAX_ITEMS
 from driftscope_backend.runtime import MODEL_NAME_PATTERN, Runtime
-from driftscope_backend.security import require_client
+from driftscope_backend.security import check_client
 
 router = APIRouter(prefix="/api/v1/models", tags=["external models"])
 
@@ -90,7 +90,7 @@ async def log(request: Request) -> Response:
     """Store predictions made elsewhere (features validated against the model's spec, as
     /predict does); idempotent on `prediction_id` and `transaction_id`. Labels: /feedback."""
     runtime: Runtime = request.app.state.runtime
-    require_client(request)
+    check_client(runtime, request)
     model = await external_models(request.app).get(request.path_params["name"])
     request.scope["model_version"] = model.version  # for the access log line
     require_json(request)

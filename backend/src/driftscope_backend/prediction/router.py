@@ -33,7 +33,7 @@ from driftscope_backend.prediction.schemas import (
 )
 from driftscope_backend.prediction.state import ModelState
 from driftscope_backend.runtime import MODEL_NAME_PARAMETER, Runtime, SessionDep
-from driftscope_backend.security import ClientDep, require_client
+from driftscope_backend.security import ClientDep, check_client
 
 router = APIRouter(prefix="/api/v1", tags=["prediction"])
 MODEL_PREDICT_PATH = "/models/{name}/predict"
@@ -120,8 +120,7 @@ async def predict(request: Request) -> Response:
     """
     started = time.perf_counter_ns()
     runtime: Runtime = request.app.state.runtime
-    if runtime.settings.require_predict_key:  # require_client's check, the runtime at hand
-        require_client(request)
+    check_client(runtime, request)
     return await _answer(request, runtime, runtime.require_default(), started)
 
 
@@ -130,8 +129,7 @@ async def model_predict(request: Request) -> Response:
     `name`; every prediction is logged. Its features: `GET /api/v1/models/{name}/schema`."""
     started = time.perf_counter_ns()
     runtime: Runtime = request.app.state.runtime
-    if runtime.settings.require_predict_key:
-        require_client(request)
+    check_client(runtime, request)
     state = runtime.state_of(request.path_params["name"])
     return await _answer(request, runtime, state, started)
 

@@ -26,7 +26,7 @@ from driftscope_backend.prediction.batch.upload import spool_upload
 from driftscope_backend.prediction.state import FRAUD_CLASSES
 from driftscope_backend.prediction.writer import PredictionWriter
 from driftscope_backend.runtime import MODEL_NAME_PARAMETER, Runtime
-from driftscope_backend.security import require_client
+from driftscope_backend.security import check_client
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["prediction"])
@@ -43,7 +43,7 @@ async def predict_batch(request: Request) -> Response:
     never rejected for them. Every scored row is logged with `source=batch`.
     """
     runtime: Runtime = request.app.state.runtime
-    require_client(request)
+    check_client(runtime, request)
     return await _score_upload(request, runtime, runtime.require_model(), FRAUD_CLASSES)
 
 
@@ -51,7 +51,7 @@ async def model_predict_batch(request: Request) -> Response:
     """Score a CSV file with model `name` (its columns: `GET /api/v1/models/{name}/schema`);
     streamed back as for `/api/v1/predict/batch`, the decision named by the model's classes."""
     runtime: Runtime = request.app.state.runtime
-    require_client(request)
+    check_client(runtime, request)
     state = runtime.state_of(request.path_params["name"])
     return await _score_upload(request, runtime, state.require(), state.classes)
 
