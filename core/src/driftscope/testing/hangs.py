@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import io
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -17,10 +19,32 @@ from collections.abc import Iterator
 import pytest
 
 TASKS_DUMP_AFTER_S = 240.0  # before faulthandler_timeout (300 s)
+# The process's stderr as it was before pytest captured it, duplicated as pytest's faulthandler
+# plugin does: under fd capture (and in xdist workers) `sys.__stderr__` writes into the
+# capture file, which is lost with a worker that faulthandler ends.
+_stderr: io.TextIOWrapper | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _stderr
+    try:
+        fileno = sys.stderr.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        if sys.__stderr__ is None:
+            return
+        fileno = sys.__stderr__.fileno()
+    _stderr = open(os.dup(fileno), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _stderr
+    if _stderr is not None:
+        _stderr.close()
+        _stderr = None
 
 
 def dump_tasks(nodeid: str) -> None:
-    out = sys.__stderr__
+    out = _stderr
     if out is None:
         return
     print(
